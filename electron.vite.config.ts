@@ -1,0 +1,38 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+// Three builds: main (the Electron app, the `gatelab` CLI and, through `?modulePath`, the trainer entry), preload and
+// renderer. Main-side bundles also run under plain Node 20 (CLI, browser mode, tests), so they target node20 rather
+// than the Node inside Electron; native packages and TF.js stay external (they are `dependencies`).
+export default defineConfig({
+  main: {
+    build: {
+      target: 'node20',
+      // tfjs-node is optional (its install downloads libtensorflow): load it at run time when present, never bundle it.
+      externalizeDeps: { include: ['@tensorflow/tfjs-node'] },
+      rolldownOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          cli: resolve(__dirname, 'src/main/cli/index.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') }
+      }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    plugins: [react()],
+    build: {
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src/renderer/index.html') }
+      }
+    }
+  }
+})

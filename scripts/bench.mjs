@@ -1,0 +1,42 @@
+// `npm run bench [-- --quick]`: builds, runs every bench/*.bench.ts with Vitest (real processes, real files), then
+// merges their rows into bench/results/LATEST.json and LATEST.md. Speed lives here, never in timed tests.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const quick = process.argv.includes('--quick')
+const parts = join(root, 'bench', 'results', 'parts')
+rmSync(parts, { recursive: true, force: true })
+mkdirSync(parts, { recursive: true })
+
+const step = (command, args, env = {}) => {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+step('npm', ['run', 'build', '--silent'])
+step(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'vitest.bench.config.mts'], {
+  GATELAB_BENCH_QUICK: quick ? '1' : '',
+  GATELAB_BENCH_OUT: parts
+})
+
+const rows = readdirSync(parts)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .flatMap((f) => JSON.parse(readFileSync(join(parts, f), 'utf8')))
+const result = {
+  date: new Date().toISOString(),
+  quick,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  rows
+}
+writeFileSync(join(root, 'bench', 'results', 'LATEST.json'), JSON.stringify(result, null, 2) + '\n')
+const table = [
+  '| benchmark | value | unit | baseline | ratio |',
+  '|---|---:|---|---:|---:|',
+  ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio ?? ''} |`)
+].join('\n')
+writeFileSync(join(root, 'bench', 'results', 'LATEST.md'), `# Benchmarks ${result.date}${quick ? ' (quick)' : ''}\n\n${table}\n`)
+console.log(`\n${table}\n\nWrote bench/results/LATEST.json and LATEST.md`)

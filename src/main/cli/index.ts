@@ -1,0 +1,46 @@
+/**
+ * The `gatelab` command. Runs in plain Node (never imports electron). Exit codes: 0 ok, 1 the work failed (a run
+ * failed), 2 bad input — with a one-line message on stderr, never a stack trace.
+ */
+import { UsageError } from './args'
+import { serve, serveUsage } from './serve'
+import packageJson from '../../../package.json'
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  serve
+}
+
+const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
+
+Usage:
+  ${serveUsage}
+  gatelab --version
+  gatelab --help
+`
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(usage)
+    return command === undefined ? 2 : 0
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(packageJson.version)
+    return 0
+  }
+  const run = commands[command]
+  if (!run) throw new UsageError(`Unknown command "${command}". Run \`gatelab --help\` for the list.`)
+  return run(rest)
+}
+
+// Errors the user can fix (bad flags, unusable files) are expected; anything else is reported without a stack
+// unless GATELAB_DEBUG is set.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error)
+    console.error(`gatelab: ${message}`)
+    if (process.env.GATELAB_DEBUG && error instanceof Error) console.error(error.stack)
+    process.exit(error instanceof UsageError ? 2 : 1)
+  }
+)

@@ -1,0 +1,67 @@
+/**
+ * The walking skeleton end to end, in a real browser: Chromium opens the URL the host printed, the page asks the
+ * host for system info, the host starts a real trainer process, and what the trainer reported shows on the page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium, screenshotDir } from '../helpers/browser'
+import { startHost, type RunningHost } from '../helpers/host'
+
+describe('the lab in Chromium (browser mode)', () => {
+  let host: RunningHost
+  let browser: Browser
+  let page: Page
+  const consoleErrors: string[] = []
+
+  beforeAll(async () => {
+    ;[host, browser] = await Promise.all([startHost(), launchChromium()])
+    page = await browser.newPage({ viewport: { width: 1280, height: 820 } })
+    // CSP violations and failed requests surface as console errors: there must be none.
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
+    page.on('pageerror', (e) => consoleErrors.push(e.message))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await host?.stop()
+  })
+
+  it('shows what a real trainer process reported, live', async () => {
+    await page.goto(host.url)
+    const backend = page.getByTestId('trainer-backend')
+    await backend.waitFor({ timeout: 30_000 })
+    const shownBackend = (await backend.textContent())!.split(' ·')[0]!.trim()
+    const shownPid = Number(await page.getByTestId('trainer-pid').textContent())
+
+    // The same host, asked directly, names the same backend; the pid is a process the host started, not itself.
+    const info = await fetch(`${host.origin}/api/call/getSystemInfo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host.token}` },
+      body: '{}'
+    }).then((r) => r.json() as Promise<{ value: { trainer: { backend: string; pid: number }; dbPath: string } }>)
+    expect(shownBackend).toBe(info.value.trainer.backend)
+    expect(shownPid).toBe(info.value.trainer.pid)
+    expect(shownPid).not.toBe(host.child.pid)
+    await expect(page.getByTestId('db-path').textContent()).resolves.toBe(host.dbPath)
+
+    // "Probe again" starts a new trainer process: a new pid travels UI → host → trainer → UI.
+    await page.getByRole('button', { name: 'Probe again' }).click()
+    await expect
+      .poll(async () => Number(await page.getByTestId('trainer-pid').textContent()), { timeout: 30_000 })
+      .not.toBe(shownPid)
+
+    // Live host status arrives over Server-Sent Events.
+    await page.getByText(/host up/).waitFor({ timeout: 10_000 })
+    // The token left the address bar (no leaks into bookmarks or screenshots).
+    expect(page.url()).not.toContain('token=')
+    await page.screenshot({ path: join(screenshotDir, 'system-browser-mode.png'), fullPage: true })
+    expect(consoleErrors).toEqual([])
+  })
+
+  it('explains what to do when opened without the token', async () => {
+    const fresh = await browser.newPage()
+    await fresh.goto(host.origin + '/')
+    await expect(fresh.getByRole('alert').textContent()).resolves.toMatch(/needs the token GateLab printed/)
+    await fresh.close()
+  })
+})
