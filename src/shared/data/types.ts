@@ -1,0 +1,42 @@
+/**
+ * What every data source (built-in task generators, bundled real series, the user's CSV files) hands to the engine:
+ * three splits of fixed-length sequences in flat Float32Arrays, ready to become tensors once per batch.
+ */
+export interface Split {
+  /** Number of sequences. */
+  n: number
+  /** [n, seqLen, inputSize], row-major. */
+  x: Float32Array
+  /** [n, outputSize] for one target per sequence, or [n, seqLen, outputSize] when `perStep`. Class indices as floats for classification. */
+  y: Float32Array
+}
+
+export interface DatasetMeta {
+  /** One line a report can print, e.g. "Adding problem, T = 50 (Hochreiter & Schmidhuber 1997)". */
+  description: string
+  /** sha256 of the generator spec (built-in tasks) or of the file's bytes (CSV, bundled series). */
+  contentHash: string
+  source?: string
+  licence?: string
+  /** Column names of the inputs and the target(s), for CSV and bundled series. */
+  features?: string[]
+  targets?: string[]
+  /** Fitted on the training part only; stored with the run so predictions can be shown in original units. */
+  scaling?: { kind: 'zscore' | 'minmax' | 'none'; offset: number[]; scale: number[] }
+  /** Reference figures, e.g. the MSE of always predicting the mean, so results can be judged. */
+  baselines?: Record<string, number>
+}
+
+export interface SequenceDataset {
+  name: string
+  kind: 'regression' | 'classification'
+  seqLen: number
+  inputSize: number
+  /** Regression: target values per step or sequence. Classification: the number of classes. */
+  outputSize: number
+  perStep: boolean
+  train: Split
+  val: Split
+  test: Split
+  meta: DatasetMeta
+}
