@@ -1,0 +1,80 @@
+/**
+ * A tiny hash router: the lab has five places, and a hash keeps them working from a file:// or gatelab:// page, in
+ * browser mode and in the desktop window alike, with the back button and without a dependency.
+ *
+ *   #/runs            the runs table (filters in the query: #/runs?status=running&cell=lstm)
+ *   #/runs/ID         one run
+ *   #/compare?ids=A,B runs side by side
+ *   #/new             the New run form (#/new?from=ID starts from a run's config)
+ *   #/system          what the lab runs on
+ */
+export type Route =
+  | { name: 'runs'; query: Record<string, string> }
+  | { name: 'run'; id: string }
+  | { name: 'compare'; ids: string[] }
+  | { name: 'new'; from: string | null }
+  | { name: 'system' }
+  | { name: 'notFound'; hash: string }
+
+function parseQuery(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of new URLSearchParams(text)) out[k] = v
+  return out
+}
+
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#\/?/, '')
+  const q = raw.indexOf('?')
+  const path = q >= 0 ? raw.slice(0, q) : raw
+  const query = parseQuery(q >= 0 ? raw.slice(q + 1) : '')
+  const parts = path.split('/').filter((p) => p.length > 0).map((p) => decodeURIComponent(p))
+  const [head, second] = parts
+  if (parts.length === 0 || (head === 'runs' && parts.length === 1)) return { name: 'runs', query }
+  if (head === 'runs' && parts.length === 2 && second) return { name: 'run', id: second }
+  if (head === 'compare' && parts.length === 1) {
+    const ids = (query.ids ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+    return { name: 'compare', ids: [...new Set(ids)] }
+  }
+  if (head === 'new' && parts.length === 1) return { name: 'new', from: query.from ?? null }
+  if (head === 'system' && parts.length === 1) return { name: 'system' }
+  return { name: 'notFound', hash }
+}
+
+export function formatRoute(route: Route): string {
+  switch (route.name) {
+    case 'runs': {
+      const entries = Object.entries(route.query).filter(([, v]) => v !== '')
+      entries.sort(([a], [b]) => a.localeCompare(b))
+      const qs = new URLSearchParams(entries).toString()
+      return qs ? `#/runs?${qs}` : '#/runs'
+    }
+    case 'run':
+      return `#/runs/${encodeURIComponent(route.id)}`
+    case 'compare':
+      // Commas stay readable in the address bar; run ids never contain them (the host makes them).
+      return `#/compare?ids=${route.ids.map(encodeURIComponent).join(',')}`
+    case 'new':
+      return route.from ? `#/new?from=${encodeURIComponent(route.from)}` : '#/new'
+    case 'system':
+      return '#/system'
+    case 'notFound':
+      return route.hash
+  }
+}
+
+/** The top-level section a route belongs to, for the navigation bar. */
+export function sectionOf(route: Route): 'runs' | 'compare' | 'new' | 'system' | null {
+  switch (route.name) {
+    case 'runs':
+    case 'run':
+      return 'runs'
+    case 'compare':
+      return 'compare'
+    case 'new':
+      return 'new'
+    case 'system':
+      return 'system'
+    default:
+      return null
+  }
+}

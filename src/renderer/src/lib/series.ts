@@ -1,0 +1,54 @@
+/**
+ * Series bookkeeping for charts: live points appended as a run trains, and finer data for a zoomed range spliced into
+ * the overview, so a zoomed chart shows full resolution where you look and the overview everywhere else.
+ */
+import type { MetricPoint } from '../../../shared/protocol'
+
+export type XAxis = 'step' | 'epoch' | 'wallMs'
+export type Points = Array<[number, number]>
+
+/** Appends live points of one metric to a series, keeping x ascending (points at or before the last x are dropped). */
+export function appendLive(points: readonly (readonly [number, number])[], live: readonly MetricPoint[], metric: string, x: XAxis): Points {
+  const out: Points = points.map((p) => [p[0], p[1]])
+  let lastX = out.length > 0 ? out[out.length - 1]![0] : -Infinity
+  for (const p of live) {
+    if (p.name !== metric) continue
+    const px = p[x]
+    if (px > lastX) {
+      out.push([px, p.value])
+      lastX = px
+    } else if (px === lastX && x === 'epoch' && out.length > 0) {
+      // Several per-step points share an epoch: keep the latest value for that epoch.
+      out[out.length - 1] = [px, p.value]
+    }
+  }
+  return out
+}
+
+/** The overview outside [lo, hi] and the detail inside it. */
+export function spliceRange(overview: readonly (readonly [number, number])[], detail: readonly (readonly [number, number])[], lo: number, hi: number): Points {
+  const out: Points = []
+  for (const p of overview) if (p[0] < lo) out.push([p[0], p[1]])
+  for (const p of detail) if (p[0] >= lo && p[0] <= hi) out.push([p[0], p[1]])
+  for (const p of overview) if (p[0] > hi) out.push([p[0], p[1]])
+  return out
+}
+
+/** Metric names in a sensible reading order: losses first, then their validation twins, then the rest alphabetically. */
+export function orderMetrics(names: readonly string[]): string[] {
+  const rank = (n: string): number => {
+    const lower = n.toLowerCase()
+    if (lower === 'loss') return 0
+    if (lower === 'valloss') return 1
+    if (lower.includes('loss')) return 2
+    if (lower.startsWith('val')) return 3
+    if (lower === 'lr') return 9
+    return 5
+  }
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+}
+
+/** Whether a metric gets better as it goes down (losses, errors) or up (accuracy). */
+export function lowerIsBetter(metric: string): boolean {
+  return !/acc|r2|f1|auc|precision|recall/i.test(metric)
+}

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest'
+import { formatRoute, parseHash, sectionOf, type Route } from '../../src/renderer/src/lib/router'
+import { debiasedEma, smoothPoints } from '../../src/renderer/src/lib/smoothing'
+import { groupBy, groupCurve, interpolateAt, studentTCdf, studentTQuantile } from '../../src/renderer/src/lib/groupStats'
+import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne } from '../../src/renderer/src/lib/selection'
+import { computeWindow, pagesFor, scrollToRow } from '../../src/renderer/src/lib/windowing'
+import { diffConfigs, flattenConfig } from '../../src/renderer/src/lib/configDiff'
+import { appendLive, orderMetrics, spliceRange } from '../../src/renderer/src/lib/series'
+import { formatDuration, formatMetric, formatTask } from '../../src/renderer/src/format'
+
+describe('hash router', () => {
+  it('parses every place of the lab', () => {
+    expect(parseHash('')).toEqual({ name: 'runs', query: {} })
+    expect(parseHash('#/runs?cell=gru&status=running')).toEqual({ name: 'runs', query: { cell: 'gru', status: 'running' } })
+    expect(parseHash('#/runs/r%2F1')).toEqual({ name: 'run', id: 'r/1' })
+    expect(parseHash('#/compare?ids=a,b,a,,c')).toEqual({ name: 'compare', ids: ['a', 'b', 'c'] })
+    expect(parseHash('#/new?from=x')).toEqual({ name: 'new', from: 'x' })
+    expect(parseHash('#/new')).toEqual({ name: 'new', from: null })
+    expect(parseHash('#system')).toEqual({ name: 'system' })
+    expect(parseHash('#/nowhere/x')).toEqual({ name: 'notFound', hash: '#/nowhere/x' })
+  })
+
+  it('formats routes that parse back to themselves', () => {
+    const routes: Route[] = [
+      { name: 'runs', query: { text: 'long seq', cell: 'lstm' } },
+      { name: 'run', id: 'abc 1' },
+      { name: 'compare', ids: ['a', 'b'] },
+      { name: 'new', from: 'r1' },
+      { name: 'system' }
+    ]
+    for (const r of routes) expect(parseHash(formatRoute(r))).toEqual(r)
+    expect(formatRoute({ name: 'runs', query: { text: '' } })).toBe('#/runs')
+    expect(sectionOf({ name: 'run', id: 'x' })).toBe('runs')
+  })
+})
+
+describe('debiased EMA', () => {
+  it('is unbiased at the start and converges like an EMA', () => {
+    // A constant stays constant from the first point (a plain EMA from 0 would start at 0.1 × 5).
+    expect(debiasedEma([5, 5, 5], 0.9)).toEqual([5, 5, 5].map(() => expect.closeTo(5, 12)))
+    const s = debiasedEma([0, 10], 0.5)
+    // last1 = 0, debiased 0; last2 = 0·0.5 + 0.5·10 = 5, debias 1 − 0.25 → 6.667
+    expect(s[0]).toBeCloseTo(0, 12)
+    expect(s[1]).toBeCloseTo(5 / 0.75, 12)
+  })
+  it('leaves weight 0 untouched and lets NaN through without poisoning later points', () => {
+    expect(debiasedEma([1, 2, 3], 0)).toEqual([1, 2, 3])
+    const s = debiasedEma([1, NaN, 1], 0.6)
+    expect(Number.isNaN(s[1])).toBe(true)
+    expect(s[2]).toBeCloseTo(1, 12)
+    expect(smoothPoints([[3, 1], [4, 1]], 0.9).map((p) => p[0])).toEqual([3, 4])
+  })
+})
+
+describe('group statistics', () => {
+  it('computes Student-t quantiles, not 1.96', () => {
+    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.7062, 3)
+    expect(studentTQuantile(0.975, 2)).toBeCloseTo(4.3027, 3)
+    expect(studentTQuantile(0.975, 9)).toBeCloseTo(2.2622, 3)
+    expect(studentTQuantile(0.975, 1000)).toBeCloseTo(1.9623, 3)
+    expect(studentTQuantile(0.025, 4)).toBeCloseTo(-2.7764, 3)
+    expect(studentTCdf(0, 5)).toBeCloseTo(0.5, 12)
+  })
+
+  it('interpolates and averages member curves with the right band', () => {
+    expect(interpolateAt([[0, 0], [10, 10]], 2.5)).toBeCloseTo(2.5)
+    expect(Number.isNaN(interpolateAt([[0, 0], [10, 10]], 11))).toBe(true)
+    const a: Array<[number, number]> = [[1, 1], [2, 2], [3, 3]]
+    const b: Array<[number, number]> = [[1, 3], [2, 4]]
+    const sd = groupCurve([a, b], 'sd')
+    expect(sd.x).toEqual([1, 2, 3])
+    expect(sd.mean).toEqual([2, 3, 3])
+    expect(sd.n).toEqual([2, 2, 1])
+    expect(sd.upper[0]! - sd.mean[0]!).toBeCloseTo(Math.SQRT2, 10)
+    // The member that stopped at x = 2 does not count at x = 3: no band from one curve.
+    expect(sd.upper[2]).toBe(sd.lower[2])
+    const ci = groupCurve([a, b], 'ci95')
+    expect(ci.upper[0]! - ci.mean[0]!).toBeCloseTo(12.7062 * (Math.SQRT2 / Math.SQRT2), 3)
+  })
+
+  it('groups in first-seen order', () => {
+    expect(groupBy(['lstm', 'gru', 'lstm'], (x) => x)).toEqual([
+      { key: 'lstm', items: ['lstm', 'lstm'] },
+      { key: 'gru', items: ['gru'] }
+    ])
+  })
+})
+
+describe('selection', () => {
+  it('toggles, selects shift ranges from the anchor, and forgets removed runs', () => {
+    let s = toggleOne(emptySelection, 'a', 2)
+    expect([...s.ids]).toEqual(['a'])
+    expect(rangeFor(s, 5)).toEqual([2, 5])
+    expect(rangeFor(s, 0)).toEqual([0, 2])
+    expect(rangeFor(emptySelection, 3)).toBeNull()
+    s = addRange(s, ['b', 'c'])
+    expect([...s.ids].sort()).toEqual(['a', 'b', 'c'])
+    s = toggleOne(s, 'b', 3)
+    expect(s.ids.has('b')).toBe(false)
+    expect(s.anchor).toBe(3)
+    s = setAll(s, ['x', 'y'], true)
+    expect(s.ids.size).toBe(4)
+    s = removeIds(s, ['x', 'nope'])
+    expect(s.ids.has('x')).toBe(false)
+    expect(removeIds(s, ['nope'])).toBe(s)
+  })
+})
+
+describe('windowing', () => {
+  it('renders only the rows in view plus overscan', () => {
+    const w = computeWindow(4000, 400, 40, 10_000, 5)
+    expect(w.start).toBe(95)
+    expect(w.end).toBe(100 + 11 + 5)
+    expect(w.offsetTop).toBe(95 * 40)
+    expect(w.totalHeight).toBe(400_000)
+    expect(computeWindow(0, 400, 40, 0)).toEqual({ start: 0, end: 0, offsetTop: 0, totalHeight: 0 })
+    expect(computeWindow(1e9, 400, 40, 3).end).toBe(3)
+  })
+  it('maps rows to server pages and scrolls a focused row into view', () => {
+    expect(pagesFor(95, 121, 100)).toEqual([0, 1])
+    expect(pagesFor(5, 5, 100)).toEqual([])
+    expect(scrollToRow(20, 0, 400, 40)).toBe(21 * 40 - 400)
+    expect(scrollToRow(2, 400, 400, 40)).toBe(80)
+    expect(scrollToRow(12, 400, 400, 40)).toBe(400)
+  })
+})
+
+describe('config diff', () => {
+  it('flattens nested configs and marks differing keys', () => {
+    expect(flattenConfig({ a: 1, b: { c: 0.001, d: null }, t: ['x', 'y'] })).toEqual({ a: '1', 'b.c': '0.001', 'b.d': '—', t: 'x, y' })
+    const rows = diffConfigs([{ cell: 'lstm', units: 8, name: 'one' }, { cell: 'gru', units: 8, name: 'two' }], ['units'])
+    expect(rows.map((r) => r.key)).toEqual(['units', 'cell'])
+    expect(rows.find((r) => r.key === 'cell')).toEqual({ key: 'cell', values: ['lstm', 'gru'], differs: true })
+    expect(rows.find((r) => r.key === 'units')!.differs).toBe(false)
+  })
+})
+
+describe('series helpers', () => {
+  it('appends live points in x order and splices zoomed detail into the overview', () => {
+    const live = [
+      { epoch: 1, step: 10, name: 'loss', value: 0.5, wallMs: 100 },
+      { epoch: 1, step: 10, name: 'valLoss', value: 0.6, wallMs: 100 },
+      { epoch: 1, step: 9, name: 'loss', value: 9, wallMs: 90 },
+      { epoch: 2, step: 20, name: 'loss', value: 0.4, wallMs: 200 }
+    ]
+    expect(appendLive([[5, 1]], live, 'loss', 'step')).toEqual([[5, 1], [10, 0.5], [20, 0.4]])
+    expect(appendLive([], live, 'valLoss', 'wallMs')).toEqual([[100, 0.6]])
+    expect(spliceRange([[0, 0], [10, 10], [20, 20]], [[9, 1], [10, 2], [11, 3]], 9, 11)).toEqual([[0, 0], [9, 1], [10, 2], [11, 3], [20, 20]])
+    expect(orderMetrics(['valAcc', 'lr', 'valLoss', 'loss'])).toEqual(['loss', 'valLoss', 'valAcc', 'lr'])
+  })
+})
+
+describe('format', () => {
+  it('formats what the table shows', () => {
+    expect(formatDuration(65_000)).toBe('1 min 05 s')
+    expect(formatMetric(0.000123)).toBe('1.23e-4')
+    expect(formatMetric(0.16666)).toBe('0.1667')
+    expect(formatMetric(null)).toBe('—')
+    expect(formatTask('csv:/home/me/power.csv')).toBe('power.csv (CSV)')
+  })
+})
