@@ -67,6 +67,10 @@ export const runConfigSchema = z
     horizon: positiveInt(100_000).default(1),
     stride: positiveInt(100_000).default(1),
     scaling: z.enum(['zscore', 'minmax', 'none']).default('zscore'),
+    /** CSV dialect overrides; detected from the file when left out (the detected values are recorded in meta.table). */
+    delimiter: z.enum([',', ';', '\t', '|']).optional(),
+    decimal: z.enum(['.', ',']).optional(),
+    header: z.boolean().optional(),
 
     // model
     cell: z.enum(cells).default('lstm'),

@@ -21,10 +21,31 @@ export interface DatasetMeta {
   /** Column names of the inputs and the target(s), for CSV and bundled series. */
   features?: string[]
   targets?: string[]
-  /** Fitted on the training part only; stored with the run so predictions can be shown in original units. */
+  /**
+   * Fitted on the training part only; stored with the run so predictions can be shown in original units. For CSV and
+   * bundled series the entries follow [...features, ...targets]: original = scaled * scale[i] + offset[i].
+   */
   scaling?: { kind: 'zscore' | 'minmax' | 'none'; offset: number[]; scale: number[] }
   /** Reference figures, e.g. the MSE of always predicting the mean, so results can be judged. */
   baselines?: Record<string, number>
+  /** CSV and bundled series: how the table became windows (see docs/DATA.md). */
+  table?: TableMeta
+}
+
+/** What a CSV or bundled series import did, recorded with the run so it can be reproduced and explained. */
+export interface TableMeta {
+  /** The path as given (CSV) or the bundled file name. */
+  file: string
+  /** Data rows in the file, and rows used after missing values were treated. */
+  rows: number
+  usedRows: number
+  dialect: { delimiter: string; decimal: '.' | ','; header: boolean; encoding: string; bom: boolean }
+  window: { lookback: number; horizon: number; stride: number }
+  /** Each period in time order, with the file lines of its first and last row. */
+  split: Record<'train' | 'val' | 'test', { rows: number; windows: number; firstLine: number; lastLine: number }>
+  missing: { dropped: number; filled: number }
+  /** The time column; `sorted` is true when the file was not in time order and its rows were sorted. */
+  time?: { column: string; sorted: boolean; duplicates: number }
 }
 
 export interface SequenceDataset {
