@@ -1,0 +1,80 @@
+/**
+ * Builds the network a run trains, with tfjs-layers (engine "layers"): 1–4 stacked LSTM, GRU or SimpleRNN layers,
+ * optionally bidirectional, then a dense head — one output per sequence, or per step for sequence-to-sequence tasks.
+ *
+ * The cells follow ../shared/CELLS.md, not tfjs-layers' defaults: recurrent activation sigmoid (tfjs defaults to
+ * hardSigmoid), forget-gate bias 1 for LSTM (tfjs defaults to off). tfjs-layers' GRU can only compute the reset-before
+ * form, so `gruForm: 'auto'` means reset-before here and the run records it; an explicit 'reset-after' fails rather
+ * than silently computing something else.
+ *
+ * The classification head outputs logits; the loss applies softmax (softmax + cross-entropy in one stable op) and
+ * `predict` in artifacts.ts applies it for callers. Initial weights use tfjs' Keras-style initializers (Glorot-uniform
+ * kernels, orthogonal recurrent kernels, zero biases); they draw from Math.random, which the trainer seeds (seeding.ts).
+ */
+import * as tf from '@tensorflow/tfjs'
+import type { RunConfig } from '../../shared/config'
+import type { SequenceDataset } from '../../shared/data/types'
+
+export type ModelShape = Pick<SequenceDataset, 'kind' | 'seqLen' | 'inputSize' | 'outputSize' | 'perStep'>
+
+export interface BuiltModel {
+  model: tf.LayersModel
+  /** The exact cell form, e.g. "lstm sigmoid unit-forget-bias", "gru reset-before sigmoid" (CELLS.md). */
+  cellForm: string
+  paramCount: number
+}
+
+type ModelConfig = Pick<
+  RunConfig,
+  'cell' | 'units' | 'layers' | 'bidirectional' | 'dropout' | 'recurrentDropout' | 'recurrentActivation' | 'unitForgetBias' | 'gruForm' | 'engine'
+>
+
+/** Names the form a run computes, so comparisons across libraries and engines can say what they compare. */
+export function describeCellForm(config: ModelConfig): string {
+  const gate = config.recurrentActivation === 'sigmoid' ? 'sigmoid' : 'hard-sigmoid'
+  const parts: string[] = [config.cell]
+  if (config.cell === 'lstm') parts.push(gate, ...(config.unitForgetBias ? ['unit-forget-bias'] : []))
+  else if (config.cell === 'gru') parts.push(resolveGruForm(config), gate)
+  else parts.push('tanh')
+  if (config.bidirectional) parts.push('bidirectional')
+  return parts.join(' ')
+}
+
+/** The GRU form this engine computes for the configuration, or a clear error when it cannot compute the one asked for. */
+export function resolveGruForm(config: Pick<RunConfig, 'gruForm' | 'engine'>): 'reset-before' | 'reset-after' {
+  if (config.engine !== 'layers') throw new Error(`Engine "${config.engine}" is not available in this build yet; use engine "layers"`)
+  if (config.gruForm === 'reset-after') {
+    throw new Error(
+      'GRU reset-after cannot be computed with engine "layers": tfjs-layers implements only the reset-before form. ' +
+        'Use gruForm "reset-before" (or "auto", which records reset-before), or the fused engine once it is available.'
+    )
+  }
+  return 'reset-before'
+}
+
+export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
+  if (config.engine !== 'layers') throw new Error(`Engine "${config.engine}" is not available in this build yet; use engine "layers"`)
+  const cellForm = describeCellForm(config)
+  const model = tf.sequential()
+  for (let i = 0; i < config.layers; i++) {
+    // The first layer of a Sequential model declares the input shape; a bidirectional wrapper declares it for its layer.
+    const inputShape = i === 0 ? { inputShape: [shape.seqLen, shape.inputSize] } : {}
+    const common = {
+      units: config.units,
+      returnSequences: i < config.layers - 1 || shape.perStep,
+      dropout: config.dropout,
+      recurrentDropout: config.recurrentDropout,
+      ...(config.bidirectional ? {} : inputShape)
+    }
+    const rnn =
+      config.cell === 'lstm'
+        ? tf.layers.lstm({ ...common, recurrentActivation: config.recurrentActivation, unitForgetBias: config.unitForgetBias })
+        : config.cell === 'gru'
+          ? tf.layers.gru({ ...common, recurrentActivation: config.recurrentActivation })
+          : tf.layers.simpleRNN({ ...common, activation: 'tanh' })
+    model.add(config.bidirectional ? tf.layers.bidirectional({ layer: rnn, mergeMode: 'concat', ...inputShape }) : rnn)
+  }
+  // Dense on a [batch, T, H] tensor applies to every step: the per-step head of sequence-to-sequence tasks.
+  model.add(tf.layers.dense({ units: shape.outputSize }))
+  return { model, cellForm, paramCount: model.countParams() }
+}
