@@ -22,6 +22,9 @@ export function connectToParent(): ParentPort {
   }
   const send = process.send?.bind(process)
   if (!send) throw new Error('The GateLab trainer must be started by the GateLab host (it has no channel to a parent)')
+  // A host that was killed cannot stop us: when the channel closes, nobody records our work any more, so stop
+  // (Electron ends utility processes with their parent by itself).
+  process.on('disconnect', () => process.exit(0))
   return {
     send: (message) => {
       send(message)

@@ -95,14 +95,17 @@ export class TrainerProcess {
     this.child.postMessage(message)
   }
 
-  /** Sends a request with a fresh sequence id and resolves with the reply that echoes it. */
+  /** Sends a request with a fresh sequence id and resolves with the reply that echoes it (Infinity: no time limit). */
   request<T extends TrainerMessage>(build: (seq: number) => HostMessage, timeoutMs = 60_000): Promise<T> {
     const seq = this.nextSeq++
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq)
-        reject(new Error(`Trainer ${this.name} did not answer within ${timeoutMs} ms`))
-      }, timeoutMs)
+      // No timer for an unbounded request (a training run): setTimeout would treat Infinity as 1 ms.
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            this.pending.delete(seq)
+            reject(new Error(`Trainer ${this.name} did not answer within ${timeoutMs} ms`))
+          }, timeoutMs)
+        : undefined
       this.pending.set(seq, {
         resolve: (m) => {
           clearTimeout(timer)

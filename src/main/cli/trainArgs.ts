@@ -1,0 +1,110 @@
+/**
+ * `gatelab train` flags → a run configuration. Each flag is the kebab-case form of a RunConfig key (src/shared/config.ts),
+ * so `--seq-len 50` and `{"seqLen": 50}` in a `--config FILE.json` mean the same; flags override the file.
+ */
+import { readFileSync } from 'node:fs'
+import { normalizeRunConfig, type RunConfig } from '../../shared/config'
+import { UsageError, parseCommandArgs } from './args'
+
+type FlagKind = 'int' | 'number' | 'string' | 'list' | 'bool' | 'clip'
+
+/** The training flags: kebab-case name → how to read it. The RunConfig key is its camelCase form. */
+export const trainFlags: Record<string, FlagKind> = {
+  name: 'string',
+  notes: 'string',
+  tag: 'list',
+  task: 'string',
+  'seq-len': 'int',
+  samples: 'int',
+  'val-samples': 'int',
+  'test-samples': 'int',
+  target: 'string',
+  features: 'list',
+  time: 'string',
+  missing: 'string',
+  lookback: 'int',
+  horizon: 'int',
+  stride: 'int',
+  scaling: 'string',
+  cell: 'string',
+  units: 'int',
+  layers: 'int',
+  bidirectional: 'bool',
+  dropout: 'number',
+  'recurrent-dropout': 'number',
+  'recurrent-activation': 'string',
+  'gru-form': 'string',
+  loss: 'string',
+  optimizer: 'string',
+  lr: 'number',
+  momentum: 'number',
+  batch: 'int',
+  epochs: 'int',
+  clip: 'clip',
+  seed: 'int',
+  backend: 'string',
+  engine: 'string'
+}
+
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+export interface TrainArgs {
+  config: RunConfig
+  dbPath: string | undefined
+  json: boolean
+}
+
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new UsageError(code === 'ENOENT' ? `--config ${path}: no such file` : `--config ${path}: cannot read it (${code ?? (error as Error).message})`)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(`--config ${path} is not valid JSON: ${(error as Error).message}`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--config ${path} must hold one JSON object of run settings, e.g. {"cell": "gru", "units": 64}`)
+  }
+  return value as Record<string, unknown>
+}
+
+function readFlag(flag: string, kind: FlagKind, raw: string | boolean | string[]): unknown {
+  if (kind === 'bool') return raw === true
+  if (kind === 'list') return (Array.isArray(raw) ? raw : [raw as string]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+  const text = String(raw)
+  if (kind === 'string') return text
+  if (kind === 'clip' && (text === 'none' || text === 'off')) return null
+  const n = Number(text)
+  if (text.trim() === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag} needs ${kind === 'int' ? 'a whole number' : 'a number'}, not "${text}"`)
+  }
+  return n
+}
+
+export function parseTrainArgs(argv: string[], randomSeed?: () => number): TrainArgs {
+  const options = Object.fromEntries(
+    Object.entries(trainFlags).map(([flag, kind]) => [flag, kind === 'bool' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: kind === 'list' }])
+  )
+  const { values, positionals } = parseCommandArgs('train', argv, {
+    ...options,
+    config: { type: 'string' },
+    db: { type: 'string' },
+    json: { type: 'boolean' }
+  })
+  if (positionals.length > 0) throw new UsageError(`train: unexpected argument "${positionals[0]}" (flags start with --)`)
+  const input: Record<string, unknown> = values.config ? readConfigFile(values.config as string) : {}
+  for (const [flag, kind] of Object.entries(trainFlags)) {
+    const raw = (values as Record<string, string | boolean | string[] | undefined>)[flag]
+    if (raw === undefined) continue
+    input[flag === 'tag' ? 'tags' : camel(flag)] = readFlag(flag, kind, raw)
+  }
+  const result = normalizeRunConfig(input, randomSeed)
+  if (!result.ok) throw new UsageError(result.message.replace('Invalid run configuration: ', 'invalid settings: '))
+  return { config: result.config, dbPath: values.db as string | undefined, json: values.json === true }
+}

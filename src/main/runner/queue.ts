@@ -1,0 +1,226 @@
+/**
+ * The run queue: runs wait here until a trainer slot is free (concurrency limit, default: the number of cores), then
+ * each gets its own trainer process. The queue turns the trainer's messages into records (through a RunRecorder —
+ * the store) and live events, and makes sure every run ends in exactly one final state, whatever the trainer does:
+ * completed, failed (with the reason: NaN loss, a crash, a kill, out of memory), or cancelled (metrics kept).
+ */
+import os from 'node:os'
+import type { RunConfig } from '../../shared/config'
+import type { MetricPoint, TrainerMessage } from '../../shared/protocol'
+import type { TrainerProcess } from './trainerProcess'
+
+export type RunStarted = Omit<Extract<TrainerMessage, { type: 'run:started' }>, 'type' | 'runId'>
+export type RunFinished = Omit<Extract<TrainerMessage, { type: 'run:finished' }>, 'type' | 'runId' | 'seq'>
+export type RunProgress = Omit<Extract<TrainerMessage, { type: 'progress' }>, 'type'>
+export interface RunArtifact {
+  kind: string
+  name: string
+  mediaType: string
+  data: Uint8Array
+}
+
+/** What the queue writes; the Store implements it. Every call is synchronous (better-sqlite3). */
+export interface RunRecorder {
+  startRun(id: string, info: RunStarted): void
+  appendMetrics(id: string, points: MetricPoint[]): void
+  addArtifact(id: string, artifact: RunArtifact): void
+  finishRun(id: string, result: RunFinished): void
+  setRunLog(id: string, text: string): void
+}
+
+export interface QueueEvents {
+  /** The run's record changed (started, finished, cancelled while queued). */
+  onRunChanged(id: string): void
+  onProgress(progress: RunProgress): void
+  onMetrics(id: string, points: MetricPoint[]): void
+}
+
+export interface QueueOptions {
+  spawnTrainer: (name: string) => TrainerProcess
+  recorder: RunRecorder
+  events: QueueEvents
+  concurrency?: number
+  /** How long a running run may take to honour `cancel` before its trainer is killed. */
+  cancelGraceMs?: number
+  /** At most this many progress events per run and second reach the UI. */
+  progressPerSecond?: number
+}
+
+interface Job {
+  id: string
+  config: RunConfig
+  trainer?: TrainerProcess
+  cancelRequested: boolean
+  finished: Promise<void>
+  resolveFinished: () => void
+}
+
+export class RunQueue {
+  private readonly waiting: Job[] = []
+  private readonly running = new Map<string, Job>()
+  private readonly concurrency: number
+  private closed = false
+
+  constructor(private readonly options: QueueOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? os.availableParallelism())
+  }
+
+  get size(): { queued: number; running: number } {
+    return { queued: this.waiting.length, running: this.running.size }
+  }
+
+  has(id: string): boolean {
+    return this.running.has(id) || this.waiting.some((j) => j.id === id)
+  }
+
+  /** Queues a run that the store already holds as `queued`; resolves when the run has reached its final state. */
+  enqueue(id: string, config: RunConfig): Promise<void> {
+    if (this.closed) throw new Error('The run queue is shut down')
+    let resolveFinished!: () => void
+    const finished = new Promise<void>((resolve) => (resolveFinished = resolve))
+    this.waiting.push({ id, config, cancelRequested: false, finished, resolveFinished })
+    this.pump()
+    return finished
+  }
+
+  /** The promise that settles when a run in this queue reaches its final state; undefined for runs not here. */
+  enqueued(id: string): Promise<void> | undefined {
+    return (this.running.get(id) ?? this.waiting.find((j) => j.id === id))?.finished
+  }
+
+  /**
+   * Cancels a queued run at once; asks a running one to stop within one batch, and kills its trainer if it has not
+   * stopped after the grace period. Returns false when the run is not in this queue.
+   */
+  cancel(id: string): boolean {
+    const index = this.waiting.findIndex((j) => j.id === id)
+    if (index >= 0) {
+      const [job] = this.waiting.splice(index, 1)
+      this.record(job!, (r) =>
+        r.finishRun(id, { status: 'cancelled', error: 'Cancelled before it started', final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: 0 })
+      )
+      this.options.events.onRunChanged(id)
+      job!.resolveFinished()
+      return true
+    }
+    const job = this.running.get(id)
+    if (!job) return false
+    job.cancelRequested = true
+    const trainer = job.trainer
+    if (trainer?.running) {
+      try {
+        trainer.send({ type: 'cancel' })
+      } catch {
+        // The trainer is already gone; its exit handler settles the run.
+      }
+      const timer = setTimeout(() => trainer.kill(), this.options.cancelGraceMs ?? 10_000)
+      void trainer.exited.then(() => clearTimeout(timer))
+    }
+    return true
+  }
+
+  /** Cancels everything (queued and running) and waits until every run has a final state. */
+  async shutdown(): Promise<void> {
+    this.closed = true
+    const all = [...this.waiting, ...this.running.values()]
+    for (const job of all) this.cancel(job.id)
+    await Promise.all(all.map((j) => j.finished))
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency && this.waiting.length > 0) {
+      const job = this.waiting.shift()!
+      this.running.set(job.id, job)
+      void this.run(job).finally(() => {
+        this.running.delete(job.id)
+        job.resolveFinished()
+        this.pump()
+      })
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const { events } = this.options
+    const started = Date.now()
+    let finished = false
+    let trainer: TrainerProcess
+    try {
+      trainer = this.options.spawnTrainer(`gatelab-trainer ${job.id}`)
+    } catch (error) {
+      this.fail(job, `The trainer process could not be started: ${(error as Error).message}`, started)
+      return
+    }
+    job.trainer = trainer
+    const lastProgress = { at: 0 }
+    const minProgressGap = 1000 / (this.options.progressPerSecond ?? 4)
+    const off = trainer.onMessage((message) => {
+      if (!('runId' in message) || message.runId !== job.id) return
+      switch (message.type) {
+        case 'run:started':
+          this.record(job, (r) => r.startRun(job.id, message))
+          events.onRunChanged(job.id)
+          break
+        case 'metrics':
+          this.record(job, (r) => r.appendMetrics(job.id, message.points))
+          events.onMetrics(job.id, message.points)
+          break
+        case 'artifact':
+          this.record(job, (r) => r.addArtifact(job.id, message))
+          break
+        case 'progress': {
+          const now = Date.now()
+          if (now - lastProgress.at >= minProgressGap || message.step === message.totalSteps) {
+            lastProgress.at = now
+            events.onProgress(message)
+          }
+          break
+        }
+        case 'run:finished':
+          finished = true
+          this.record(job, (r) => r.finishRun(job.id, message))
+          events.onRunChanged(job.id)
+          break
+      }
+    })
+    try {
+      await trainer.ready()
+      if (job.cancelRequested) throw new CancelledBeforeTraining()
+      await trainer.request((seq) => ({ type: 'train', seq, runId: job.id, config: job.config }), Number.POSITIVE_INFINITY)
+    } catch (error) {
+      if (!finished) {
+        if (job.cancelRequested) {
+          this.record(job, (r) =>
+            r.finishRun(job.id, { status: 'cancelled', error: 'Cancelled', final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started })
+          )
+          events.onRunChanged(job.id)
+        } else {
+          const exit = trainer.running ? undefined : await trainer.exited
+          this.fail(job, exit ? exit.message : (error as Error).message, started)
+        }
+        finished = true
+      }
+    } finally {
+      off()
+      await trainer.stop()
+      this.record(job, (r) => r.setRunLog(job.id, trainer.log.join('\n')))
+    }
+  }
+
+  private fail(job: Job, message: string, started: number): void {
+    this.record(job, (r) =>
+      r.finishRun(job.id, { status: 'failed', error: message, final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started })
+    )
+    this.options.events.onRunChanged(job.id)
+  }
+
+  /** A failing write (a full disk) must not take the queue down: log it, keep the other runs going. */
+  private record(job: Job, write: (recorder: RunRecorder) => void): void {
+    try {
+      write(this.options.recorder)
+    } catch (error) {
+      console.error(`GateLab: could not record run ${job.id}: ${(error as Error).message}`)
+    }
+  }
+}
+
+class CancelledBeforeTraining extends Error {}
