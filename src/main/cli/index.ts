@@ -4,16 +4,22 @@
  */
 import { UsageError } from './args'
 import { serve, serveUsage } from './serve'
+import { datasets, datasetsUsage } from './datasets'
+import { inspectCsvCommand, inspectUsage } from './inspect'
 import packageJson from '../../../package.json'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  serve
+  serve,
+  datasets,
+  'inspect-csv': inspectCsvCommand
 }
 
 const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
 
 Usage:
   ${serveUsage}
+  ${datasetsUsage}
+  ${inspectUsage}
   gatelab --version
   gatelab --help
 `

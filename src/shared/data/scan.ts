@@ -1,0 +1,444 @@
+/**
+ * One pass over a CSV's records that does two jobs at once, so a large file is read only once: it summarises every
+ * column for inspection (types, missing cells, bad cells with their lines, ranges, order) and, when the columns to
+ * import are known, collects just those columns as numbers. Memory stays bounded: a few numbers per column, the first
+ * few examples of each problem, a short preview, and the selected columns at 8 bytes per cell.
+ */
+import { DataError, dataError, quoteCell, type DataErrorCode } from './errors'
+import type { CellType, DialectDetection } from './csv'
+import { isIsoDate, isMissingCell, isNonFiniteCell, missingTokensDescription, parseNumber, parseTime } from './values'
+
+/** How many lines a message lists before "…". */
+export const exampleCount = 5
+export const defaultPreviewRows = 20
+
+export type ColumnType = 'number' | 'time' | 'text' | 'empty'
+
+export interface CellExample {
+  line: number
+  value: string
+}
+
+export interface ColumnSummary {
+  index: number
+  name: string
+  /** number: ≥ 90% of its non-missing cells are numbers; time: ≥ 90% ISO dates; empty: every cell missing. */
+  type: ColumnType
+  /** Cells that hold a value (not missing). */
+  present: number
+  missing: number
+  missingLines: number[]
+  /** Cells that are neither a number nor missing (text in a number column). */
+  invalid: number
+  invalidExamples: CellExample[]
+  /** NaN, Infinity, 1e999. */
+  nonFinite: number
+  nonFiniteExamples: CellExample[]
+  /** Smallest and largest number (number columns), or time in ms since 1970 (time columns). */
+  min?: number
+  max?: number
+  /** Whether the values never decrease down the file (number and time columns). */
+  ascending?: boolean
+}
+
+export type ProblemCode = DataErrorCode | 'unsorted-time' | 'duplicate-time' | 'several-targets'
+
+export interface Problem {
+  /** error: importing with these choices fails; warning: worth knowing, import still works. */
+  severity: 'error' | 'warning'
+  code: ProblemCode
+  /** One line, ready to print, naming the file, line and column where they apply and what to do. */
+  message: string
+  line?: number
+  column?: string
+}
+
+/** The columns an import uses, by name. */
+export interface Selection {
+  target: string
+  /** The model's inputs, in order. */
+  features: string[]
+  time?: string
+}
+
+export interface SelectionRequest {
+  target?: string
+  /** Column names; ['*'] for every numeric column except the time column. */
+  features?: string[]
+  time?: string
+}
+
+/** The selected columns as numbers, in file order; NaN marks a missing (or invalid) cell. */
+export interface CollectedSeries {
+  selection: Selection
+  /** Unique selected column names: the target first, then the features that are not the target. */
+  names: string[]
+  values: Float64Array[]
+  /** Parsed time per row (NaN where missing or unreadable), when a time column is selected. */
+  time?: Float64Array
+  /** The file line of each row, for messages after sorting and filtering. */
+  lines: Float64Array
+  length: number
+}
+
+export interface ScanResult {
+  columns: ColumnSummary[]
+  /** Data rows read (ragged rows excluded). */
+  rows: number
+  firstLine?: number
+  lastLine?: number
+  preview: { lines: number[]; rows: string[][] }
+  problems: Problem[]
+  selection?: Selection
+  series?: CollectedSeries
+}
+
+class Growable {
+  data: Float64Array
+  length = 0
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity)
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2)
+      next.set(this.data)
+      this.data = next
+    }
+    this.data[this.length++] = v
+  }
+  done(): Float64Array {
+    return this.data.slice(0, this.length)
+  }
+}
+
+class ColumnStats {
+  present = 0
+  missing = 0
+  missingLines: number[] = []
+  numbers = 0
+  isoDates = 0
+  invalidExamples: CellExample[] = []
+  /** Text cells that are not ISO dates (kept apart so a date column's examples are not "invalid"). */
+  nonNumberExamples: CellExample[] = []
+  textCount = 0
+  nonFinite = 0
+  nonFiniteExamples: CellExample[] = []
+  min = Infinity
+  max = -Infinity
+  tMin = Infinity
+  tMax = -Infinity
+  last = -Infinity
+  lastTime = -Infinity
+  ascending = true
+  timeAscending = true
+}
+
+function remember(list: CellExample[], line: number, value: string): void {
+  if (list.length < exampleCount) list.push({ line, value })
+}
+
+export function listLines(lines: number[], total: number): string {
+  const shown = lines.slice(0, exampleCount).join(', ')
+  return total > lines.length || total > exampleCount ? `${shown}, …` : shown
+}
+
+export interface ScanOptions {
+  /** The file as the user named it, for messages. */
+  source: string
+  detection: DialectDetection
+  request: SelectionRequest
+  previewRows?: number
+  /** With `drop`, rows whose time cell is empty are dropped rather than reported. */
+  missing?: 'error' | 'drop' | 'ffill' | 'interpolate'
+}
+
+/** Feed records with `record`, then call `finish`. */
+export class CsvScanner {
+  private columns: string[] = []
+  private stats: ColumnStats[] = []
+  private headerSeen: boolean
+  private rows = 0
+  private firstLine: number | undefined
+  private lastLine: number | undefined
+  private readonly previewRows: number
+  private readonly preview: { lines: number[]; rows: string[][] } = { lines: [], rows: [] }
+  private readonly problems: Problem[] = []
+  private ragged = 0
+  private raggedExamples: { line: number; width: number }[] = []
+  private selection: Selection | undefined
+  private selected: number[] = []
+  private timeIndex = -1
+  private values: Growable[] = []
+  private time: Growable | undefined
+  private lines = new Growable()
+  private badTimes: CellExample[] = []
+  private badTimeCount = 0
+  private readonly decimal: '.' | ','
+
+  constructor(private readonly options: ScanOptions) {
+    this.headerSeen = !options.detection.dialect.header
+    this.decimal = options.detection.dialect.decimal
+    this.previewRows = options.previewRows ?? defaultPreviewRows
+    if (!options.detection.dialect.header) this.setColumns(options.detection.columns, undefined)
+  }
+
+  readonly record = (fields: string[], line: number): void => {
+    if (!this.headerSeen) {
+      this.headerSeen = true
+      this.setColumns(
+        fields.map((name, i) => name.trim() || `column${i + 1}`),
+        line
+      )
+      return
+    }
+    if (fields.length !== this.columns.length) {
+      this.ragged++
+      if (this.raggedExamples.length < exampleCount) this.raggedExamples.push({ line, width: fields.length })
+      return
+    }
+    this.rows++
+    this.firstLine ??= line
+    this.lastLine = line
+    if (this.preview.rows.length < this.previewRows) {
+      this.preview.rows.push(fields)
+      this.preview.lines.push(line)
+    }
+    for (let c = 0; c < fields.length; c++) this.cell(this.stats[c]!, fields[c]!, line)
+    if (this.selection) {
+      for (let k = 0; k < this.selected.length; k++) {
+        const t = fields[this.selected[k]!]!.trim()
+        const v = isMissingCell(t) ? NaN : parseNumber(t, this.decimal)
+        this.values[k]!.push(Number.isFinite(v) ? v : NaN)
+      }
+      if (this.time) {
+        const t = fields[this.timeIndex]!.trim()
+        const v = isMissingCell(t) ? NaN : parseTime(t)
+        if (Number.isNaN(v) && !isMissingCell(t)) {
+          this.badTimeCount++
+          remember(this.badTimes, line, t)
+        }
+        this.time.push(v)
+      }
+      this.lines.push(line)
+    }
+  }
+
+  private cell(s: ColumnStats, raw: string, line: number): void {
+    const t = raw.trim()
+    if (isMissingCell(t)) {
+      s.missing++
+      if (s.missingLines.length < exampleCount) s.missingLines.push(line)
+      return
+    }
+    s.present++
+    const v = parseNumber(t, this.decimal)
+    if (Number.isFinite(v)) {
+      s.numbers++
+      if (v < s.min) s.min = v
+      if (v > s.max) s.max = v
+      if (v < s.last) s.ascending = false
+      s.last = v
+      return
+    }
+    if (isNonFiniteCell(t, v)) {
+      s.nonFinite++
+      remember(s.nonFiniteExamples, line, t)
+      return
+    }
+    s.textCount++
+    if (isIsoDate(t)) {
+      s.isoDates++
+      const ms = parseTime(t)
+      if (ms < s.tMin) s.tMin = ms
+      if (ms > s.tMax) s.tMax = ms
+      if (ms < s.lastTime) s.timeAscending = false
+      s.lastTime = ms
+    } else {
+      remember(s.nonNumberExamples, line, t)
+    }
+    remember(s.invalidExamples, line, t)
+  }
+
+  private setColumns(names: string[], headerLine: number | undefined): void {
+    const { source } = this.options
+    this.columns = names
+    this.stats = names.map(() => new ColumnStats())
+    const seen = new Map<string, number>()
+    names.forEach((name, i) => {
+      const before = seen.get(name)
+      if (before !== undefined) {
+        this.problem('error', 'duplicate-column', { line: headerLine, column: name }, `Columns ${before + 1} and ${i + 1} are both named ${JSON.stringify(name)}`, 'Rename one of them so every column has its own name.')
+      } else {
+        seen.set(name, i)
+      }
+    })
+    this.resolveSelection(source, headerLine)
+  }
+
+  private resolveSelection(source: string, headerLine: number | undefined): void {
+    const { request, detection } = this.options
+    const names = this.columns
+    const where = { file: source, line: headerLine }
+    const known = (name: string, role: string, flag: string): boolean => {
+      if (names.includes(name)) return true
+      this.problem('error', 'unknown-column', { ...where, column: name }, `There is no ${role} column ${JSON.stringify(name)}; the columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`, `Pick one of them with ${flag}${detection.dialect.header ? '' : ' (this file has no header, so columns are named column1, column2, …; pass --header if its first line names them)'}.`)
+      return false
+    }
+    const typeOf = (name: string): CellType | undefined => detection.sampleTypes[names.indexOf(name)]
+    let ok = true
+    if (request.time !== undefined) ok = known(request.time, 'time', '--time') && ok
+    const numeric = names.filter((n) => typeOf(n) === 'number' && n !== request.time)
+    let target = request.target
+    if (target !== undefined) {
+      ok = known(target, 'target', '--target') && ok
+    } else if (numeric.length === 1) {
+      target = numeric[0]
+    } else {
+      this.problem('warning', 'several-targets', { file: source }, numeric.length === 0 ? 'No column holds numbers in the first rows' : `Several columns hold numbers (${numeric.map((n) => JSON.stringify(n)).join(', ')}), so there is no obvious target`, 'Choose the column to predict with --target COLUMN.')
+      ok = false
+    }
+    let features = request.features ?? (target !== undefined ? [target] : [])
+    if (features.length === 1 && features[0] === '*') features = numeric
+    for (const f of features) ok = known(f, 'feature', '--features') && ok
+    if (request.time !== undefined && (request.time === target || features.includes(request.time))) {
+      this.problem('error', 'bad-option', { file: source, column: request.time }, `The time column ${JSON.stringify(request.time)} is also chosen as the target or a feature`, 'The time column only orders the rows: choose another target or feature, or another --time.')
+      ok = false
+    }
+    if (new Set(features).size !== features.length) {
+      this.problem('error', 'bad-option', { file: source }, `A feature column is listed twice in ${features.join(',')}`, 'List each feature once.')
+      ok = false
+    }
+    if (!ok || target === undefined || features.length === 0) return
+    this.selection = { target, features, ...(request.time !== undefined ? { time: request.time } : {}) }
+    const unique = [target, ...features.filter((f) => f !== target)]
+    this.selected = unique.map((n) => names.indexOf(n))
+    this.values = unique.map(() => new Growable())
+    if (request.time !== undefined) {
+      this.timeIndex = names.indexOf(request.time)
+      this.time = new Growable()
+    }
+  }
+
+  private problem(severity: Problem['severity'], code: ProblemCode, where: { file?: string; line?: number; column?: string }, what: string, todo: string): void {
+    const { message } = dataError(code as DataErrorCode, { file: this.options.source, ...where }, what, todo)
+    this.problems.push({ severity, code, message, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.column !== undefined ? { column: where.column } : {}) })
+  }
+
+  finish(): ScanResult {
+    const { missing } = this.options
+    const selectedNames = new Set(this.selection ? [this.selection.target, ...this.selection.features] : [])
+    if (!this.headerSeen || this.columns.length === 0) {
+      this.problem('error', 'empty-file', {}, 'The file has no rows', 'Choose a CSV file with a header line and at least one row of data.')
+    } else if (this.rows === 0 && this.ragged === 0) {
+      this.problem('error', 'header-only', { line: 1 }, `The file has a header (${this.columns.join(', ')}) but no data rows`, 'Add rows of data below the header, or choose another file.')
+    }
+    if (this.ragged > 0) {
+      const first = this.raggedExamples[0]!
+      const lines = listLines(this.raggedExamples.map((r) => r.line), this.ragged)
+      this.problem(
+        'error',
+        'ragged-row',
+        { line: first.line },
+        `${this.ragged === 1 ? 'This row has' : `${this.ragged} rows (lines ${lines}) have`} ${first.width} field${first.width === 1 ? '' : 's'} where the header has ${this.columns.length} (delimiter ${JSON.stringify(this.options.detection.dialect.delimiter)})`,
+        'Make every row have one field per column: quote fields that contain the delimiter, or set the delimiter with --delimiter.'
+      )
+    }
+    const columns: ColumnSummary[] = this.columns.map((name, index) => {
+      const s = this.stats[index]!
+      const type: ColumnType =
+        s.present === 0 ? 'empty' : s.numbers + s.nonFinite >= 0.9 * s.present ? 'number' : s.isoDates >= 0.9 * s.present ? 'time' : 'text'
+      const summary: ColumnSummary = {
+        index,
+        name,
+        type,
+        present: s.present,
+        missing: s.missing,
+        missingLines: s.missingLines,
+        invalid: type === 'time' ? s.present - s.isoDates : s.textCount,
+        invalidExamples: type === 'time' ? s.nonNumberExamples : s.invalidExamples,
+        nonFinite: s.nonFinite,
+        nonFiniteExamples: s.nonFiniteExamples
+      }
+      if (type === 'number' && s.numbers > 0) Object.assign(summary, { min: s.min, max: s.max, ascending: s.ascending })
+      if (type === 'time' && s.isoDates > 0) Object.assign(summary, { min: s.tMin, max: s.tMax, ascending: s.timeAscending })
+      return summary
+    })
+    for (const c of columns) {
+      const used = selectedNames.has(c.name)
+      // Without a selection every numeric column might be imported, so its bad cells are errors.
+      const severity = used || (!this.selection && c.type === 'number') ? 'error' : 'warning'
+      if (c.invalid > 0 && (used || c.type === 'number')) {
+        const first = c.invalidExamples[0]!
+        const lines = listLines(c.invalidExamples.map((e) => e.line), c.invalid)
+        const mostlyText = c.type !== 'number'
+        this.problem(
+          severity,
+          'not-numeric',
+          { line: first.line, column: c.name },
+          mostlyText
+            ? `The column holds ${c.type === 'time' ? 'dates' : 'text'} (e.g. ${quoteCell(first.value)}), not numbers`
+            : `${quoteCell(first.value)} is not a number${c.invalid > 1 ? ` (${c.invalid} such cells, on lines ${lines})` : ''}`,
+          mostlyText
+            ? `Choose numeric columns (${columns.filter((o) => o.type === 'number').map((o) => o.name).join(', ') || 'none found'}) for --target and --features${c.type === 'time' ? ', and use this one as --time' : ''}.`
+            : `Fix the cell${c.invalid > 1 ? 's' : ''}; a missing value should be an empty cell or NA (then choose --missing)${this.decimal === '.' && /^\d+,\d+$/.test(first.value) ? '; if the file uses decimal commas, pass --decimal ,' : ''}.`
+        )
+      }
+      if (c.nonFinite > 0 && (used || c.type === 'number')) {
+        const first = c.nonFiniteExamples[0]!
+        const lines = listLines(c.nonFiniteExamples.map((e) => e.line), c.nonFinite)
+        this.problem(
+          severity,
+          'not-finite',
+          { line: first.line, column: c.name },
+          `${quoteCell(first.value)} is not a finite number${c.nonFinite > 1 ? ` (${c.nonFinite} such cells, on lines ${lines})` : ''}`,
+          'Replace it with a real value, or with an empty cell if it stands for a missing value (then choose --missing drop, ffill or interpolate).'
+        )
+      }
+      if (c.missing > 0 && c.type !== 'empty' && (used || !this.selection) && c.name !== this.selection?.time) {
+        const policyFails = used && (missing ?? 'error') === 'error'
+        this.problem(
+          policyFails ? 'error' : 'warning',
+          'missing-values',
+          { line: c.missingLines[0], column: c.name },
+          `${c.missing} missing value${c.missing === 1 ? '' : 's'} (${missingTokensDescription}) on line${c.missing === 1 ? '' : 's'} ${listLines(c.missingLines, c.missing)}`,
+          'Fill them in, or choose how to treat them: --missing drop (skip those rows), ffill (repeat the last value) or interpolate (a straight line between neighbours).'
+        )
+      }
+    }
+    if (this.time && this.badTimeCount > 0) {
+      const first = this.badTimes[0]!
+      this.problem(
+        'error',
+        'bad-time',
+        { line: first.line, column: this.selection?.time },
+        `${quoteCell(first.value)} is neither an ISO date (like 2024-03-31 or 2024-03-31T12:00) nor a number${this.badTimeCount > 1 ? ` (${this.badTimeCount} such cells, on lines ${listLines(this.badTimes.map((b) => b.line), this.badTimeCount)})` : ''}`,
+        'Convert the times to ISO dates or numbers, or leave out --time to keep the order of the file.'
+      )
+    }
+    const result: ScanResult = { columns, rows: this.rows, preview: this.preview, problems: this.problems }
+    if (this.firstLine !== undefined) result.firstLine = this.firstLine
+    if (this.lastLine !== undefined) result.lastLine = this.lastLine
+    if (this.selection) {
+      result.selection = this.selection
+      const { target, features } = this.selection
+      const series: CollectedSeries = {
+        selection: this.selection,
+        names: [target, ...features.filter((f) => f !== target)],
+        values: this.values.map((v) => v.done()),
+        lines: this.lines.done(),
+        length: this.lines.length
+      }
+      if (this.time) series.time = this.time.done()
+      result.series = series
+    }
+    return result
+  }
+}
+
+/** The first error among the problems as a DataError ready to throw, or undefined when there is none. */
+export function firstError(problems: readonly Problem[], file: string): DataError | undefined {
+  const p = problems.find((q) => q.severity === 'error')
+  if (!p) return undefined
+  return new DataError(p.code as DataErrorCode, p.message, { file, line: p.line, column: p.column })
+}
