@@ -5,7 +5,7 @@
 // real built trainer (run `npm run build` first) one cell at a time, and writes bench/results/quality.json and prints
 // a Markdown table for docs/RESULTS.md. Slow by design (minutes): it is a measurement, not a test.
 import { fork } from 'node:child_process'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +25,11 @@ const { values: args } = parseArgs({
 const chunks = join(root, 'out', 'main', 'chunks')
 const bundle = readdirSync(chunks).find((f) => f.startsWith('trainer-') && f.endsWith('.js'))
 if (!bundle) throw new Error('No built trainer in out/main/chunks: run `npm run build` first')
+// A build during these minutes replaces out/: train with a private copy of the trainer bundle. It lives under
+// node_modules/.cache so that its own imports (@tensorflow/tfjs, zod) still resolve to this repository's packages.
+const trainerCopy = join(root, 'node_modules', '.cache', 'gatelab-quality', bundle)
+mkdirSync(dirname(trainerCopy), { recursive: true })
+copyFileSync(join(chunks, bundle), trainerCopy)
 
 const batch = 32
 const steps = Number(args.steps)
@@ -47,7 +52,7 @@ const base = {
 
 function train(cell) {
   return new Promise((resolve, reject) => {
-    const child = fork(join(chunks, bundle), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' })
+    const child = fork(trainerCopy, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' })
     const curve = []
     let started
     child.on('message', (m) => {

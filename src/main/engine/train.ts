@@ -104,10 +104,14 @@ function makeOptimizer(config: RunConfig): tf.Optimizer {
   return config.momentum > 0 ? tf.train.momentum(config.lr, config.momentum) : tf.train.sgd(config.lr)
 }
 
-/** tfjs' SGD family caches the rate as a tensor (setLearningRate); Adam and RMSprop read the field at every step. */
+/**
+ * tfjs' SGD family caches the rate as a tensor (setLearningRate); Adam and RMSprop read the field at every step.
+ * Duck-typed: tfjs optimizers override `instanceof` (any optimizer is an "instance" of every optimizer class).
+ */
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(lr)
-  else (optimizer as unknown as { learningRate: number }).learningRate = lr
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void }
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr)
+  else o.learningRate = lr
 }
 
 /** Mean of [loss, ...quality] over a whole split, evaluated in chunks without dropout. */

@@ -1,0 +1,217 @@
+/**
+ * The training engine inside REAL trainer processes (the built bundle, spawned like the host spawns it): what a run
+ * streams, reproducibility, divergence, cancel, early stopping with restored best weights, schedules, classification,
+ * and the weights it sends reloading into a model that reproduces its test metrics.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import trainerPath from '../../src/main/runner/trainerPath'
+import { createNodeSpawner } from '../../src/main/runner/spawner.node'
+import type { TrainerProcess } from '../../src/main/runner/trainerProcess'
+import type { MetricPoint, TrainerMessage } from '../../src/shared/protocol'
+import { normalizeRunConfig, type RunConfig, type RunConfigInput } from '../../src/shared/config'
+import { generateTask } from '../../src/shared/data/tasks'
+import { modelFromFiles, predict } from '../../src/main/engine/artifacts'
+import { taskSpecFromConfig } from '../../src/main/engine/dataset'
+
+type Message<T extends TrainerMessage['type']> = Extract<TrainerMessage, { type: T }>
+
+const spawnTrainer = createNodeSpawner(trainerPath)
+const running = new Set<TrainerProcess>()
+afterAll(async () => {
+  await Promise.all([...running].map((t) => t.stop()))
+})
+
+interface RunResult {
+  started: Message<'run:started'> | undefined
+  finished: Message<'run:finished'>
+  points: MetricPoint[]
+  progress: Message<'progress'>[]
+  artifacts: Message<'artifact'>[]
+  messages: TrainerMessage[]
+}
+
+/** Trains one run in a fresh trainer and collects every message; `onMessage` may act mid-run (e.g. cancel). */
+async function train(input: RunConfigInput, options: { onMessage?: (m: TrainerMessage, t: TrainerProcess) => void; env?: Record<string, string> } = {}): Promise<RunResult> {
+  const trainer = spawnTrainer({ name: 'engine test', ...(options.env ? { env: options.env } : {}) })
+  running.add(trainer)
+  const messages: TrainerMessage[] = []
+  trainer.onMessage((m) => {
+    messages.push(m)
+    options.onMessage?.(m, trainer)
+  })
+  const normalized = normalizeRunConfig(input)
+  if (!normalized.ok) throw new Error(normalized.message)
+  const finished = await trainer.request<Message<'run:finished'>>((seq) => ({ type: 'train', seq, runId: 'run-1', config: normalized.config }), 55_000)
+  await trainer.stop()
+  running.delete(trainer)
+  const of = <T extends TrainerMessage['type']>(type: T) => messages.filter((m): m is Message<T> => m.type === type)
+  return {
+    started: of('run:started')[0],
+    finished,
+    points: of('metrics').flatMap((m) => m.points),
+    progress: of('progress'),
+    artifacts: of('artifact'),
+    messages
+  }
+}
+
+const small: RunConfigInput = { task: 'adding', seqLen: 10, samples: 128, valSamples: 64, testSamples: 64, units: 8, batch: 16, epochs: 3, lr: 0.01, seed: 5 }
+const series = (points: MetricPoint[], name: string): number[] => points.filter((p) => p.name === name).map((p) => p.value)
+/** Everything but wall-clock figures, which legitimately differ between identical runs. */
+const deterministic = (points: MetricPoint[]) => points.filter((p) => p.name !== 'epochMs').map(({ epoch, step, name, value }) => ({ epoch, step, name, value }))
+
+describe('training engine in a trainer process', () => {
+  it('streams run:started, per-batch and per-epoch metrics, progress, weights and run:finished echoing seq', async () => {
+    const run = await train({ ...small, clip: 1 })
+    const { started, finished, points } = run
+    expect(started).toMatchObject({
+      runId: 'run-1',
+      engine: 'layers',
+      cellForm: 'lstm sigmoid unit-forget-bias',
+      // CELLS.md: 4·(2·8 + 8·8 + 8) + dense 8·1 + 1
+      paramCount: 4 * (2 * 8 + 64 + 8) + 9,
+      totalSteps: 3 * 8,
+      dataset: { name: 'adding', train: 128, val: 64, test: 64 }
+    })
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(started!.backend)
+    expect(started!.dataset.contentHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(started!.dataset.meta).toMatchObject({ kind: 'regression', baselines: { oneValueMse: 1 / 12 } })
+    expect(started!.versions.tfjs).toMatch(/^4\./)
+
+    // One batchLoss (and gradNorm, with clipping) per optimizer step, in order.
+    expect(points.filter((p) => p.name === 'batchLoss').map((p) => p.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1))
+    expect(series(points, 'gradNorm')).toHaveLength(24)
+    for (const name of ['loss', 'valLoss', 'mae', 'valMae', 'lr', 'epochMs', 'numTensors']) {
+      expect(points.filter((p) => p.name === name).map((p) => [p.epoch, p.step])).toEqual([[1, 8], [2, 16], [3, 24]])
+    }
+    expect(points.some((p) => p.name === 'acc' || p.name === 'mse')).toBe(false)
+    // The epoch's training loss is the mean of its batch losses (equal batches here).
+    const epoch1 = points.filter((p) => p.name === 'batchLoss' && p.epoch === 1).map((p) => p.value)
+    expect(series(points, 'loss')[0]).toBeCloseTo(epoch1.reduce((s, v) => s + v, 0) / 8, 5)
+    // wallMs never goes back.
+    const walls = points.map((p) => p.wallMs)
+    expect(walls).toEqual([...walls].sort((a, b) => a - b))
+
+    // No tensor leak: the live tensor count at every epoch end is the same.
+    const tensors = series(points, 'numTensors')
+    expect(new Set(tensors).size).toBe(1)
+
+    const last = run.progress.at(-1)!
+    expect(last).toMatchObject({ epoch: 3, epochs: 3, batches: 8, step: 24, totalSteps: 24, etaMs: 0 })
+    expect(run.progress.every((p) => p.elapsedMs >= 0 && Number.isFinite(p.loss))).toBe(true)
+
+    expect(finished).toMatchObject({ type: 'run:finished', runId: 'run-1', status: 'completed', epochs: 3, steps: 24 })
+    expect(finished.error).toBeUndefined()
+    expect(Object.keys(finished.final).sort()).toEqual(['epochMs', 'loss', 'lr', 'mae', 'numTensors', 'valLoss', 'valMae'])
+    expect(finished.final.valLoss).toBe(series(points, 'valLoss')[2])
+    expect(Object.keys(finished.test).sort()).toEqual(['loss', 'mae'])
+    expect(finished.best).toMatchObject({ metric: 'valLoss', value: Math.min(...series(points, 'valLoss')) })
+    expect(run.artifacts.map((a) => [a.kind, a.name, a.mediaType])).toEqual([
+      ['topology', 'model.json', 'application/json'],
+      ['weights', 'weights.bin', 'application/octet-stream']
+    ])
+    expect(run.artifacts[1]!.data.byteLength).toBe(4 * started!.paramCount)
+  })
+
+  it('is reproducible: the same seed gives identical metrics (dropout included), another seed different ones', async () => {
+    const config: RunConfigInput = { ...small, cell: 'gru', dropout: 0.2, recurrentDropout: 0.2, epochs: 2 }
+    const a = await train(config)
+    const b = await train(config)
+    const c = await train({ ...config, seed: 6 })
+    expect(a.finished.status).toBe('completed')
+    expect(deterministic(b.points)).toEqual(deterministic(a.points))
+    expect(b.finished.test).toEqual(a.finished.test)
+    expect(Buffer.from(b.artifacts[1]!.data).equals(Buffer.from(a.artifacts[1]!.data))).toBe(true)
+    expect(series(c.points, 'batchLoss')).not.toEqual(series(a.points, 'batchLoss'))
+    expect(c.started!.dataset.contentHash).not.toBe(a.started!.dataset.contentHash)
+  })
+
+  it('stops a diverging run as failed, saying what to try', async () => {
+    const { finished, points } = await train({ ...small, optimizer: 'sgd', momentum: 0.9, lr: 10, epochs: 5 })
+    expect(finished.status).toBe('failed')
+    expect(finished.error).toMatch(/Training diverged: the (validation )?loss became (NaN|Infinity|-Infinity)/)
+    expect(finished.error).toMatch(/lower learning rate \(it was 10\).*gradient clipping/)
+    expect(finished.steps).toBeLessThan(5 * 8)
+    // Every batch loss recorded before the failure is finite: the bad one stops the run instead of being stored.
+    expect(series(points, 'batchLoss').every(Number.isFinite)).toBe(true)
+  })
+
+  it('cancels within one batch, finishing as cancelled with the metrics so far', async () => {
+    let cancelledAtStep = -1
+    const run = await train({ ...small, epochs: 500 }, {
+      onMessage: (m, trainer) => {
+        // Cancel as soon as the first epoch's validation loss has arrived.
+        if (cancelledAtStep < 0 && m.type === 'metrics' && m.points.some((p) => p.name === 'valLoss')) {
+          cancelledAtStep = Math.max(...m.points.map((p) => p.step))
+          trainer.send({ type: 'cancel' })
+        }
+      }
+    })
+    expect(run.finished.status).toBe('cancelled')
+    // The cancel may arrive while one batch is running; that batch finishes, the next never starts.
+    expect(run.finished.steps).toBeGreaterThanOrEqual(cancelledAtStep)
+    expect(run.finished.steps).toBeLessThanOrEqual(cancelledAtStep + 2)
+    expect(run.finished.epochs).toBeGreaterThanOrEqual(1)
+    expect(run.finished.final.valLoss).toBeGreaterThan(0)
+    expect(series(run.points, 'batchLoss').length).toBe(run.finished.steps)
+    expect(run.finished.test).toEqual({})
+  })
+
+  it('stops early on the watched metric and saves the best weights, which reload to the best validation loss', async () => {
+    const config: RunConfigInput = {
+      ...small,
+      task: 'noise',
+      samples: 64,
+      epochs: 40,
+      lr: 0.05,
+      earlyStopping: { metric: 'valLoss', patience: 2 },
+      schedule: { kind: 'step', every: 1, factor: 0.9 }
+    }
+    const { finished, points, artifacts } = await train(config)
+    expect(finished.status).toBe('completed')
+    expect(finished.epochs).toBeLessThan(40)
+    const valLoss = series(points, 'valLoss')
+    expect(valLoss).toHaveLength(finished.epochs)
+    const bestEpoch = valLoss.indexOf(Math.min(...valLoss)) + 1
+    expect(finished.best).toEqual({ metric: 'valLoss', value: Math.min(...valLoss), epoch: bestEpoch })
+    // Patience 2: training stopped two epochs after the last improvement.
+    expect(finished.epochs).toBe(bestEpoch + 2)
+    // The step schedule multiplied the rate by 0.9 after every epoch.
+    series(points, 'lr').forEach((lr, i) => expect(lr).toBeCloseTo(0.05 * 0.9 ** i, 10))
+
+    // The saved model is the best one, not the last: on the regenerated validation set it scores best.value.
+    const normalized = normalizeRunConfig(config)
+    if (!normalized.ok) throw new Error(normalized.message)
+    const data = generateTask(taskSpecFromConfig(normalized.config as RunConfig & { task: 'noise' }))
+    const model = await modelFromFiles({ topology: artifacts[0]!.data, weights: artifacts[1]!.data })
+    const predictions = predict(model, data, data.val.x, data.val.n)
+    const mse = predictions.reduce((s, p, i) => s + (p - data.val.y[i]!) ** 2, 0) / data.val.n
+    expect(mse).toBeCloseTo(finished.best!.value, 4)
+    const testMse = predict(model, data, data.test.x, data.test.n).reduce((s, p, i) => s + (p - data.test.y[i]!) ** 2, 0) / data.test.n
+    expect(testMse).toBeCloseTo(finished.test.loss!, 4)
+    model.dispose()
+  })
+
+  it('trains classification tasks with softmax cross-entropy, per step for copy, on the backend the config names', async () => {
+    const order = await train({ ...small, task: 'order', seqLen: 12, cell: 'gru', epochs: 2, backend: 'cpu' })
+    expect(order.started).toMatchObject({ backend: 'cpu', cellForm: 'gru reset-before sigmoid', dataset: { meta: { kind: 'classification', outputSize: 4 } } })
+    expect(Object.keys(order.finished.final)).toEqual(expect.arrayContaining(['acc', 'valAcc']))
+    expect(order.finished.final.valLoss).toBeLessThan(3)
+    expect(order.finished.test.acc).toBeGreaterThanOrEqual(0)
+    expect(order.finished.test.acc).toBeLessThanOrEqual(1)
+
+    const copy = await train({ ...small, task: 'copy', seqLen: 8, cell: 'rnn', epochs: 1, earlyStopping: { metric: 'valAcc', patience: 3 } })
+    expect(copy.started).toMatchObject({ cellForm: 'rnn tanh', dataset: { meta: { perStep: true, outputSize: 9 } } })
+    expect(copy.finished.best).toMatchObject({ metric: 'valAcc' })
+    expect(copy.finished.status).toBe('completed')
+  })
+
+  it('fails clearly on a configuration the engine cannot honour', async () => {
+    const resetAfter = await train({ ...small, cell: 'gru', gruForm: 'reset-after' })
+    expect(resetAfter.finished.status).toBe('failed')
+    expect(resetAfter.finished.error).toMatch(/GRU reset-after cannot be computed with engine "layers"/)
+    expect(resetAfter.started).toBeUndefined()
+    const badMetric = await train({ ...small, earlyStopping: { metric: 'valAcc' } })
+    expect(badMetric.finished.error).toMatch(/earlyStopping.metric "valAcc" is not a metric of this run; use one of loss, mae, valLoss, valMae/)
+  })
+})
