@@ -1,0 +1,3 @@
+export const kernelDir: string
+export const kernelOutput: string
+export function buildKernels(options?: { force?: boolean; log?: (message: string) => void }): string

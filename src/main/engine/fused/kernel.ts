@@ -1,0 +1,167 @@
+/**
+ * The fused kernels on plain Float32Arrays: one call into WebAssembly for the forward pass over the whole sequence
+ * and one for the whole backward pass through time. No TF.js here (op.ts wraps this), so tests can drive it directly.
+ */
+import { KernelInstance, Layout } from './wasm'
+
+/** The cell forms the kernels compute (CELLS.md). */
+export type FusedVariant = 'lstm' | 'gru-after' | 'gru-before' | 'rnn'
+export const fusedVariants: readonly FusedVariant[] = ['lstm', 'gru-after', 'gru-before', 'rnn']
+
+export interface FusedSpec {
+  variant: FusedVariant
+  units: number
+  /** tfjs-layers' hardSigmoid for the gates instead of the logistic sigmoid. */
+  hardSigmoid: boolean
+  /** Output every step [B,T,H] rather than the last [B,H]. */
+  returnSequences: boolean
+}
+
+export interface FusedShape {
+  batch: number
+  steps: number
+  inputDim: number
+}
+
+/** Gate blocks per cell: LSTM i,f,c,o; GRU z,r,h; RNN one. */
+export function gateCount(variant: FusedVariant): number {
+  return variant === 'lstm' ? 4 : variant === 'rnn' ? 1 : 3
+}
+
+/** Weight shapes in the tfjs-layers layout; the reset-after GRU has two bias rows (input, recurrent) like Keras. */
+export function weightShapes(variant: FusedVariant, inputDim: number, units: number): {
+  kernel: [number, number]
+  recurrentKernel: [number, number]
+  bias: number[]
+} {
+  const G = gateCount(variant) * units
+  return { kernel: [inputDim, G], recurrentKernel: [units, G], bias: variant === 'gru-after' ? [2, G] : [G] }
+}
+
+export interface FusedWeights {
+  kernel: Float32Array
+  recurrentKernel: Float32Array
+  bias: Float32Array
+}
+
+export interface FusedGrads {
+  dx: Float32Array
+  dKernel: Float32Array
+  dRecurrentKernel: Float32Array
+  dBias: Float32Array
+}
+
+type Region =
+  | 'x' | 'W' | 'U' | 'bias' | 'xt' | 'gates' | 'aux' | 'aux2' | 'hs' | 'y'
+  | 'dy' | 'dx' | 'dW' | 'dU' | 'db' | 'UT' | 'WT' | 'dh' | 'dh2' | 'drh' | 'dxt'
+
+function layout(start: number, spec: FusedSpec, shape: FusedShape): Layout<Region> {
+  const { batch: B, steps: T, inputDim: D } = shape
+  const H = spec.units
+  const G = gateCount(spec.variant) * H
+  const biasLen = spec.variant === 'gru-after' ? 2 * G : G
+  const ySize = spec.returnSequences ? B * T * H : B * H
+  // aux: LSTM cell states [T+1,B,H]; GRU-after U_n·h + b_hn [T,B,H]; GRU-before r ⊙ h [T,B,H].
+  // aux2: LSTM tanh(c) [T,B,H]; GRU the recurrent product of one step [B,G].
+  const aux = spec.variant === 'lstm' ? (T + 1) * B * H : spec.variant === 'rnn' ? 0 : T * B * H
+  const aux2 = spec.variant === 'lstm' ? T * B * H : spec.variant === 'rnn' ? 0 : B * G
+  return new Layout<Region>(start)
+    .add('x', B * T * D).add('W', D * G).add('U', H * G).add('bias', biasLen)
+    .add('xt', T * B * D).add('gates', T * B * G).add('aux', aux).add('aux2', aux2).add('hs', (T + 1) * B * H)
+    .add('y', ySize)
+    // Backward regions come after the forward ones, so the activations survive until the backward pass reads them.
+    .add('dy', ySize).add('dx', B * T * D).add('dW', D * G).add('dU', H * G).add('db', biasLen)
+    .add('UT', G * H).add('WT', G * D).add('dh', B * H).add('dh2', B * H).add('drh', B * H).add('dxt', T * B * D)
+}
+
+function checkShapes(spec: FusedSpec, shape: FusedShape, w: FusedWeights): void {
+  const s = weightShapes(spec.variant, shape.inputDim, spec.units)
+  const want = { kernel: s.kernel[0] * s.kernel[1], recurrentKernel: s.recurrentKernel[0] * s.recurrentKernel[1], bias: s.bias.reduce((a, b) => a * b, 1) }
+  for (const key of ['kernel', 'recurrentKernel', 'bias'] as const) {
+    if (w[key].length !== want[key]) {
+      throw new Error(`fused ${spec.variant}: ${key} has ${w[key].length} values, expected ${want[key]} (${JSON.stringify(s[key])})`)
+    }
+  }
+  if (![shape.batch, shape.steps, shape.inputDim, spec.units].every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error(`fused ${spec.variant}: batch, steps, input size and units must be positive integers (got ${JSON.stringify({ ...shape, units: spec.units })})`)
+  }
+}
+
+/**
+ * One layer's kernels: a WebAssembly instance whose memory holds the weights, the activations of the last forward
+ * pass and the backward scratch. `forward` returns a ticket; `backward` with that ticket reuses the stored
+ * activations, and with a stale ticket (another forward ran in between) recomputes them first, so it is always right.
+ */
+export class FusedKernel {
+  private readonly wasm = new KernelInstance()
+  private ticket = 0
+  /** The ticket whose activations are in memory, or 0 when none (or the backward pass consumed them). */
+  private live = 0
+  private liveKey = ''
+
+  get memoryBytes(): number {
+    return this.wasm.memoryBytes
+  }
+
+  forward(spec: FusedSpec, shape: FusedShape, x: Float32Array, w: FusedWeights): { y: Float32Array; ticket: number } {
+    checkShapes(spec, shape, w)
+    if (x.length !== shape.batch * shape.steps * shape.inputDim) {
+      throw new Error(`fused ${spec.variant}: input has ${x.length} values, expected ${shape.batch}×${shape.steps}×${shape.inputDim}`)
+    }
+    const L = layout(this.wasm.start, spec, shape)
+    this.wasm.reserve(L.byteEnd - this.wasm.start)
+    const mem = this.wasm.f32
+    const o = L.offsets
+    mem.set(x, o.x / 4)
+    mem.set(w.kernel, o.W / 4)
+    mem.set(w.recurrentKernel, o.U / 4)
+    mem.set(w.bias, o.bias / 4)
+    const k = this.wasm.exports
+    const head = [shape.steps, shape.batch, shape.inputDim, spec.units, spec.hardSigmoid ? 1 : 0, spec.returnSequences ? 1 : 0]
+    const inputs = [o.x, o.W, o.U, o.bias, o.xt, o.gates]
+    switch (spec.variant) {
+      case 'lstm': k.lstm_forward(...head, ...inputs, o.aux, o.aux2, o.hs, o.y); break
+      case 'gru-after': k.gru_after_forward(...head, ...inputs, o.aux, o.hs, o.aux2, o.y); break
+      case 'gru-before': k.gru_before_forward(...head, ...inputs, o.aux, o.hs, o.aux2, o.y); break
+      case 'rnn': k.rnn_forward(...head, ...inputs, o.hs, o.y); break
+    }
+    this.ticket += 1
+    this.live = this.ticket
+    this.liveKey = key(spec, shape)
+    return { y: mem.slice(o.y / 4, o.y / 4 + L.sizes.y), ticket: this.ticket }
+  }
+
+  /** Gradients for the forward pass `ticket`, given the gradient of its output (same shape as y). */
+  backward(spec: FusedSpec, shape: FusedShape, ticket: number, x: Float32Array, w: FusedWeights, dy: Float32Array): FusedGrads {
+    if (ticket !== this.live || key(spec, shape) !== this.liveKey) this.forward(spec, shape, x, w)
+    this.live = 0 // the backward pass overwrites the gate activations with gate gradients
+    const L = layout(this.wasm.start, spec, shape)
+    const mem = this.wasm.f32
+    const o = L.offsets
+    if (dy.length !== L.sizes.dy) throw new Error(`fused ${spec.variant}: output gradient has ${dy.length} values, expected ${L.sizes.dy}`)
+    mem.set(dy, o.dy / 4)
+    const k = this.wasm.exports
+    const head = [shape.steps, shape.batch, shape.inputDim, spec.units, spec.hardSigmoid ? 1 : 0, spec.returnSequences ? 1 : 0]
+    const outs = [o.dx, o.dW, o.dU, o.db, o.UT, o.WT, o.dh]
+    switch (spec.variant) {
+      case 'lstm': k.lstm_backward(...head, o.W, o.U, o.xt, o.gates, o.aux, o.aux2, o.hs, o.dy, ...outs, o.dh2, o.dxt); break
+      case 'gru-after': k.gru_after_backward(...head, o.W, o.U, o.xt, o.gates, o.aux, o.hs, o.dy, ...outs, o.dh2, o.dxt); break
+      case 'gru-before': k.gru_before_backward(...head, o.W, o.U, o.xt, o.gates, o.aux, o.hs, o.dy, ...outs, o.dh2, o.drh, o.dxt); break
+      case 'rnn': k.rnn_backward(...head, o.W, o.U, o.xt, o.gates, o.hs, o.dy, ...outs, o.dxt); break
+    }
+    const read = (r: Region): Float32Array => mem.slice(o[r] / 4, o[r] / 4 + L.sizes[r])
+    return { dx: read('dx'), dKernel: read('dW'), dRecurrentKernel: read('dU'), dBias: read('db') }
+  }
+}
+
+function key(spec: FusedSpec, shape: FusedShape): string {
+  return `${spec.variant}/${spec.units}/${spec.hardSigmoid}/${spec.returnSequences}/${shape.batch}/${shape.steps}/${shape.inputDim}`
+}
+
+/** Multiply-adds ×2 of one training step (forward + backward) of the recurrent layer: for GFLOP/s figures. */
+export function trainingFlops(variant: FusedVariant, shape: FusedShape, units: number): number {
+  const G = gateCount(variant) * units
+  const { batch: B, steps: T, inputDim: D } = shape
+  // forward: x·W and h·U per step; backward: dZ·Uᵀ, hᵀ·dZ, xᵀ·dZ, dZ·Wᵀ.
+  return 2 * B * T * G * (D + units) * 3
+}

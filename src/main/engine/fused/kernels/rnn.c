@@ -1,0 +1,632 @@
+// GateLab fused recurrent kernels: LSTM, GRU (reset-after and reset-before) and the vanilla tanh RNN, forward over a
+// whole sequence and backward through time, each as ONE call from JavaScript. Compiled to wasm32 with SIMD128 by
+// scripts/build-kernels.mjs (Debian's clang + lld). See docs/KERNELS.md for the design.
+//
+// Conventions shared with the TypeScript side (src/main/engine/fused/kernel.ts):
+// - All tensors are float32, row-major. Inputs arrive batch-major as TF.js hands them over (x [B,T,D], y [B,T,H] or
+//   [B,H]); inside, everything is time-major ([T][B][...]) so that each step's state is one contiguous [B, n] matrix
+//   and each step's recurrent product is one blocked matrix product.
+// - Weights use the tfjs-layers / Keras layout and gate order: kernel W [D, G], recurrent kernel U [H, G], bias [G]
+//   (GRU reset-after: bias [2, G], input bias then recurrent bias), G = 4H (LSTM i,f,c,o), 3H (GRU z,r,h), H (RNN).
+// - JavaScript owns the memory layout: every buffer is passed as a pointer. The activation buffers written by a
+//   forward call are read by the backward call of the same layer, which overwrites them with gate gradients.
+// - No libc: the module is freestanding, so exp, memcpy and friends are written here.
+
+#include <wasm_simd128.h>
+#include <stdint.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef v128_t f4;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Small helpers
+
+static void zero(float *p, int n) {
+  int i = 0;
+  f4 z = wasm_f32x4_splat(0.f);
+  for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, z);
+  for (; i < n; i++) p[i] = 0.f;
+}
+
+static void copy(float *dst, const float *src, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+  for (; i < n; i++) dst[i] = src[i];
+}
+
+// exp for 4 lanes: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial (relative error ~2e-7, about one float
+// ulp), 2^n assembled in the exponent bits. Inputs are clamped so the result stays finite and normal; the gates and
+// tanh built on it saturate long before the clamp matters.
+static inline f4 exp4(f4 x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.f)), wasm_f32x4_splat(88.f));
+  f4 n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  f4 r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  f4 p = wasm_f32x4_splat(1.f / 720.f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f / 120.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f / 24.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f / 6.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f));
+  f4 scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+static inline f4 sigmoid4(f4 x) {
+  f4 one = wasm_f32x4_splat(1.f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, exp4(wasm_f32x4_neg(x))));
+}
+
+// tfjs-layers' hardSigmoid: clip(0.2·x + 0.5, 0, 1).
+static inline f4 hard_sigmoid4(f4 x) {
+  f4 y = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(0.2f)), wasm_f32x4_splat(0.5f));
+  return wasm_f32x4_min(wasm_f32x4_max(y, wasm_f32x4_splat(0.f)), wasm_f32x4_splat(1.f));
+}
+
+// tanh(x) = sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|): never overflows; absolute error ~1e-7 near 0.
+static inline f4 tanh4(f4 x) {
+  f4 ax = wasm_f32x4_abs(x);
+  f4 e = exp4(wasm_f32x4_mul(ax, wasm_f32x4_splat(-2.f)));
+  f4 one = wasm_f32x4_splat(1.f);
+  f4 t = wasm_f32x4_div(wasm_f32x4_sub(one, e), wasm_f32x4_add(one, e));
+  f4 sign = wasm_v128_and(x, wasm_i32x4_splat((int32_t)0x80000000));
+  return wasm_v128_or(t, sign);
+}
+
+// Scalar versions for the tails of rows whose length is not a multiple of 4: the same arithmetic on lane 0.
+static inline float sigmoid1(float x) { return wasm_f32x4_extract_lane(sigmoid4(wasm_f32x4_splat(x)), 0); }
+static inline float hard_sigmoid1(float x) { return wasm_f32x4_extract_lane(hard_sigmoid4(wasm_f32x4_splat(x)), 0); }
+static inline float tanh1(float x) { return wasm_f32x4_extract_lane(tanh4(wasm_f32x4_splat(x)), 0); }
+
+// Gate activation over a row: sigmoid or hardSigmoid (flag), in place.
+static void gate_act(float *p, int n, int hard) {
+  int i = 0;
+  if (hard) {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, hard_sigmoid4(wasm_v128_load(p + i)));
+    for (; i < n; i++) p[i] = hard_sigmoid1(p[i]);
+  } else {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, sigmoid4(wasm_v128_load(p + i)));
+    for (; i < n; i++) p[i] = sigmoid1(p[i]);
+  }
+}
+
+static void tanh_row(float *p, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, tanh4(wasm_v128_load(p + i)));
+  for (; i < n; i++) p[i] = tanh1(p[i]);
+}
+
+// Derivative of the gate activation expressed through its output y: σ' = y(1 − y); hardSigmoid' = 0.2 inside (0, 1)
+// and 0 where it is clipped (matching tf.clipByValue's gradient except on the measure-zero boundary itself).
+static inline f4 gate_grad4(f4 y, int hard) {
+  if (hard) {
+    f4 inside = wasm_v128_and(wasm_f32x4_gt(y, wasm_f32x4_splat(0.f)), wasm_f32x4_lt(y, wasm_f32x4_splat(1.f)));
+    return wasm_v128_and(inside, wasm_f32x4_splat(0.2f));
+  }
+  return wasm_f32x4_mul(y, wasm_f32x4_sub(wasm_f32x4_splat(1.f), y));
+}
+static inline float gate_grad1(float y, int hard) {
+  if (hard) return (y > 0.f && y < 1.f) ? 0.2f : 0.f;
+  return y * (1.f - y);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Matrix product, register-blocked for wasm SIMD.
+//
+// C[M,N] (+)= A·B where A's element (i, k) is A[i·sai + k·sak] (so A may be a transposed view, as in dU = Hᵀ·dZ) and
+// B is row-major with leading dimension ldb. The micro-kernel keeps a 4×8 block of C in eight 128-bit registers and
+// walks k: per k it loads two vectors of a B row and broadcasts four A values, 16 multiply-adds. 4×8 is the largest
+// block whose accumulators, B vectors and broadcast fit x86-64's sixteen vector registers without spilling under V8.
+
+static void gemm(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C, int ldc,
+                 int accumulate) {
+  int i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const float *a0 = A + (i + 0) * sai, *a1 = A + (i + 1) * sai, *a2 = A + (i + 2) * sai, *a3 = A + (i + 3) * sai;
+    float *c0 = C + (i + 0) * ldc, *c1 = C + (i + 1) * ldc, *c2 = C + (i + 2) * ldc, *c3 = C + (i + 3) * ldc;
+    int j = 0;
+    for (; j + 8 <= N; j += 8) {
+      f4 s00, s01, s10, s11, s20, s21, s30, s31;
+      if (accumulate) {
+        s00 = wasm_v128_load(c0 + j); s01 = wasm_v128_load(c0 + j + 4);
+        s10 = wasm_v128_load(c1 + j); s11 = wasm_v128_load(c1 + j + 4);
+        s20 = wasm_v128_load(c2 + j); s21 = wasm_v128_load(c2 + j + 4);
+        s30 = wasm_v128_load(c3 + j); s31 = wasm_v128_load(c3 + j + 4);
+      } else {
+        s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = wasm_f32x4_splat(0.f);
+      }
+      const float *b = B + j;
+      for (int k = 0; k < K; k++, b += ldb) {
+        f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+        int ak = k * sak;
+        f4 x0 = wasm_v128_load32_splat(a0 + ak);
+        f4 x1 = wasm_v128_load32_splat(a1 + ak);
+        f4 x2 = wasm_v128_load32_splat(a2 + ak);
+        f4 x3 = wasm_v128_load32_splat(a3 + ak);
+        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1));
+        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1));
+        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
+        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
+      }
+      wasm_v128_store(c0 + j, s00); wasm_v128_store(c0 + j + 4, s01);
+      wasm_v128_store(c1 + j, s10); wasm_v128_store(c1 + j + 4, s11);
+      wasm_v128_store(c2 + j, s20); wasm_v128_store(c2 + j + 4, s21);
+      wasm_v128_store(c3 + j, s30); wasm_v128_store(c3 + j + 4, s31);
+    }
+    for (; j + 4 <= N; j += 4) {
+      f4 s0, s1, s2, s3;
+      if (accumulate) {
+        s0 = wasm_v128_load(c0 + j); s1 = wasm_v128_load(c1 + j); s2 = wasm_v128_load(c2 + j); s3 = wasm_v128_load(c3 + j);
+      } else {
+        s0 = s1 = s2 = s3 = wasm_f32x4_splat(0.f);
+      }
+      const float *b = B + j;
+      for (int k = 0; k < K; k++, b += ldb) {
+        f4 b0 = wasm_v128_load(b);
+        int ak = k * sak;
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + ak), b0));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + ak), b0));
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + ak), b0));
+        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + ak), b0));
+      }
+      wasm_v128_store(c0 + j, s0); wasm_v128_store(c1 + j, s1); wasm_v128_store(c2 + j, s2); wasm_v128_store(c3 + j, s3);
+    }
+    for (; j < N; j++) {
+      float s0 = accumulate ? c0[j] : 0.f, s1 = accumulate ? c1[j] : 0.f;
+      float s2 = accumulate ? c2[j] : 0.f, s3 = accumulate ? c3[j] : 0.f;
+      for (int k = 0; k < K; k++) {
+        float bk = B[k * ldb + j];
+        int ak = k * sak;
+        s0 += a0[ak] * bk; s1 += a1[ak] * bk; s2 += a2[ak] * bk; s3 += a3[ak] * bk;
+      }
+      c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3;
+    }
+  }
+  for (; i < M; i++) {
+    const float *a = A + i * sai;
+    float *c = C + i * ldc;
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+      f4 s = accumulate ? wasm_v128_load(c + j) : wasm_f32x4_splat(0.f);
+      for (int k = 0; k < K; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load32_splat(a + k * sak), wasm_v128_load(B + k * ldb + j)));
+      wasm_v128_store(c + j, s);
+    }
+    for (; j < N; j++) {
+      float s = accumulate ? c[j] : 0.f;
+      for (int k = 0; k < K; k++) s += a[k * sak] * B[k * ldb + j];
+      c[j] = s;
+    }
+  }
+}
+
+// The throughput ceiling the benchmark prints beside each row: C[M,N] = A[M,K]·B[K,N], all row-major.
+EXPORT(gemm_nn) void gemm_nn(int M, int N, int K, const float *A, const float *B, float *C) {
+  gemm(M, N, K, A, K, 1, B, N, C, N, 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Shared pieces of every cell
+
+// x [B,T,D] → xt [T,B,D] (time-major); optionally reading time backwards for goBackwards layers is done in TS.
+static void to_time_major(const float *x, float *xt, int B, int T, int D) {
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) copy(xt + (t * B + b) * D, x + (b * T + t) * D, D);
+}
+
+// Input projection for all steps at once: P[T·B, G] = xt[T·B, D]·W[D, G] + bias.
+static void input_projection(const float *xt, const float *W, const float *bias, float *P, int TB, int D, int G) {
+  for (int m = 0; m < TB; m++) copy(P + m * G, bias, G);
+  gemm(TB, G, D, xt, D, 1, W, G, P, G, 1);
+}
+
+// Transposes U [H, G] into UT [G, H] so the backward step dh = dZ·Uᵀ streams rows like the forward step does.
+static void transpose(const float *U, float *UT, int R, int C) {
+  for (int r = 0; r < R; r++)
+    for (int c = 0; c < C; c++) UT[c * R + r] = U[r * C + c];
+}
+
+// Writes the layer output: the whole sequence as [B,T,H] from hs [T+1][B][H] (hs[0] is the zero initial state), or
+// only the last step as [B,H].
+static void write_output(const float *hs, float *y, int B, int T, int H, int seq) {
+  if (seq) {
+    for (int b = 0; b < B; b++)
+      for (int t = 0; t < T; t++) copy(y + (b * T + t) * H, hs + ((t + 1) * B + b) * H, H);
+  } else {
+    copy(y, hs + T * B * H, B * H);
+  }
+}
+
+// Adds the incoming gradient of step t's output into dh [B,H].
+static void add_output_grad(float *dh, const float *dy, int B, int T, int H, int t, int seq) {
+  if (seq) {
+    for (int b = 0; b < B; b++) {
+      const float *g = dy + (b * T + t) * H;
+      float *d = dh + b * H;
+      int i = 0;
+      for (; i + 4 <= H; i += 4) wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(g + i)));
+      for (; i < H; i++) d[i] += g[i];
+    }
+  } else if (t == T - 1) {
+    copy(dh, dy, B * H);
+  }
+}
+
+// Column sums: db[G] (+)= Σ_m dZ[m, G].
+static void col_sums(const float *dZ, int rows, int G, int ld, float *db, int accumulate) {
+  if (!accumulate) zero(db, G);
+  for (int m = 0; m < rows; m++) {
+    const float *r = dZ + m * ld;
+    int i = 0;
+    for (; i + 4 <= G; i += 4) wasm_v128_store(db + i, wasm_f32x4_add(wasm_v128_load(db + i), wasm_v128_load(r + i)));
+    for (; i < G; i++) db[i] += r[i];
+  }
+}
+
+// The gradients every cell shares once the gate gradients dZ [T·B, G] are known:
+// dW = xtᵀ·dZ, dx = dZ·Wᵀ (written back batch-major), and db = Σ dZ. WT and dxt are scratch.
+static void input_grads(const float *xt, const float *W, const float *dZ, int T, int B, int D, int G, float *dW,
+                        float *db, float *dx, float *WT, float *dxt) {
+  int TB = T * B;
+  gemm(D, G, TB, xt, 1, D, dZ, G, dW, G, 0);
+  col_sums(dZ, TB, G, G, db, 0);
+  transpose(W, WT, D, G);
+  gemm(TB, D, G, dZ, G, 1, WT, D, dxt, D, 0);
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) copy(dx + (b * T + t) * D, dxt + (t * B + b) * D, D);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// LSTM.  acts holds, time-major: gates [T][B][4H] (after activation: i, f, g, o), cs [T+1][B][H] (cs[0] = 0),
+// tcs [T][B][H] = tanh(c_t), hs [T+1][B][H] (hs[0] = 0); xt [T][B][D] is kept for dW.
+
+EXPORT(lstm_forward)
+void lstm_forward(int T, int B, int D, int H, int hard, int seq, const float *x, const float *W, const float *U,
+                  const float *bias, float *xt, float *gates, float *cs, float *tcs, float *hs, float *y) {
+  int G = 4 * H, BH = B * H;
+  to_time_major(x, xt, B, T, D);
+  input_projection(xt, W, bias, gates, T * B, D, G);
+  zero(cs, BH);
+  zero(hs, BH);
+  for (int t = 0; t < T; t++) {
+    float *Z = gates + t * B * G;
+    const float *hp = hs + t * BH, *cp = cs + t * BH;
+    float *c = cs + (t + 1) * BH, *tc = tcs + t * BH, *h = hs + (t + 1) * BH;
+    if (t > 0) gemm(B, G, H, hp, H, 1, U, G, Z, G, 1);  // h0 = 0: nothing to add at t = 0
+    for (int b = 0; b < B; b++) {
+      float *z = Z + b * G;
+      gate_act(z, 2 * H, hard);           // i, f
+      tanh_row(z + 2 * H, H);             // g
+      gate_act(z + 3 * H, H, hard);       // o
+      const float *ig = z, *fg = z + H, *gg = z + 2 * H, *og = z + 3 * H;
+      const float *cpb = cp + b * H;
+      float *cb = c + b * H, *tcb = tc + b * H, *hb = h + b * H;
+      int k = 0;
+      for (; k + 4 <= H; k += 4) {
+        f4 cn = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(fg + k), wasm_v128_load(cpb + k)),
+                               wasm_f32x4_mul(wasm_v128_load(ig + k), wasm_v128_load(gg + k)));
+        f4 th = tanh4(cn);
+        wasm_v128_store(cb + k, cn);
+        wasm_v128_store(tcb + k, th);
+        wasm_v128_store(hb + k, wasm_f32x4_mul(wasm_v128_load(og + k), th));
+      }
+      for (; k < H; k++) {
+        float cn = fg[k] * cpb[k] + ig[k] * gg[k];
+        float th = tanh1(cn);
+        cb[k] = cn; tcb[k] = th; hb[k] = og[k] * th;
+      }
+    }
+  }
+  write_output(hs, y, B, T, H, seq);
+}
+
+// dy: [B,T,H] (seq) or [B,H]. Writes dx [B,T,D], dW [D,4H], dU [H,4H], db [4H]. Scratch: UT [4H,H], WT [4H,D],
+// dh, dc, dhn [B,H] and dxt [T,B,D]. Overwrites gates with dZ (pre-activation gradients).
+EXPORT(lstm_backward)
+void lstm_backward(int T, int B, int D, int H, int hard, int seq, const float *W, const float *U, const float *xt,
+                   float *gates, const float *cs, const float *tcs, const float *hs, const float *dy, float *dx,
+                   float *dW, float *dU, float *db, float *UT, float *WT, float *dh, float *dc, float *dxt) {
+  int G = 4 * H, BH = B * H;
+  transpose(U, UT, H, G);
+  zero(dh, BH);
+  zero(dc, BH);
+  f4 one = wasm_f32x4_splat(1.f);
+  for (int t = T - 1; t >= 0; t--) {
+    add_output_grad(dh, dy, B, T, H, t, seq);
+    float *Z = gates + t * B * G;
+    const float *cp = cs + t * BH, *tc = tcs + t * BH;
+    for (int b = 0; b < B; b++) {
+      float *z = Z + b * G;
+      float *ig = z, *fg = z + H, *gg = z + 2 * H, *og = z + 3 * H;
+      const float *dhb = dh + b * H, *cpb = cp + b * H, *tcb = tc + b * H;
+      float *dcb = dc + b * H;
+      int k = 0;
+      for (; k + 4 <= H; k += 4) {
+        f4 i = wasm_v128_load(ig + k), f = wasm_v128_load(fg + k), g = wasm_v128_load(gg + k), o = wasm_v128_load(og + k);
+        f4 d = wasm_v128_load(dhb + k), th = wasm_v128_load(tcb + k);
+        f4 dcn = wasm_f32x4_add(wasm_v128_load(dcb + k),
+                                wasm_f32x4_mul(wasm_f32x4_mul(d, o), wasm_f32x4_sub(one, wasm_f32x4_mul(th, th))));
+        wasm_v128_store(ig + k, wasm_f32x4_mul(wasm_f32x4_mul(dcn, g), gate_grad4(i, hard)));
+        wasm_v128_store(fg + k, wasm_f32x4_mul(wasm_f32x4_mul(dcn, wasm_v128_load(cpb + k)), gate_grad4(f, hard)));
+        wasm_v128_store(gg + k, wasm_f32x4_mul(wasm_f32x4_mul(dcn, i), wasm_f32x4_sub(one, wasm_f32x4_mul(g, g))));
+        wasm_v128_store(og + k, wasm_f32x4_mul(wasm_f32x4_mul(d, th), gate_grad4(o, hard)));
+        wasm_v128_store(dcb + k, wasm_f32x4_mul(dcn, f));
+      }
+      for (; k < H; k++) {
+        float i = ig[k], f = fg[k], g = gg[k], o = og[k], d = dhb[k], th = tcb[k];
+        float dcn = dcb[k] + d * o * (1.f - th * th);
+        ig[k] = dcn * g * gate_grad1(i, hard);
+        fg[k] = dcn * cpb[k] * gate_grad1(f, hard);
+        gg[k] = dcn * i * (1.f - g * g);
+        og[k] = d * th * gate_grad1(o, hard);
+        dcb[k] = dcn * f;
+      }
+    }
+    if (t > 0) gemm(B, H, G, Z, G, 1, UT, H, dh, H, 0);  // dh_{t-1} = dZ_t·Uᵀ (the output gradient is added next step)
+  }
+  // dU = Σ_t h_{t-1}ᵀ·dZ_t as one product over all T·B rows; step 0 contributes nothing (h0 = 0).
+  gemm(H, G, (T - 1) * B, hs + BH, 1, H, gates + B * G, G, dU, G, 0);
+  input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// GRU, reset-after (Keras ≥ 2 / PyTorch / cuDNN form):
+//   n = tanh(W_n x + b_n + r ⊙ (U_n h + b_hn)).  bias = [2, 3H]: input bias row, then recurrent bias row.
+// acts: gates [T][B][3H] = z, r, n after activation; rn [T][B][H] = U_n h + b_hn; hs [T+1][B][H].
+// Scratch for the forward: R [B, 3H].
+
+EXPORT(gru_after_forward)
+void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const float *x, const float *W, const float *U,
+                       const float *bias, float *xt, float *gates, float *rn, float *hs, float *R, float *y) {
+  int G = 3 * H, BH = B * H;
+  const float *brec = bias + G;
+  to_time_major(x, xt, B, T, D);
+  input_projection(xt, W, bias, gates, T * B, D, G);
+  zero(hs, BH);
+  f4 one = wasm_f32x4_splat(1.f);
+  for (int t = 0; t < T; t++) {
+    float *Z = gates + t * B * G;
+    const float *hp = hs + t * BH;
+    float *h = hs + (t + 1) * BH, *rnt = rn + t * BH;
+    for (int b = 0; b < B; b++) copy(R + b * G, brec, G);
+    if (t > 0) gemm(B, G, H, hp, H, 1, U, G, R, G, 1);
+    for (int b = 0; b < B; b++) {
+      float *z = Z + b * G, *rb = R + b * G;
+      int k = 0;
+      for (; k + 4 <= 2 * H; k += 4) wasm_v128_store(z + k, wasm_f32x4_add(wasm_v128_load(z + k), wasm_v128_load(rb + k)));
+      for (; k < 2 * H; k++) z[k] += rb[k];
+      gate_act(z, 2 * H, hard);
+      float *zg = z, *rg = z + H, *ng = z + 2 * H;
+      const float *rh = rb + 2 * H, *hpb = hp + b * H;
+      float *hb = h + b * H, *rnb = rnt + b * H;
+      for (k = 0; k + 4 <= H; k += 4) {
+        f4 r = wasm_v128_load(rg + k), u = wasm_v128_load(rh + k), zz = wasm_v128_load(zg + k);
+        f4 n = tanh4(wasm_f32x4_add(wasm_v128_load(ng + k), wasm_f32x4_mul(r, u)));
+        wasm_v128_store(ng + k, n);
+        wasm_v128_store(rnb + k, u);
+        // h = z ⊙ h_prev + (1 − z) ⊙ n, written as n + z ⊙ (h_prev − n)
+        wasm_v128_store(hb + k, wasm_f32x4_add(n, wasm_f32x4_mul(zz, wasm_f32x4_sub(wasm_v128_load(hpb + k), n))));
+      }
+      for (; k < H; k++) {
+        float n = tanh1(ng[k] + rg[k] * rh[k]);
+        ng[k] = n;
+        rnb[k] = rh[k];
+        hb[k] = n + zg[k] * (hpb[k] - n);
+      }
+    }
+    (void)one;
+  }
+  write_output(hs, y, B, T, H, seq);
+}
+
+// Writes dx, dW [D,3H], dU [H,3H], db [2,3H]. Scratch: UT [3H,H], WT [3H,D], dh, dhn [B,H], dxt [T,B,D].
+// Overwrites gates with the input-side gate gradients (daz, dar, dan) and rn with the recurrent-side candidate gradient
+// dan ⊙ r, so that dU and the recurrent bias come from [daz, dar, dan ⊙ r] without a second [T,B,3H] buffer.
+EXPORT(gru_after_backward)
+void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const float *W, const float *U, const float *xt,
+                        float *gates, float *rn, const float *hs, const float *dy, float *dx, float *dW, float *dU,
+                        float *db, float *UT, float *WT, float *dh, float *dhn, float *dxt) {
+  int G = 3 * H, BH = B * H;
+  transpose(U, UT, H, G);
+  zero(dh, BH);
+  f4 one = wasm_f32x4_splat(1.f);
+  for (int t = T - 1; t >= 0; t--) {
+    add_output_grad(dh, dy, B, T, H, t, seq);
+    float *Z = gates + t * B * G, *rnt = rn + t * BH;
+    const float *hp = hs + t * BH;
+    for (int b = 0; b < B; b++) {
+      float *zg = Z + b * G, *rg = zg + H, *ng = zg + 2 * H, *rnb = rnt + b * H;
+      const float *dhb = dh + b * H, *hpb = hp + b * H;
+      float *dhnb = dhn + b * H;
+      int k = 0;
+      for (; k + 4 <= H; k += 4) {
+        f4 z = wasm_v128_load(zg + k), r = wasm_v128_load(rg + k), n = wasm_v128_load(ng + k);
+        f4 d = wasm_v128_load(dhb + k), hpv = wasm_v128_load(hpb + k), u = wasm_v128_load(rnb + k);
+        f4 dan = wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(one, z)), wasm_f32x4_sub(one, wasm_f32x4_mul(n, n)));
+        f4 daz = wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(hpv, n)), gate_grad4(z, hard));
+        f4 dar = wasm_f32x4_mul(wasm_f32x4_mul(dan, u), gate_grad4(r, hard));
+        wasm_v128_store(dhnb + k, wasm_f32x4_mul(d, z));
+        wasm_v128_store(zg + k, daz);
+        wasm_v128_store(rg + k, dar);
+        wasm_v128_store(ng + k, dan);
+        wasm_v128_store(rnb + k, wasm_f32x4_mul(dan, r));
+      }
+      for (; k < H; k++) {
+        float z = zg[k], r = rg[k], n = ng[k], d = dhb[k];
+        float dan = d * (1.f - z) * (1.f - n * n);
+        float daz = d * (hpb[k] - n) * gate_grad1(z, hard);
+        float dar = dan * rnb[k] * gate_grad1(r, hard);
+        dhnb[k] = d * z;
+        zg[k] = daz; rg[k] = dar; ng[k] = dan;
+        rnb[k] = dan * r;
+      }
+    }
+    if (t > 0) {
+      gemm(B, H, 2 * H, Z, G, 1, UT, H, dhn, H, 1);           // + [daz, dar]·U_zrᵀ
+      gemm(B, H, H, rnt, H, 1, UT + 2 * H * H, H, dhn, H, 1);  // + (dan ⊙ r)·U_nᵀ
+      copy(dh, dhn, BH);
+    }
+  }
+  int TB = T * B;
+  // Recurrent side: dU from h_{t-1} (steps ≥ 1), recurrent bias from every step (the bias acts at t = 0 too).
+  gemm(H, 2 * H, (T - 1) * B, hs + BH, 1, H, gates + B * G, G, dU, G, 0);
+  gemm(H, H, (T - 1) * B, hs + BH, 1, H, rn + BH, H, dU + 2 * H, G, 0);
+  float *dbrec = db + G;
+  col_sums(gates, TB, 2 * H, G, dbrec, 0);
+  col_sums(rn, TB, H, H, dbrec + 2 * H, 0);
+  input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// GRU, reset-before (original paper, tfjs-layers): n = tanh(W_n x + U_n (r ⊙ h) + b_n).  bias = [3H].
+// acts: gates [T][B][3H] = z, r, n after activation; rh [T][B][H] = r ⊙ h_{t-1}; hs [T+1][B][H].
+// Scratch for the forward: R [B, 3H] (only the first 2H columns and the last H are used, one product each).
+
+EXPORT(gru_before_forward)
+void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const float *x, const float *W, const float *U,
+                        const float *bias, float *xt, float *gates, float *rh, float *hs, float *R, float *y) {
+  int G = 3 * H, BH = B * H;
+  to_time_major(x, xt, B, T, D);
+  input_projection(xt, W, bias, gates, T * B, D, G);
+  zero(hs, BH);
+  for (int t = 0; t < T; t++) {
+    float *Z = gates + t * B * G;
+    const float *hp = hs + t * BH;
+    float *h = hs + (t + 1) * BH, *rht = rh + t * BH;
+    if (t > 0) gemm(B, 2 * H, H, hp, H, 1, U, G, Z, G, 1);
+    for (int b = 0; b < B; b++) {
+      float *z = Z + b * G;
+      gate_act(z, 2 * H, hard);
+      const float *rg = z + H, *hpb = hp + b * H;
+      float *rhb = rht + b * H;
+      int k = 0;
+      for (; k + 4 <= H; k += 4) wasm_v128_store(rhb + k, wasm_f32x4_mul(wasm_v128_load(rg + k), wasm_v128_load(hpb + k)));
+      for (; k < H; k++) rhb[k] = rg[k] * hpb[k];
+    }
+    if (t > 0) gemm(B, H, H, rht, H, 1, U + 2 * H, G, Z + 2 * H, G, 1);
+    for (int b = 0; b < B; b++) {
+      float *z = Z + b * G, *ng = z + 2 * H;
+      tanh_row(ng, H);
+      const float *zg = z, *hpb = hp + b * H;
+      float *hb = h + b * H;
+      int k = 0;
+      for (; k + 4 <= H; k += 4) {
+        f4 n = wasm_v128_load(ng + k);
+        wasm_v128_store(hb + k, wasm_f32x4_add(n, wasm_f32x4_mul(wasm_v128_load(zg + k), wasm_f32x4_sub(wasm_v128_load(hpb + k), n))));
+      }
+      for (; k < H; k++) hb[k] = ng[k] + zg[k] * (hpb[k] - ng[k]);
+    }
+  }
+  write_output(hs, y, B, T, H, seq);
+}
+
+// Writes dx, dW [D,3H], dU [H,3H], db [3H]. Scratch: UT [3H,H], WT [3H,D], dh, dhn, drh [B,H], dxt [T,B,D].
+EXPORT(gru_before_backward)
+void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const float *W, const float *U, const float *xt,
+                         float *gates, const float *rh, const float *hs, const float *dy, float *dx, float *dW,
+                         float *dU, float *db, float *UT, float *WT, float *dh, float *dhn, float *drh, float *dxt) {
+  int G = 3 * H, BH = B * H;
+  transpose(U, UT, H, G);
+  zero(dh, BH);
+  f4 one = wasm_f32x4_splat(1.f);
+  for (int t = T - 1; t >= 0; t--) {
+    add_output_grad(dh, dy, B, T, H, t, seq);
+    float *Z = gates + t * B * G;
+    const float *hp = hs + t * BH;
+    for (int b = 0; b < B; b++) {
+      float *zg = Z + b * G, *ng = zg + 2 * H;
+      const float *dhb = dh + b * H, *hpb = hp + b * H;
+      float *dhnb = dhn + b * H;
+      int k = 0;
+      for (; k + 4 <= H; k += 4) {
+        f4 z = wasm_v128_load(zg + k), n = wasm_v128_load(ng + k), d = wasm_v128_load(dhb + k);
+        f4 dan = wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(one, z)), wasm_f32x4_sub(one, wasm_f32x4_mul(n, n)));
+        f4 daz = wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(wasm_v128_load(hpb + k), n)), gate_grad4(z, hard));
+        wasm_v128_store(dhnb + k, wasm_f32x4_mul(d, z));
+        wasm_v128_store(zg + k, daz);
+        wasm_v128_store(ng + k, dan);
+      }
+      for (; k < H; k++) {
+        float z = zg[k], n = ng[k], d = dhb[k];
+        float dan = d * (1.f - z) * (1.f - n * n);
+        dhnb[k] = d * z;
+        zg[k] = d * (hpb[k] - n) * gate_grad1(z, hard);
+        ng[k] = dan;
+      }
+    }
+    if (t > 0) {
+      // d(r ⊙ h_prev) = dan·U_nᵀ; then dr and the two direct paths into h_prev.
+      gemm(B, H, H, Z + 2 * H, G, 1, UT + 2 * H * H, H, drh, H, 0);
+      for (int b = 0; b < B; b++) {
+        float *rg = Z + b * G + H;
+        const float *drhb = drh + b * H, *hpb = hp + b * H;
+        float *dhnb = dhn + b * H;
+        int k = 0;
+        for (; k + 4 <= H; k += 4) {
+          f4 r = wasm_v128_load(rg + k), dr = wasm_v128_load(drhb + k);
+          wasm_v128_store(dhnb + k, wasm_f32x4_add(wasm_v128_load(dhnb + k), wasm_f32x4_mul(dr, r)));
+          wasm_v128_store(rg + k, wasm_f32x4_mul(wasm_f32x4_mul(dr, wasm_v128_load(hpb + k)), gate_grad4(r, hard)));
+        }
+        for (; k < H; k++) {
+          float r = rg[k], dr = drhb[k];
+          dhnb[k] += dr * r;
+          rg[k] = dr * hpb[k] * gate_grad1(r, hard);
+        }
+      }
+      gemm(B, H, 2 * H, Z, G, 1, UT, H, dhn, H, 1);  // + [daz, dar]·U_zrᵀ
+      copy(dh, dhn, BH);
+    } else {
+      // h0 = 0: r ⊙ h0 = 0, so dr = 0 at the first step.
+      for (int b = 0; b < B; b++) zero(Z + b * G + H, H);
+    }
+  }
+  gemm(H, 2 * H, (T - 1) * B, hs + BH, 1, H, gates + B * G, G, dU, G, 0);
+  gemm(H, H, (T - 1) * B, rh + BH, 1, H, gates + B * G + 2 * H, G, dU + 2 * H, G, 0);
+  input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Vanilla RNN: h = tanh(W x + U h_prev + b).  acts: pre [T][B][H] (scratch, then the gradient), hs [T+1][B][H].
+
+EXPORT(rnn_forward)
+void rnn_forward(int T, int B, int D, int H, int hard, int seq, const float *x, const float *W, const float *U,
+                 const float *bias, float *xt, float *pre, float *hs, float *y) {
+  (void)hard;
+  int BH = B * H;
+  to_time_major(x, xt, B, T, D);
+  input_projection(xt, W, bias, pre, T * B, D, H);
+  zero(hs, BH);
+  for (int t = 0; t < T; t++) {
+    float *Z = pre + t * BH, *h = hs + (t + 1) * BH;
+    if (t > 0) gemm(B, H, H, hs + t * BH, H, 1, U, H, Z, H, 1);
+    copy(h, Z, BH);
+    tanh_row(h, BH);
+  }
+  write_output(hs, y, B, T, H, seq);
+}
+
+EXPORT(rnn_backward)
+void rnn_backward(int T, int B, int D, int H, int hard, int seq, const float *W, const float *U, const float *xt,
+                  float *pre, const float *hs, const float *dy, float *dx, float *dW, float *dU, float *db, float *UT,
+                  float *WT, float *dh, float *dxt) {
+  (void)hard;
+  int BH = B * H;
+  transpose(U, UT, H, H);
+  zero(dh, BH);
+  f4 one = wasm_f32x4_splat(1.f);
+  for (int t = T - 1; t >= 0; t--) {
+    add_output_grad(dh, dy, B, T, H, t, seq);
+    float *Z = pre + t * BH;
+    const float *h = hs + (t + 1) * BH;
+    int k = 0;
+    for (; k + 4 <= BH; k += 4) {
+      f4 hv = wasm_v128_load(h + k);
+      wasm_v128_store(Z + k, wasm_f32x4_mul(wasm_v128_load(dh + k), wasm_f32x4_sub(one, wasm_f32x4_mul(hv, hv))));
+    }
+    for (; k < BH; k++) Z[k] = dh[k] * (1.f - h[k] * h[k]);
+    if (t > 0) gemm(B, H, H, Z, H, 1, UT, H, dh, H, 0);
+  }
+  gemm(H, H, (T - 1) * B, hs + BH, 1, H, pre + BH, H, dU, H, 0);
+  input_grads(xt, W, pre, T, B, D, H, dW, db, dx, WT, dxt);
+}

@@ -1,0 +1,156 @@
+/**
+ * Finds, compiles and instantiates the fused-kernel WebAssembly module (kernels/rnn.c, built by `npm run build`).
+ *
+ * The module is compiled once per process; each fused layer gets its own instance, i.e. its own linear memory, so the
+ * activations one layer's forward pass leaves for its backward pass are never overwritten by another layer and the
+ * memory of each instance stays at the high-water mark of its shapes (no growth across batches or epochs).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const wasmFileName = 'gatelab_fused.wasm'
+
+type KernelFn = (...args: number[]) => void
+
+// The Node 20 type definitions do not declare the WebAssembly global (it lives in the DOM library, which the main
+// process does not include); these are the few members used here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmModule {
+  readonly __wasmModule?: never
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule
+  Instance: new (module: WasmModule, imports: object) => { exports: object }
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+
+/** The functions rnn.c exports (all pointers are byte offsets into the instance's memory). */
+export interface KernelExports {
+  memory: WasmMemory
+  __heap_base: { value: number }
+  gemm_nn: KernelFn
+  lstm_forward: KernelFn
+  lstm_backward: KernelFn
+  gru_after_forward: KernelFn
+  gru_after_backward: KernelFn
+  gru_before_forward: KernelFn
+  gru_before_backward: KernelFn
+  rnn_forward: KernelFn
+  rnn_backward: KernelFn
+}
+
+/** The directory of this module: the bundle's directory once built (CommonJS), the source directory under Vitest. */
+function moduleDir(): string {
+  if (typeof __dirname === 'string') return __dirname
+  return dirname(fileURLToPath(import.meta.url))
+}
+
+/**
+ * Where the module may be, in order: GATELAB_FUSED_WASM; beside the built bundle (out/main/, where the electron-vite
+ * build emits it, also inside the packaged app's asar, which Electron reads transparently); and the source tree
+ * (src/main/engine/fused/kernels/, where scripts/lib/kernels.mjs compiles it) for tests run from the sources.
+ */
+export function wasmCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dir = moduleDir()
+  const candidates = [
+    join(dir, wasmFileName),
+    join(dir, '..', wasmFileName),
+    join(dir, 'kernels', wasmFileName),
+    join(dir, '..', 'src', 'main', 'engine', 'fused', 'kernels', wasmFileName),
+    join(process.cwd(), 'src', 'main', 'engine', 'fused', 'kernels', wasmFileName)
+  ]
+  return env.GATELAB_FUSED_WASM ? [env.GATELAB_FUSED_WASM, ...candidates] : candidates
+}
+
+let compiled: WasmModule | undefined
+
+/** The compiled module, or an error that says where it looked and how to build it. */
+export function kernelModule(): WasmModule {
+  if (compiled) return compiled
+  const candidates = wasmCandidates()
+  const found = candidates.find((p) => existsSync(p))
+  if (!found) {
+    throw new Error(
+      `The fused LSTM/GRU kernel module ${wasmFileName} was not found. Looked in:\n  ${candidates.join('\n  ')}\n` +
+        'Build it with `npm run build` (or just the kernels: `npm run build:kernels`; both need clang and lld, ' +
+        'on Debian `apt-get install -y clang lld`), or use the engine "layers".'
+    )
+  }
+  try {
+    compiled = new WebAssemblyApi.Module(readFileSync(found))
+  } catch (error) {
+    throw new Error(`${found} is not a usable WebAssembly SIMD module (${(error as Error).message}); rebuild it with \`npm run build:kernels\``)
+  }
+  return compiled
+}
+
+/**
+ * One instance of the kernels with its own memory, and a bump layout of float32 regions inside it. `reserve` is
+ * called with the total size a forward + backward pass needs before either runs, so memory grows only when shapes grow.
+ */
+export class KernelInstance {
+  readonly exports: KernelExports
+  private readonly base: number
+  private view: Float32Array
+
+  constructor() {
+    const instance = new WebAssemblyApi.Instance(kernelModule(), {})
+    this.exports = instance.exports as unknown as KernelExports
+    // Regions start 64-byte aligned after the C stack and data (__heap_base).
+    this.base = align(Number(this.exports.__heap_base.value), 64)
+    this.view = new Float32Array(this.exports.memory.buffer)
+  }
+
+  /** Byte offset where region layouts start. */
+  get start(): number {
+    return this.base
+  }
+
+  /** Makes sure `bytes` bytes from `start` exist; growing detaches old views, so `f32` is re-read afterwards. */
+  reserve(bytes: number): void {
+    const needed = this.base + bytes
+    const have = this.exports.memory.buffer.byteLength
+    if (needed > have) this.exports.memory.grow(Math.ceil((needed - have) / 65536))
+    if (this.view.buffer !== this.exports.memory.buffer) this.view = new Float32Array(this.exports.memory.buffer)
+  }
+
+  /** A float32 view of the whole memory (valid until the next `reserve` that grows it). */
+  get f32(): Float32Array {
+    if (this.view.buffer !== this.exports.memory.buffer) this.view = new Float32Array(this.exports.memory.buffer)
+    return this.view
+  }
+
+  get memoryBytes(): number {
+    return this.exports.memory.buffer.byteLength
+  }
+}
+
+export function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to
+}
+
+/** Lays out named float32 regions one after another (64-byte aligned), as byte offsets from `start`. */
+export class Layout<K extends string> {
+  readonly offsets = {} as Record<K, number>
+  readonly sizes = {} as Record<K, number>
+  private end: number
+
+  constructor(start: number) {
+    this.end = start
+  }
+
+  add(name: K, floats: number): this {
+    this.offsets[name] = this.end
+    this.sizes[name] = floats
+    this.end = align(this.end + floats * 4, 64)
+    return this
+  }
+
+  get byteEnd(): number {
+    return this.end
+  }
+}
