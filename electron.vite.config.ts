@@ -1,12 +1,28 @@
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+import { buildKernels } from './scripts/lib/kernels.mjs'
+
+// The fused LSTM/GRU kernels (src/main/engine/fused/kernels/*.c) are compiled to WebAssembly SIMD by clang at build
+// time and shipped beside the main bundles as out/main/gatelab_fused.wasm, where trainer processes load them
+// (src/main/engine/fused/wasm.ts). See docs/KERNELS.md.
+function fusedKernels(): Plugin {
+  return {
+    name: 'gatelab:fused-kernels',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'gatelab_fused.wasm', source: readFileSync(buildKernels()) })
+    }
+  }
+}
 
 // Three builds: main (the Electron app, the `gatelab` CLI and, through `?modulePath`, the trainer entry), preload and
 // renderer. Main-side bundles also run under plain Node 20 (CLI, browser mode, tests), so they target node20 rather
 // than the Node inside Electron; native packages and TF.js stay external (they are `dependencies`).
 export default defineConfig({
   main: {
+    plugins: [fusedKernels()],
     build: {
       target: 'node20',
       // tfjs-node is optional (its install downloads libtensorflow): load it at run time when present, never bundle it.
