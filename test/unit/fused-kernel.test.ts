@@ -62,7 +62,7 @@ describe.each(fusedVariants)('fused %s kernel', (variant) => {
             for (let j = 0; j < out.length; j++) s += out[j]! * dy[j]!
             return s
           }
-          const grads = kernel.backward(spec, shape, ticket, x, w, dy)
+          const grads = kernel.backward(spec, shape, ticket, () => ({ x, w }), dy)
           const eps = 1e-4
           const fd = (get: (p: Float64Array) => [ArrayLike<number>, ReferenceWeights], base: ArrayLike<number>): Float64Array => {
             const p = Float64Array.from(base)
@@ -101,10 +101,10 @@ describe.each(fusedVariants)('fused %s kernel', (variant) => {
     const b = randomCase(variant, shape, units, 2)
     const dy = new Float32Array(shape.batch * shape.steps * units).fill(0.5)
     const first = kernel.forward(spec, shape, a.x, a.w)
-    const expected = kernel.backward(spec, shape, first.ticket, a.x, a.w, dy)
+    const expected = kernel.backward(spec, shape, first.ticket, () => a, dy)
     const again = kernel.forward(spec, shape, a.x, a.w)
     kernel.forward(spec, shape, b.x, b.w) // overwrites the activations of `again`
-    const actual = kernel.backward(spec, shape, again.ticket, a.x, a.w, dy)
+    const actual = kernel.backward(spec, shape, again.ticket, () => a, dy)
     expect(Array.from(actual.dRecurrentKernel)).toEqual(Array.from(expected.dRecurrentKernel))
     expect(Array.from(actual.dx)).toEqual(Array.from(expected.dx))
   })

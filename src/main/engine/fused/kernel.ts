@@ -131,9 +131,15 @@ export class FusedKernel {
     return { y: mem.slice(o.y / 4, o.y / 4 + L.sizes.y), ticket: this.ticket }
   }
 
-  /** Gradients for the forward pass `ticket`, given the gradient of its output (same shape as y). */
-  backward(spec: FusedSpec, shape: FusedShape, ticket: number, x: Float32Array, w: FusedWeights, dy: Float32Array): FusedGrads {
-    if (ticket !== this.live || key(spec, shape) !== this.liveKey) this.forward(spec, shape, x, w)
+  /**
+   * Gradients for the forward pass `ticket`, given the gradient of its output (same shape as y). `inputs` gives that
+   * pass's input and weights; it is called only when the activations must be recomputed.
+   */
+  backward(spec: FusedSpec, shape: FusedShape, ticket: number, inputs: () => { x: Float32Array; w: FusedWeights }, dy: Float32Array): FusedGrads {
+    if (ticket !== this.live || key(spec, shape) !== this.liveKey) {
+      const { x, w } = inputs()
+      this.forward(spec, shape, x, w)
+    }
     this.live = 0 // the backward pass overwrites the gate activations with gate gradients
     const L = layout(this.wasm.start, spec, shape)
     const mem = this.wasm.f32
