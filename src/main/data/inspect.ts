@@ -6,6 +6,7 @@
  */
 import type { CsvDialect, DialectSource } from '../../shared/data/csv'
 import { DataError } from '../../shared/data/errors'
+import { isIndexLikeName } from '../../shared/data/values'
 import { importOptionsFromConfig, type ImportOptions, type ResolvedImportOptions } from '../../shared/data/options'
 import { describePlan, planSeries, type Plan, type PlanSummary } from '../../shared/data/prepare'
 import type { ColumnSummary, Problem, Selection } from '../../shared/data/scan'
@@ -53,7 +54,7 @@ export async function inspectCsv(path: string, options: ImportOptions & { previe
       problems.push({ severity: 'error', code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.column !== undefined ? { column: error.column } : {}) })
     }
   }
-  const timeColumn = scan.columns.find((c) => c.type === 'time') ?? scan.columns.find((c) => c.type === 'number' && c.ascending && /^(date|time|timestamp|datetime|year|month|day|t)$/i.test(c.name))
+  const timeColumn = scan.columns.find((c) => c.type === 'time') ?? scan.columns.find((c) => c.type === 'number' && isIndexLikeName(c.name) && !/^(id|index|row)$/i.test(c.name))
   if (plan?.sorted) {
     problems.push({ severity: 'warning', code: 'unsorted-time', column: plan.series.selection.time!, message: `${file}, column ${JSON.stringify(plan.series.selection.time)}: The rows are not in time order. They will be sorted by this column before splitting; check that this is intended.` })
   } else if (!scan.selection?.time && timeColumn && timeColumn.ascending === false) {
@@ -62,7 +63,7 @@ export async function inspectCsv(path: string, options: ImportOptions & { previe
   if (plan && plan.duplicateTimes > 0) {
     problems.push({ severity: 'warning', code: 'duplicate-time', column: plan.series.selection.time!, message: `${file}, column ${JSON.stringify(plan.series.selection.time)}: ${plan.duplicateTimes} rows repeat the time of the row before. They keep their file order; check for duplicated rows.` })
   }
-  const numeric = scan.columns.filter((c) => c.type === 'number' && c.name !== timeColumn?.name)
+  const numeric = scan.columns.filter((c) => c.type === 'number' && !isIndexLikeName(c.name))
   const target = scan.selection?.target ?? (numeric.length === 1 ? numeric[0]!.name : undefined)
   const inspection: CsvInspection = {
     file,

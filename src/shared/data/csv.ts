@@ -319,8 +319,10 @@ function dominantType(types: CellType[]): CellType {
   for (const t of types) counts[t]++
   const present = types.length - counts.missing
   if (present === 0) return 'missing'
-  if (counts.number >= 0.9 * present) return 'number'
-  if (counts.time >= 0.9 * present) return 'time'
+  // The majority decides, so a numeric column with a few stray words is a numeric column with bad cells (reported
+  // with their lines), not a text column.
+  if (counts.number > present / 2) return 'number'
+  if (counts.time > present / 2) return 'time'
   return 'text'
 }
 

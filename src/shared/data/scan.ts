@@ -6,7 +6,7 @@
  */
 import { DataError, dataError, quoteCell, type DataErrorCode } from './errors'
 import type { CellType, DialectDetection } from './csv'
-import { isIsoDate, isMissingCell, isNonFiniteCell, missingTokensDescription, parseNumber, parseTime } from './values'
+import { isIndexLikeName, isIsoDate, isMissingCell, isNonFiniteCell, missingTokensDescription, parseNumber, parseTime } from './values'
 
 /** How many lines a message lists before "…". */
 export const exampleCount = 5
@@ -22,7 +22,7 @@ export interface CellExample {
 export interface ColumnSummary {
   index: number
   name: string
-  /** number: ≥ 90% of its non-missing cells are numbers; time: ≥ 90% ISO dates; empty: every cell missing. */
+  /** number: most of its non-missing cells are numbers; time: most are ISO dates; empty: every cell missing. */
   type: ColumnType
   /** Cells that hold a value (not missing). */
   present: number
@@ -63,7 +63,7 @@ export interface Selection {
 
 export interface SelectionRequest {
   target?: string
-  /** Column names; ['*'] for every numeric column except the time column. */
+  /** Column names; ['*'] for every numeric column except the time column and columns named like a time or index. */
   features?: string[]
   time?: string
 }
@@ -288,14 +288,19 @@ export class CsvScanner {
     const typeOf = (name: string): CellType | undefined => detection.sampleTypes[names.indexOf(name)]
     let ok = true
     if (request.time !== undefined) ok = known(request.time, 'time', '--time') && ok
-    const numeric = names.filter((n) => typeOf(n) === 'number' && n !== request.time)
+    const numeric = names.filter((n) => typeOf(n) === 'number' && n !== request.time && !isIndexLikeName(n))
     let target = request.target
     if (target !== undefined) {
       ok = known(target, 'target', '--target') && ok
     } else if (numeric.length === 1) {
       target = numeric[0]
     } else {
-      this.problem('warning', 'several-targets', { file: source }, numeric.length === 0 ? 'No column holds numbers in the first rows' : `Several columns hold numbers (${numeric.map((n) => JSON.stringify(n)).join(', ')}), so there is no obvious target`, 'Choose the column to predict with --target COLUMN.')
+      if (numeric.length === 0) {
+        const none = names.every((n) => typeOf(n) !== 'number')
+        this.problem(none ? 'error' : 'warning', none ? 'no-target' : 'several-targets', { file: source }, none ? 'No column holds numbers in the first rows' : 'The only numeric columns look like a time or an index', none ? 'GateLab forecasts numeric columns: check the delimiter (--delimiter) and decimal separator (--decimal), or choose another file.' : 'Choose the column to predict with --target COLUMN.')
+      } else {
+        this.problem('warning', 'several-targets', { file: source }, `Several columns hold numbers (${numeric.map((n) => JSON.stringify(n)).join(', ')}), so there is no obvious target`, 'Choose the column to predict with --target COLUMN.')
+      }
       ok = false
     }
     let features = request.features ?? (target !== undefined ? [target] : [])
@@ -347,7 +352,7 @@ export class CsvScanner {
     const columns: ColumnSummary[] = this.columns.map((name, index) => {
       const s = this.stats[index]!
       const type: ColumnType =
-        s.present === 0 ? 'empty' : s.numbers + s.nonFinite >= 0.9 * s.present ? 'number' : s.isoDates >= 0.9 * s.present ? 'time' : 'text'
+        s.present === 0 ? 'empty' : s.numbers + s.nonFinite > s.present / 2 ? 'number' : s.isoDates > s.present / 2 ? 'time' : 'text'
       const summary: ColumnSummary = {
         index,
         name,
@@ -372,6 +377,12 @@ export class CsvScanner {
         const first = c.invalidExamples[0]!
         const lines = listLines(c.invalidExamples.map((e) => e.line), c.invalid)
         const mostlyText = c.type !== 'number'
+        const decimalHint =
+          this.decimal === '.' && /^[+-]?\d+,\d+$/.test(first.value)
+            ? ' If the file uses decimal commas, pass --decimal ,'
+            : this.decimal === ',' && /^[+-]?\d*\.\d+$/.test(first.value)
+              ? ' If the file uses decimal points, pass --decimal .'
+              : ''
         this.problem(
           severity,
           'not-numeric',
@@ -380,8 +391,8 @@ export class CsvScanner {
             ? `The column holds ${c.type === 'time' ? 'dates' : 'text'} (e.g. ${quoteCell(first.value)}), not numbers`
             : `${quoteCell(first.value)} is not a number${c.invalid > 1 ? ` (${c.invalid} such cells, on lines ${lines})` : ''}`,
           mostlyText
-            ? `Choose numeric columns (${columns.filter((o) => o.type === 'number').map((o) => o.name).join(', ') || 'none found'}) for --target and --features${c.type === 'time' ? ', and use this one as --time' : ''}.`
-            : `Fix the cell${c.invalid > 1 ? 's' : ''}; a missing value should be an empty cell or NA (then choose --missing)${this.decimal === '.' && /^\d+,\d+$/.test(first.value) ? '; if the file uses decimal commas, pass --decimal ,' : ''}.`
+            ? `Choose numeric columns (${columns.filter((o) => o.type === 'number').map((o) => o.name).join(', ') || 'none found'}) for --target and --features${c.type === 'time' ? ', and use this one as --time' : ''}.${decimalHint}`
+            : `Fix the cell${c.invalid > 1 ? 's' : ''}; a missing value should be an empty cell or NA (then choose --missing).${decimalHint}`
         )
       }
       if (c.nonFinite > 0 && (used || c.type === 'number')) {
@@ -416,7 +427,11 @@ export class CsvScanner {
         'Convert the times to ISO dates or numbers, or leave out --time to keep the order of the file.'
       )
     }
-    const result: ScanResult = { columns, rows: this.rows, preview: this.preview, problems: this.problems }
+    // The first error is the one a CLI prints: the file's shape comes before what is in its cells.
+    const rank = (p: Problem): number => (p.severity === 'warning' ? 3 : p.code === 'empty-file' || p.code === 'header-only' ? 0 : p.code === 'duplicate-column' || p.code === 'ragged-row' ? 1 : 2)
+    const noData = this.problems.some((p) => p.code === 'empty-file' || p.code === 'header-only')
+    const problems = this.problems.filter((p) => !(noData && (p.code === 'no-target' || p.code === 'several-targets'))).sort((a, b) => rank(a) - rank(b))
+    const result: ScanResult = { columns, rows: this.rows, preview: this.preview, problems }
     if (this.firstLine !== undefined) result.firstLine = this.firstLine
     if (this.lastLine !== undefined) result.lastLine = this.lastLine
     if (this.selection) {

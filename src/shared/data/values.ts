@@ -56,3 +56,13 @@ export function parseTime(trimmed: string): number {
   const n = parseNumber(trimmed, '.')
   return Number.isFinite(n) ? n : NaN
 }
+
+const indexLikeName = /^(date|time|timestamp|datetime|year|month|week|day|hour|minute|t|step|id|index|row)$/i
+
+/**
+ * Column names that say "when" or "which row" rather than "what was measured". Such columns are never chosen as the
+ * target or a feature automatically (an ascending year is a perfect, useless thing to forecast), only when named.
+ */
+export function isIndexLikeName(name: string): boolean {
+  return indexLikeName.test(name.trim())
+}

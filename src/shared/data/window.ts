@@ -62,7 +62,7 @@ export function splitRows(n: number, spec: WindowSpec, fractions: SplitFractions
       'too-few-rows',
       { file },
       `${n} usable row${n === 1 ? '' : 's'} split ${pct(1 - fractions.val - fractions.test)}/${pct(fractions.val)}/${pct(fractions.test)} in time order leave the ${names[short]} period ${rows} row${rows === 1 ? '' : 's'}, but one window needs lookback ${spec.lookback} + horizon ${spec.horizon} = ${need} rows`,
-      fit >= 1 ? `Lower --lookback to ${fit} or less (or --horizon), or use a longer series.` : 'Use a longer series: it needs at least ' + Math.ceil((need + 1) / Math.min(fractions.val, fractions.test)) + ' rows for these settings.'
+      fit >= 1 ? `Lower --lookback to ${fit} or less (or --horizon), or use a longer series.` : `Use a longer series: these settings need at least ${minimumRows(need, fractions)} rows.`
     )
   }
   return parts
@@ -89,4 +89,11 @@ export function makeWindows(columns: readonly Float32Array[], inputs: readonly n
     for (let h = 0; h < horizon; h++) y[w * horizon + h] = ys[s + lookback + h]!
   }
   return { n, x, y }
+}
+
+/** The fewest rows for which every period holds `need` rows (so one window each). */
+export function minimumRows(need: number, fractions: SplitFractions = defaultSplit): number {
+  let n = need
+  while (Math.floor(n * fractions.val) < need || Math.floor(n * fractions.test) < need || n - Math.floor(n * fractions.val) - Math.floor(n * fractions.test) < need) n++
+  return n
 }
