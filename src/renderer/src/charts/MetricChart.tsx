@@ -1,0 +1,290 @@
+/**
+ * One metric of one or more runs over epoch, step or wall time. Data comes from getSeries (at most ~2,000 points per
+ * run, downsampled by the host); live points from run:metrics are appended as they arrive; zooming in fetches the
+ * visible range at full budget and splices it into the overview. Smoothing is a debiased EMA drawn over the faint raw
+ * curve. In group mode each group becomes a mean curve with a ±SD or 95 % t-interval band, members on demand.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { Series } from '../../../shared/api'
+import type { MetricPoint } from '../../../shared/protocol'
+import { useApi } from '../api/context'
+import { useLiveEvent } from '../live'
+import { chartPalette, cellColors, groupColors, useTheme } from '../theme'
+import { formatDuration, formatMetric } from '../format'
+import { smoothPoints } from '../lib/smoothing'
+import { groupBy, groupCurve, type BandKind } from '../lib/groupStats'
+import { appendLive, spliceRange, type Points, type XAxis } from '../lib/series'
+import { Chart, type ZoomRange } from './Chart'
+import type { EChartsCoreOption } from './echarts'
+import type { RunStyle } from './runStyles'
+
+export interface ChartRun {
+  id: string
+  name: string
+  cell: 'lstm' | 'gru' | 'rnn'
+  status: string
+  /** The group this run belongs to when grouping (e.g. "lstm", "units=32"). */
+  group?: string
+}
+
+export interface MetricChartProps {
+  runs: ChartRun[]
+  styles: Map<string, RunStyle>
+  metric: string
+  x: XAxis
+  smoothing: number
+  logScale: boolean
+  grouping?: { band: BandKind; showMembers: boolean; byCell: boolean } | null
+  height?: number
+  title?: string
+}
+
+const POINTS = 2000
+const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
+const xLabels: Record<XAxis, string> = { epoch: 'epoch', step: 'step', wallMs: 'time' }
+
+type SeriesMap = Map<string, Points>
+
+function toMap(series: Series[]): SeriesMap {
+  return new Map(series.map((s) => [s.runId, s.points.map((p) => [p[0], p[1]] as [number, number])]))
+}
+
+export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grouping, height = 260, title }: MetricChartProps): React.JSX.Element {
+  const api = useApi()
+  const theme = useTheme()
+  const ids = useMemo(() => runs.map((r) => r.id), [runs])
+  const idsKey = ids.join(',')
+  const [overview, setOverview] = useState<SeriesMap>(new Map())
+  const [downsampled, setDownsampled] = useState(false)
+  const detailKey = `${idsKey}|${metric}|${x}`
+  // The zoom detail belongs to one set of runs, metric and x axis; it is ignored once they change.
+  const [zoomed, setDetail] = useState<{ key: string; range: [number, number]; map: SeriesMap } | null>(null)
+  const detail = zoomed && zoomed.key === detailKey ? zoomed : null
+  const [error, setError] = useState<string | null>(null)
+  const [loaded, setLoaded] = useState(false)
+  const [reload, setReload] = useState(0)
+
+  useEffect(() => {
+    if (ids.length === 0) return
+    let cancelled = false
+    api.getSeries({ runIds: ids, metric, x, points: POINTS }).then(
+      (r) => {
+        if (cancelled) return
+        setOverview(toMap(r.series))
+        setDownsampled(r.series.some((s) => s.downsampled))
+        setError(null)
+        setLoaded(true)
+      },
+      (e: Error) => {
+        if (!cancelled) setError(e.message)
+      }
+    )
+    return () => {
+      cancelled = true
+    }
+    // idsKey stands for ids: a new array with the same runs must not refetch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, idsKey, metric, x, reload])
+
+
+  // Live points are buffered and applied once per frame, so a fast run does not re-render the chart per message.
+  const buffer = useRef<MetricPoint[][]>([])
+  const bufferIds = useRef<string[]>([])
+  const frame = useRef<number | null>(null)
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  useEffect(() => () => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current)
+    clearTimeout(reloadTimer.current)
+  }, [])
+  useLiveEvent((event) => {
+    if (event.type === 'run:metrics' && ids.includes(event.runId) && event.points.some((p) => p.name === metric)) {
+      buffer.current.push(event.points)
+      bufferIds.current.push(event.runId)
+      if (frame.current === null) {
+        frame.current = requestAnimationFrame(() => {
+          frame.current = null
+          const batches = buffer.current
+          const batchIds = bufferIds.current
+          buffer.current = []
+          bufferIds.current = []
+          setOverview((prev) => {
+            const next = new Map(prev)
+            batches.forEach((pts, i) => {
+              const id = batchIds[i]!
+              next.set(id, appendLive(next.get(id) ?? [], pts, metric, x))
+            })
+            return next
+          })
+        })
+      }
+    } else if (event.type === 'run:update' && ids.includes(event.run.id) && terminal.has(event.run.status)) {
+      // A finished run: fetch its stored series once, so the chart shows exactly what the store holds.
+      clearTimeout(reloadTimer.current)
+      reloadTimer.current = setTimeout(() => setReload((n) => n + 1), 400)
+    }
+  })
+
+  const onZoom = useCallback(
+    (range: ZoomRange) => {
+      if (!range) {
+        setDetail(null)
+        return
+      }
+      // Nothing finer exists when the host did not drop points.
+      if (!downsampled) return
+      api.getSeries({ runIds: ids, metric, x, points: POINTS, range }).then(
+        (r) => setDetail({ key: detailKey, range, map: toMap(r.series) }),
+        (e: Error) => setError(e.message)
+      )
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, detailKey, downsampled]
+  )
+
+  const data = useMemo(() => {
+    const out = new Map<string, Points>()
+    for (const id of ids) {
+      let pts = overview.get(id) ?? []
+      const d = detail?.map.get(id)
+      if (detail && d) pts = spliceRange(pts, d, detail.range[0], detail.range[1])
+      // A log axis cannot show zero or negative values; leave them out rather than break the chart.
+      if (logScale) pts = pts.filter((p) => p[1] > 0)
+      out.set(id, pts)
+    }
+    return out
+  }, [ids, overview, detail, logScale])
+
+  const option = useMemo<EChartsCoreOption>(() => {
+    const pal = chartPalette[theme]
+    const series: object[] = []
+    const line = (id: string, name: string, points: Points, color: string, dash: RunStyle['dash'], width: number, opacity: number, silent: boolean): object => ({
+      type: 'line',
+      id,
+      name,
+      data: points,
+      showSymbol: points.length < 30,
+      symbolSize: 4,
+      silent,
+      animation: false,
+      emphasis: { disabled: true },
+      lineStyle: { color, width, opacity, type: dash },
+      itemStyle: { color, opacity }
+    })
+    if (grouping) {
+      const groups = groupBy(runs, (r) => r.group ?? r.cell)
+      groups.forEach((g, gi) => {
+        const color = grouping.byCell ? cellColors[theme][g.items[0]!.cell] : groupColors[gi % groupColors.length]!
+        const members = g.items.map((r) => smoothPoints(data.get(r.id) ?? [], smoothing))
+        const curve = groupCurve(members, grouping.band)
+        const stack = `band:${g.key}`
+        series.push({
+          type: 'line', id: `lower:${g.key}`, data: curve.x.map((xv, i) => [xv, curve.lower[i]]), stack, silent: true, showSymbol: false,
+          lineStyle: { opacity: 0 }, emphasis: { disabled: true }, animation: false
+        })
+        series.push({
+          type: 'line', id: `band:${g.key}`, data: curve.x.map((xv, i) => [xv, curve.upper[i]! - curve.lower[i]!]), stack, silent: true,
+          showSymbol: false, lineStyle: { opacity: 0 }, areaStyle: { color, opacity: theme === 'dark' ? 0.22 : 0.16 }, emphasis: { disabled: true }, animation: false
+        })
+        if (grouping.showMembers) {
+          g.items.forEach((r, i) => series.push(line(`member:${r.id}`, r.name, members[i]!, color, styles.get(r.id)?.dash ?? 'solid', 1, 0.45, true)))
+        }
+        const n = Math.max(0, ...curve.n)
+        series.push(line(`mean:${g.key}`, `${g.key} · mean of ${n}`, curve.x.map((xv, i) => [xv, curve.mean[i]!]), color, 'solid', 2.4, 1, false))
+      })
+    } else {
+      for (const r of runs) {
+        const st = styles.get(r.id) ?? { color: cellColors[theme][r.cell], dash: 'solid' as const }
+        const pts = data.get(r.id) ?? []
+        if (smoothing > 0) {
+          series.push(line(`raw:${r.id}`, r.name, pts, st.color, st.dash, 1, theme === 'dark' ? 0.3 : 0.22, true))
+          series.push(line(`run:${r.id}`, r.name, smoothPoints(pts, smoothing), st.color, st.dash, 1.8, 1, false))
+        } else {
+          series.push(line(`run:${r.id}`, r.name, pts, st.color, st.dash, 1.8, 1, false))
+        }
+      }
+    }
+    const xFormatter = (v: number): string => (x === 'wallMs' ? formatDuration(v) : String(Math.round(v * 100) / 100))
+    return {
+      animation: false,
+      backgroundColor: 'transparent',
+      textStyle: { fontFamily: 'system-ui, sans-serif', color: pal.muted },
+      grid: { left: 58, right: 18, top: 14, bottom: 58 },
+      tooltip: {
+        trigger: 'axis',
+        confine: true,
+        backgroundColor: pal.tooltipBg,
+        borderColor: pal.tooltipBorder,
+        textStyle: { color: pal.text, fontSize: 12 },
+        axisPointer: { type: 'line', lineStyle: { color: pal.axis } },
+        formatter: (params: Array<{ seriesId: string; seriesName: string; value: [number, number]; color: string }>) => {
+          const shown = params.filter((p) => p.seriesId.startsWith('run:') || p.seriesId.startsWith('mean:'))
+          if (shown.length === 0) return ''
+          const head = `<div style="color:${pal.muted};margin-bottom:2px">${xLabels[x]} ${xFormatter(shown[0]!.value[0])}</div>`
+          const rows = shown
+            .map((p) => `<div><span style="display:inline-block;width:10px;height:2px;background:${p.color};vertical-align:middle;margin-right:6px"></span>${escapeHtml(p.seriesName)} <b style="float:right;margin-left:14px">${formatMetric(p.value[1])}</b></div>`)
+            .join('')
+          return head + rows
+        }
+      },
+      xAxis: {
+        type: 'value',
+        name: xLabels[x],
+        nameLocation: 'end',
+        nameGap: 6,
+        nameTextStyle: { color: pal.muted, fontSize: 11, align: 'right', verticalAlign: 'top', padding: [14, 0, 0, 0] },
+        min: 'dataMin',
+        max: 'dataMax',
+        axisLine: { lineStyle: { color: pal.axis } },
+        axisTick: { lineStyle: { color: pal.axis } },
+        axisLabel: { color: pal.muted, fontSize: 11, formatter: xFormatter, hideOverlap: true },
+        splitLine: { show: false },
+        minInterval: x === 'wallMs' ? 0 : 1
+      },
+      yAxis: {
+        type: logScale ? 'log' : 'value',
+        scale: true,
+        axisLine: { show: false },
+        axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatMetric(v) },
+        splitLine: { lineStyle: { color: pal.split } }
+      },
+      dataZoom: [
+        { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' },
+        {
+          type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', height: 14, bottom: 8, showDetail: false, borderColor: pal.axis,
+          backgroundColor: 'transparent', fillerColor: theme === 'dark' ? 'rgba(122,167,240,0.16)' : 'rgba(36,86,166,0.10)',
+          dataBackground: { lineStyle: { color: pal.axis }, areaStyle: { color: pal.split } },
+          handleStyle: { color: pal.bg, borderColor: pal.muted }, moveHandleSize: 0
+        }
+      ],
+      series
+    }
+  }, [runs, styles, data, smoothing, logScale, grouping, x, theme])
+
+  const drawn = runs.filter((r) => (data.get(r.id)?.length ?? 0) > 0)
+  const empty = loaded && drawn.length === 0
+  return (
+    <figure className="metric-chart" data-testid={`chart-${metric}`}>
+      <figcaption>
+        <span className="metric-name mono">{title ?? metric}</span>
+        {detail && <span className="badge subtle" title="Full-resolution points for the zoomed range">zoomed · full resolution</span>}
+        {!detail && downsampled && <span className="badge subtle" title={`At most ${POINTS} points per run are drawn; zoom in for more`}>downsampled</span>}
+      </figcaption>
+      <div className="chart-wrap">
+        <Chart
+          option={option}
+          onZoom={onZoom}
+          height={height}
+          aria-label={`${metric} over ${xLabels[x]} for ${runs.map((r) => r.name).join(', ')}`}
+          data={{ runs: drawn.map((r) => r.id).join(' '), metric }}
+        />
+        {!loaded && !error && <div className="chart-overlay muted">Loading…</div>}
+        {empty && <div className="chart-overlay muted">No {metric} points yet{runs.some((r) => !terminal.has(r.status)) ? ' — they appear as the run trains' : ''}.</div>}
+        {error && <div className="chart-overlay error" role="alert">{error}</div>}
+      </div>
+    </figure>
+  )
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}

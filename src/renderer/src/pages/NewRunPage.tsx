@@ -1,0 +1,316 @@
+/**
+ * New run: data (a built-in task, a bundled series or a CSV file), model and training, validated as you type by the
+ * shared schema. The main action trains an LSTM and a GRU on the same data with the same seed and opens them side by
+ * side; "Train one" starts a single run of the chosen cell.
+ */
+import { useEffect, useId, useMemo, useState } from 'react'
+import { useApi } from '../api/context'
+import { ErrorNote, TagEditor } from '../components/bits'
+import { defaultDraft, draftFromConfig, draftToConfig, pairConfigs, randomSeed, taskPresets, validateDraft, type Draft, type Source } from '../lib/runForm'
+import { navigate } from '../lib/useRoute'
+import { cellLabel } from '../format'
+import { bundledDatasets, findBundledDataset } from '../../../shared/data/bundled'
+
+export function NewRunPage({ from }: { from: string | null }): React.JSX.Element {
+  const api = useApi()
+  const [draft, setDraft] = useState<Draft>(defaultDraft)
+  const [fromError, setFromError] = useState<string | null>(null)
+  const [submitError, setSubmitError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    if (!from) return
+    api.getRun({ id: from }).then(
+      (run) => setDraft(draftFromConfig(run.config)),
+      (e: Error) => setFromError(`Could not load the run to start from: ${e.message}`)
+    )
+  }, [api, from])
+
+  const v = useMemo(() => validateDraft(draft), [draft])
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
+    setDraft((d) => ({ ...d, [key]: value }))
+  }
+
+  const start = (pair: boolean): void => {
+    setSubmitError(null)
+    if (!v.ok) return
+    const seedText = draft.seed.trim()
+    const seed = seedText === '' ? randomSeed() : Number(seedText)
+    const configs = pair ? pairConfigs(draft, seed) : [{ ...draftToConfig(draft), seed }]
+    setBusy(true)
+    api.startRuns({ configs }).then(
+      (r) => {
+        setBusy(false)
+        if (r.runIds.length >= 2) navigate({ name: 'compare', ids: r.runIds })
+        else if (r.runIds[0]) navigate({ name: 'run', id: r.runIds[0] })
+      },
+      (e: Error) => {
+        setBusy(false)
+        setSubmitError(e.message)
+      }
+    )
+  }
+
+  const chosen = draft.source === 'data' ? findBundledDataset(draft.dataName) : undefined
+  const err = (key: string): string | undefined => v.fields[key]
+  const numField = (key: keyof Draft & string, label: string, opts: { hint?: string; placeholder?: string; step?: string; width?: number } = {}): React.JSX.Element => (
+    <Field label={label} error={err(key)} hint={opts.hint}>
+      {(id, describedBy) => (
+        <input
+          id={id}
+          inputMode="decimal"
+          value={draft[key] as string}
+          placeholder={opts.placeholder}
+          aria-invalid={err(key) ? true : undefined}
+          aria-describedby={describedBy}
+          style={opts.width ? { width: opts.width } : undefined}
+          onChange={(e) => set(key, e.target.value as never)}
+        />
+      )}
+    </Field>
+  )
+
+  return (
+    <div className="page new-run">
+      <h1 className="page-title">New run</h1>
+      <p className="page-lede">Choose the data, the model and how to train it. Both cells of a pair get the same data, the same seed and the same settings.</p>
+      <ErrorNote message={fromError} />
+      <form
+        className="new-run-grid"
+        onSubmit={(e) => {
+          e.preventDefault()
+          start(true)
+        }}
+        noValidate
+      >
+        <div className="form-main">
+          <section className="card form-section" aria-labelledby="data-h">
+            <h2 id="data-h">Data</h2>
+            <div className="segmented" role="radiogroup" aria-label="Data source">
+              {(
+                [
+                  ['builtin', 'Built-in task'],
+                  ['data', 'Bundled dataset'],
+                  ['csv', 'CSV file']
+                ] as Array<[Source, string]>
+              ).map(([s, label]) => (
+                <button key={s} type="button" role="radio" aria-checked={draft.source === s} className={draft.source === s ? 'on' : ''} onClick={() => set('source', s)}>
+                  {label}
+                </button>
+              ))}
+            </div>
+
+            {draft.source === 'builtin' && (
+              <>
+                <div className="presets" role="radiogroup" aria-label="Task">
+                  {taskPresets.map((p) => (
+                    <button
+                      key={p.task}
+                      type="button"
+                      role="radio"
+                      aria-checked={draft.task === p.task}
+                      className={`preset ${draft.task === p.task ? 'on' : ''}`}
+                      onClick={() => {
+                        setDraft((d) => ({ ...d, task: p.task, seqLen: String(p.seqLen), samples: String(p.samples) }))
+                      }}
+                    >
+                      <span className="preset-title">{p.title}</span>
+                      <span className="preset-blurb">{p.blurb}</span>
+                    </button>
+                  ))}
+                </div>
+                <div className="field-row">
+                  {numField('seqLen', 'Sequence length T', { hint: 'Longer sequences test longer memory' })}
+                  {numField('samples', 'Training sequences')}
+                  {draft.task === 'sine' && numField('horizon', 'Horizon (steps ahead)')}
+                </div>
+              </>
+            )}
+
+            {draft.source === 'data' && (
+              <>
+                <div className="presets" role="radiogroup" aria-label="Bundled dataset">
+                  {bundledDatasets.map((d) => (
+                    <button
+                      key={d.name}
+                      type="button"
+                      role="radio"
+                      aria-checked={draft.dataName === d.name}
+                      className={`preset ${draft.dataName === d.name ? 'on' : ''}`}
+                      title={`${d.description} Source: ${d.source} (${d.licence})`}
+                      onClick={() => setDraft((dr) => ({ ...dr, dataName: d.name, target: '', lookback: '' }))}
+                    >
+                      <span className="preset-title">{d.title}</span>
+                      <span className="preset-blurb">
+                        {d.rows.toLocaleString('en-US')} rows · predicts <span className="mono">{d.target}</span> from {d.lookback} steps
+                      </span>
+                    </button>
+                  ))}
+                </div>
+                {err('task') && <p className="field-error">Choose a dataset ({err('task')})</p>}
+                <div className="field-row">
+                  <Field label="Target column" error={err('target')} hint={`Empty: ${chosen?.target ?? 'the dataset default'}`}>
+                    {(id, d) =>
+                      chosen ? (
+                        <select id={id} value={draft.target} aria-describedby={d} onChange={(e) => set('target', e.target.value)}>
+                          <option value="">default ({chosen.target})</option>
+                          {chosen.columns.filter((c) => c !== chosen.time).map((c) => (
+                            <option key={c} value={c}>{c}</option>
+                          ))}
+                        </select>
+                      ) : (
+                        <input id={id} value={draft.target} aria-describedby={d} onChange={(e) => set('target', e.target.value)} />
+                      )
+                    }
+                  </Field>
+                  {numField('lookback', 'Lookback (steps)', { placeholder: chosen ? String(chosen.lookback) : 'default' })}
+                  {numField('horizon', 'Horizon (steps ahead)')}
+                </div>
+              </>
+            )}
+
+            {draft.source === 'csv' && (
+              <>
+                <div className="field-row">
+                  <Field label="CSV file path" error={err('task')} hint="A file on the machine running the host (task csv:PATH)">
+                    {(id, d) => (
+                      <input id={id} className="mono" value={draft.csvPath} placeholder="/home/me/data/power.csv" aria-describedby={d} aria-invalid={err('task') ? true : undefined} onChange={(e) => set('csvPath', e.target.value)} style={{ width: 340 }} />
+                    )}
+                  </Field>
+                  <Field label="Target column" error={err('target')}>
+                    {(id, d) => <input id={id} value={draft.target} aria-describedby={d} onChange={(e) => set('target', e.target.value)} />}
+                  </Field>
+                  {numField('lookback', 'Lookback (steps)', { placeholder: 'default' })}
+                  {numField('horizon', 'Horizon (steps ahead)')}
+                </div>
+                <div className="slot" data-testid="csv-import-slot">
+                  <strong>CSV import with preview</strong> — choosing a file, checking its columns and a preview of the first rows will appear here
+                  once the host offers a CSV preview request. Until then, type the path and target column above.
+                </div>
+              </>
+            )}
+          </section>
+
+          <section className="card form-section" aria-labelledby="model-h">
+            <h2 id="model-h">Model</h2>
+            <div className="field-row">
+              <Field label="Cell (for Train one)">
+                {(id) => (
+                  <select id={id} value={draft.cell} onChange={(e) => set('cell', e.target.value as Draft['cell'])}>
+                    <option value="lstm">LSTM</option>
+                    <option value="gru">GRU</option>
+                    <option value="rnn">RNN (vanilla tanh)</option>
+                  </select>
+                )}
+              </Field>
+              {numField('units', 'Units per layer', { width: 90 })}
+              {numField('layers', 'Layers', { width: 70 })}
+              {numField('dropout', 'Dropout', { width: 80, hint: '0 to 0.95' })}
+              <Field label="Bidirectional">
+                {(id) => (
+                  <span className="check">
+                    <input id={id} type="checkbox" checked={draft.bidirectional} onChange={(e) => set('bidirectional', e.target.checked)} />
+                    both directions
+                  </span>
+                )}
+              </Field>
+            </div>
+          </section>
+
+          <section className="card form-section" aria-labelledby="train-h">
+            <h2 id="train-h">Training</h2>
+            <div className="field-row">
+              <Field label="Optimizer">
+                {(id) => (
+                  <select id={id} value={draft.optimizer} onChange={(e) => set('optimizer', e.target.value as Draft['optimizer'])}>
+                    <option value="adam">Adam</option>
+                    <option value="rmsprop">RMSprop</option>
+                    <option value="sgd">SGD (momentum 0.9)</option>
+                  </select>
+                )}
+              </Field>
+              {numField('lr', 'Learning rate', { width: 90 })}
+              {numField('batch', 'Batch size', { width: 80 })}
+              {numField('epochs', 'Epochs', { width: 80 })}
+              {numField('clip', 'Gradient clip (norm)', { placeholder: 'none', width: 90 })}
+              {numField('seed', 'Seed', { placeholder: 'random', width: 110, hint: 'Empty: chosen at random and recorded' })}
+            </div>
+            <div className="field-row">
+              <Field label="Early stopping" error={err('earlyStopping')}>
+                {(id) => (
+                  <span className="check">
+                    <input id={id} type="checkbox" checked={draft.earlyStopping} onChange={(e) => set('earlyStopping', e.target.checked)} />
+                    stop when val loss stops improving, restore the best weights
+                  </span>
+                )}
+              </Field>
+              {draft.earlyStopping && numField('patience', 'Patience (epochs)', { width: 80 })}
+            </div>
+          </section>
+
+          <section className="card form-section" aria-labelledby="label-h">
+            <h2 id="label-h">Name and tags</h2>
+            <div className="field-row">
+              <Field label="Name" hint="Empty: the host names the run">
+                {(id, d) => <input id={id} value={draft.name} maxLength={200} aria-describedby={d} onChange={(e) => set('name', e.target.value)} style={{ width: 260 }} />}
+              </Field>
+              <Field label="Tags">{(id) => <TagEditor id={id} tags={draft.tags} onChange={(t) => set('tags', t)} />}</Field>
+            </div>
+          </section>
+        </div>
+
+        <aside className="form-side">
+          <div className="card sticky">
+            <h2>Start</h2>
+            <p className="muted small">
+              {draft.source === 'builtin' ? `${draft.task}, T = ${draft.seqLen}, ${draft.samples} sequences` : draftToConfig(draft).task as string}
+              <br />
+              {draft.units} units × {draft.layers} layer{draft.layers === '1' ? '' : 's'}{draft.bidirectional ? ', bidirectional' : ''} · {draft.optimizer} lr {draft.lr} · batch {draft.batch} · {draft.epochs} epochs
+            </p>
+            <div className="validation" aria-live="polite" data-testid="form-validation">
+              {v.ok ? <span className="ok">Configuration is valid</span> : <span className="error">{v.message}</span>}
+            </div>
+            <button type="submit" className="primary wide" disabled={busy || !v.ok}>
+              {busy ? 'Starting…' : 'Train LSTM and GRU'}
+            </button>
+            <button type="button" className="wide" disabled={busy || !v.ok} onClick={() => start(false)}>
+              Train one {cellLabel[draft.cell]}
+            </button>
+            <ErrorNote message={submitError} onDismiss={() => setSubmitError(null)} />
+            <p className="muted small">A pair opens in Compare and trains live; runs queue when trainers are busy.</p>
+          </div>
+        </aside>
+      </form>
+    </div>
+  )
+}
+
+function Field({
+  label,
+  error,
+  hint,
+  children
+}: {
+  label: string
+  error?: string | undefined
+  hint?: string | undefined
+  children: (id: string, describedBy: string | undefined) => React.ReactNode
+}): React.JSX.Element {
+  const id = useId()
+  const noteId = `${id}-note`
+  return (
+    <div className={`field ${error ? 'invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children(id, error || hint ? noteId : undefined)}
+      {error ? (
+        <span id={noteId} className="field-error">
+          {error}
+        </span>
+      ) : hint ? (
+        <span id={noteId} className="field-hint">
+          {hint}
+        </span>
+      ) : null}
+    </div>
+  )
+}
