@@ -305,7 +305,8 @@ export class CsvScanner {
     }
     let features = request.features ?? (target !== undefined ? [target] : [])
     if (features.length === 1 && features[0] === '*') features = numeric
-    for (const f of features) ok = known(f, 'feature', '--features') && ok
+    // Only features the user named can be unknown; the default ([target]) was checked as the target.
+    if (request.features !== undefined) for (const f of features) ok = known(f, 'feature', '--features') && ok
     if (request.time !== undefined && (request.time === target || features.includes(request.time))) {
       this.problem('error', 'bad-option', { file: source, column: request.time }, `The time column ${JSON.stringify(request.time)} is also chosen as the target or a feature`, 'The time column only orders the rows: choose another target or feature, or another --time.')
       ok = false
