@@ -3,6 +3,8 @@
  * says what to do. SQLite and file-system errors are translated here once, so no caller ever has to read a raw
  * SQLITE_* code or show a stack trace.
  */
+import { accessSync, constants } from 'node:fs'
+import { dirname } from 'node:path'
 
 export const storeErrorCodes = [
   'not_sqlite', // the file exists but is not an SQLite database
@@ -72,7 +74,15 @@ export function toStoreError(error: unknown, path: string, doing: string): unkno
   if (raw.startsWith('SQLITE_BUSY') || raw.startsWith('SQLITE_LOCKED')) {
     return make('locked', 'another process kept the database locked for too long. Try again; if it persists, close other GateLab windows or commands.')
   }
-  if (raw === 'SQLITE_CANTOPEN' || raw === 'ENOENT' || raw === 'ENOTDIR') {
+  if ((raw.startsWith('SQLITE_CANTOPEN') || raw.startsWith('SQLITE_IOERR')) && !writable(dirname(path))) {
+    // An existing WAL database needs its -wal and -shm files beside it: SQLite only says "unable to open".
+    return make(
+      'readonly',
+      'its folder is read-only. SQLite needs to create the -wal and -shm files beside the database: ' +
+        'make the folder writable or choose another file with --db.'
+    )
+  }
+  if (raw.startsWith('SQLITE_CANTOPEN') || raw === 'ENOENT' || raw === 'ENOTDIR') {
     return make('io', `the file cannot be opened (${detail}). Check that the path and its folder exist and are accessible.`)
   }
   if (raw.startsWith('SQLITE_IOERR') || /^E[A-Z]+$/.test(raw)) {
@@ -81,4 +91,13 @@ export function toStoreError(error: unknown, path: string, doing: string): unkno
   if (raw.startsWith('SQLITE_CONSTRAINT')) return error
   if (raw.startsWith('SQLITE_')) return make('io', `SQLite reported ${raw}: ${detail}`)
   return error
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -179,9 +179,9 @@ export const LATEST_VERSION = migrations[migrations.length - 1]!.version
  * Brings the file from its current version to `target`, one transaction per migration. Returns the versions applied.
  * The caller has already checked that the file is GateLab's (or empty) and not newer than we know.
  */
-export function migrate(db: Db, appVersion: string, target: number = LATEST_VERSION): number[] {
+export function migrate(db: Db, appVersion: string, target: number = LATEST_VERSION, list: readonly Migration[] = migrations): number[] {
   const applied: number[] = []
-  for (const migration of migrations) {
+  for (const migration of list) {
     if (migration.version > target) break
     const current = db.pragma('user_version', { simple: true }) as number
     if (migration.version <= current) continue
