@@ -102,7 +102,9 @@ export function bestOf(run: RunSummary, metric: string): { value: number; epoch:
   if (run.best && run.best.metric === metric) return { value: run.best.value, epoch: run.best.epoch }
   const s = run.summary[metric]
   if (!s) return null
-  return lowerIsBetter(metric) ? { value: s.min, epoch: s.minEpoch } : { value: s.max, epoch: s.maxEpoch }
+  // Null when the run recorded only NaN for this metric: there is no best to show.
+  const [value, epoch] = lowerIsBetter(metric) ? [s.min, s.minEpoch] : [s.max, s.maxEpoch]
+  return value === null || epoch === null ? null : { value, epoch }
 }
 
 /** Replaces a run in cached pages in place (a live update must not move rows). Returns whether it was found. */

@@ -15,6 +15,7 @@ import { CellChip, ErrorNote, StatusCell } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { diffConfigs, flattenConfig } from '../lib/configDiff'
 import { lowerIsBetter, orderMetrics } from '../lib/series'
+import { bestOf } from '../lib/runsQuery'
 import { cellLabel, formatCount, formatDuration, formatMetric, formatTask } from '../format'
 import { href } from '../lib/useRoute'
 
@@ -113,7 +114,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
   if (loaded.state === 'error') return <div className="page"><h1 className="page-title">Compare</h1><ErrorNote message={loaded.message} /></div>
 
   const watched = runs.find((r) => r.best)?.best?.metric ?? (metrics.includes('valLoss') ? 'valLoss' : (orderMetrics(metrics)[0] ?? 'valLoss'))
-  const bestValues = runs.map((r) => (r.best?.metric === watched ? r.best.value : r.summary[watched] ? (lowerIsBetter(watched) ? r.summary[watched].min : r.summary[watched].max) : null))
+  const bestValues = runs.map((r) => bestOf(r, watched)?.value ?? null)
   const finite = bestValues.filter((x): x is number => x !== null && Number.isFinite(x))
   const winner = finite.length > 1 ? (lowerIsBetter(watched) ? Math.min(...finite) : Math.max(...finite)) : null
   const shownRows = onlyDiff ? rows.filter((r) => r.differs) : rows
@@ -156,7 +157,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
                 <td><CellChip cell={r.cell} /></td>
                 <td className="status-col"><StatusCell runId={r.id} status={r.status} error={r.error} /></td>
                 <td>{formatTask(r.task)}</td>
-                <td className="num mono">{r.seed}</td>
+                <td className="num mono">{r.seed ?? '—'}</td>
                 <td className="actions">
                   {!terminal.has(r.status) && (
                     <button type="button" className="small" onClick={() => cancel(r.id)}>
@@ -214,7 +215,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
             <tbody>
               {runs.map((r, i) => {
                 const best = bestValues[i]
-                const epochOfBest = r.best?.metric === watched ? r.best.epoch : r.summary[watched] ? (lowerIsBetter(watched) ? r.summary[watched].minEpoch : r.summary[watched].maxEpoch) : null
+                const epochOfBest = bestOf(r, watched)?.epoch ?? null
                 const epochs = r.epochs ?? r.summary[watched]?.count ?? null
                 const perEpoch = r.durationMs !== null && epochs ? r.durationMs / epochs : null
                 const testText = Object.entries(r.test).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')

@@ -133,7 +133,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
             <dt>Backend</dt>
             <dd>{run.backend ?? '—'}{run.engine ? ` · ${run.engine}` : ''}</dd>
             <dt>Seed</dt>
-            <dd className="mono">{run.seed}</dd>
+            <dd className="mono">{run.seed ?? run.config.seed}</dd>
             <dt>Versions</dt>
             <dd className="mono small">{Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(' · ') || '—'}</dd>
           </dl>
