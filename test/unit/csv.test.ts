@@ -133,3 +133,14 @@ describe('cells', () => {
     expect(parseTime('Jan 1 2000')).toBeNaN()
   })
 })
+
+describe('ISO dates on the fast path', () => {
+  it('read the common fixed shapes exactly like the general parser, and refuse impossible fields', () => {
+    expect(parseTime('2024-03-01 12:30:05')).toBe(Date.UTC(2024, 2, 1, 12, 30, 5))
+    expect(parseTime('2024-03-01T12:30')).toBe(Date.UTC(2024, 2, 1, 12, 30))
+    expect(parseTime('2024-03-01')).toBe(Date.UTC(2024, 2, 1))
+    expect(parseTime('2024-03-01T12:30:05.250Z')).toBe(Date.UTC(2024, 2, 1, 12, 30, 5, 250))
+    expect(parseTime('0050-01-01')).toBe(new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(50))
+    for (const bad of ['2024-13-01', '2024-00-10', '2024-03-01X12:30', '2024-3-1']) expect(parseTime(bad), bad).toBeNaN()
+  })
+})

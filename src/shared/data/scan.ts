@@ -6,7 +6,7 @@
  */
 import { DataError, dataError, quoteCell, type DataErrorCode } from './errors'
 import type { CellType, DialectDetection } from './csv'
-import { isIndexLikeName, isIsoDate, isMissingCell, isNonFiniteCell, missingTokensDescription, parseNumber, parseTime } from './values'
+import { isIndexLikeName, isMissingCell, isNonFiniteCell, missingTokensDescription, parseIsoDate, parseNumber } from './values'
 
 /** How many lines a message lists before "…". */
 export const exampleCount = 5
@@ -113,6 +113,7 @@ class Growable {
 }
 
 class ColumnStats {
+  constructor(readonly index: number) {}
   present = 0
   missing = 0
   missingLines: number[] = []
@@ -175,6 +176,9 @@ export class CsvScanner {
   private badTimes: CellExample[] = []
   private badTimeCount = 0
   private readonly decimal: '.' | ','
+  /** Per column, the value of the current row's cell and whether it was missing (reused for every row). */
+  private parsed = new Float64Array(0)
+  private wasMissing = new Uint8Array(0)
 
   constructor(private readonly options: ScanOptions) {
     this.headerSeen = !options.detection.dialect.header
@@ -204,19 +208,15 @@ export class CsvScanner {
       this.preview.rows.push(fields)
       this.preview.lines.push(line)
     }
-    for (let c = 0; c < fields.length; c++) this.cell(this.stats[c]!, fields[c]!, line)
+    const parsed = this.parsed
+    for (let c = 0; c < fields.length; c++) parsed[c] = this.cell(this.stats[c]!, fields[c]!, line)
     if (this.selection) {
-      for (let k = 0; k < this.selected.length; k++) {
-        const t = fields[this.selected[k]!]!.trim()
-        const v = isMissingCell(t) ? NaN : parseNumber(t, this.decimal)
-        this.values[k]!.push(Number.isFinite(v) ? v : NaN)
-      }
+      for (let k = 0; k < this.selected.length; k++) this.values[k]!.push(parsed[this.selected[k]!]!)
       if (this.time) {
-        const t = fields[this.timeIndex]!.trim()
-        const v = isMissingCell(t) ? NaN : parseTime(t)
-        if (Number.isNaN(v) && !isMissingCell(t)) {
+        const v = parsed[this.timeIndex]!
+        if (Number.isNaN(v) && !this.wasMissing[this.timeIndex]) {
           this.badTimeCount++
-          remember(this.badTimes, line, t)
+          remember(this.badTimes, line, fields[this.timeIndex]!.trim())
         }
         this.time.push(v)
       }
@@ -224,13 +224,21 @@ export class CsvScanner {
     }
   }
 
-  private cell(s: ColumnStats, raw: string, line: number): void {
+  /**
+   * Counts one cell into its column's summary and returns its value: the number, or the time in ms for an ISO date
+   * (what a time column needs), or NaN for a missing or unreadable cell. Selected number columns whose cells are not
+   * numbers fail the import with their own problem, so what they return then does not matter.
+   */
+  private cell(s: ColumnStats, raw: string, line: number): number {
     const t = raw.trim()
+    const column = s.index
     if (isMissingCell(t)) {
       s.missing++
       if (s.missingLines.length < exampleCount) s.missingLines.push(line)
-      return
+      this.wasMissing[column] = 1
+      return NaN
     }
+    this.wasMissing[column] = 0
     s.present++
     const v = parseNumber(t, this.decimal)
     if (Number.isFinite(v)) {
@@ -239,31 +247,34 @@ export class CsvScanner {
       if (v > s.max) s.max = v
       if (v < s.last) s.ascending = false
       s.last = v
-      return
+      return v
     }
     if (isNonFiniteCell(t, v)) {
       s.nonFinite++
       remember(s.nonFiniteExamples, line, t)
-      return
+      return NaN
     }
     s.textCount++
-    if (isIsoDate(t)) {
-      s.isoDates++
-      const ms = parseTime(t)
-      if (ms < s.tMin) s.tMin = ms
-      if (ms > s.tMax) s.tMax = ms
-      if (ms < s.lastTime) s.timeAscending = false
-      s.lastTime = ms
-    } else {
-      remember(s.nonNumberExamples, line, t)
-    }
     remember(s.invalidExamples, line, t)
+    const ms = parseIsoDate(t)
+    if (Number.isNaN(ms)) {
+      remember(s.nonNumberExamples, line, t)
+      return NaN
+    }
+    s.isoDates++
+    if (ms < s.tMin) s.tMin = ms
+    if (ms > s.tMax) s.tMax = ms
+    if (ms < s.lastTime) s.timeAscending = false
+    s.lastTime = ms
+    return ms
   }
 
   private setColumns(names: string[], headerLine: number | undefined): void {
     const { source } = this.options
     this.columns = names
-    this.stats = names.map(() => new ColumnStats())
+    this.stats = names.map((_, i) => new ColumnStats(i))
+    this.parsed = new Float64Array(names.length)
+    this.wasMissing = new Uint8Array(names.length)
     const seen = new Map<string, number>()
     names.forEach((name, i) => {
       const before = seen.get(name)
