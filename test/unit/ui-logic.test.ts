@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatRoute, parseHash, sectionOf, type Route } from '../../src/renderer/src/lib/router'
-import { debiasedEma, smoothPoints } from '../../src/renderer/src/lib/smoothing'
-import { groupBy, groupCurve, interpolateAt, studentTCdf, studentTQuantile } from '../../src/renderer/src/lib/groupStats'
+import { clampWeight, sharedScale, smoothPoints } from '../../src/renderer/src/lib/smoothing'
+import { groupBy, groupCurve } from '../../src/renderer/src/lib/groupStats'
 import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne } from '../../src/renderer/src/lib/selection'
 import { computeWindow, pagesFor, scrollToRow } from '../../src/renderer/src/lib/windowing'
 import { diffConfigs, flattenConfig } from '../../src/renderer/src/lib/configDiff'
@@ -34,37 +34,21 @@ describe('hash router', () => {
   })
 })
 
-describe('debiased EMA', () => {
-  it('is unbiased at the start and converges like an EMA', () => {
-    // A constant stays constant from the first point (a plain EMA from 0 would start at 0.1 × 5).
-    expect(debiasedEma([5, 5, 5], 0.9)).toEqual([5, 5, 5].map(() => expect.closeTo(5, 12)))
-    const s = debiasedEma([0, 10], 0.5)
-    // last1 = 0, debiased 0; last2 = 0·0.5 + 0.5·10 = 5, debias 1 − 0.25 → 6.667
-    expect(s[0]).toBeCloseTo(0, 12)
-    expect(s[1]).toBeCloseTo(5 / 0.75, 12)
-  })
-  it('leaves weight 0 untouched and lets NaN through without poisoning later points', () => {
-    expect(debiasedEma([1, 2, 3], 0)).toEqual([1, 2, 3])
-    const s = debiasedEma([1, NaN, 1], 0.6)
-    expect(Number.isNaN(s[1])).toBe(true)
-    expect(s[2]).toBeCloseTo(1, 12)
-    expect(smoothPoints([[3, 1], [4, 1]], 0.9).map((p) => p[0])).toEqual([3, 4])
-  })
-})
-
-describe('group statistics', () => {
-  it('computes Student-t quantiles, not 1.96', () => {
-    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.7062, 3)
-    expect(studentTQuantile(0.975, 2)).toBeCloseTo(4.3027, 3)
-    expect(studentTQuantile(0.975, 9)).toBeCloseTo(2.2622, 3)
-    expect(studentTQuantile(0.975, 1000)).toBeCloseTo(1.9623, 3)
-    expect(studentTQuantile(0.025, 4)).toBeCloseTo(-2.7764, 3)
-    expect(studentTCdf(0, 5)).toBeCloseTo(0.5, 12)
+describe('chart smoothing (shared debiased EMA) and group curves', () => {
+  it('keeps a constant constant, leaves weight 0 alone and smooths a step towards its level', () => {
+    expect(smoothPoints([[0, 5], [1, 5], [2, 5]], 0.9).map((p) => p[1])).toEqual([5, 5, 5])
+    expect(smoothPoints([[0, 1], [1, 2]], 0)).toEqual([[0, 1], [1, 2]])
+    const s = smoothPoints([[0, 0], [1, 10], [2, 10]], 0.5, 1)
+    expect(s.map((p) => p[0])).toEqual([0, 1, 2])
+    // TensorBoard with evenly spaced points: debiased 0, then 0.5·10 / (1 − 0.25) = 6.667.
+    expect(s[0]![1]).toBeCloseTo(0, 12)
+    expect(s[1]![1]).toBeCloseTo(5 / 0.75, 10)
+    expect(s[2]![1]).toBeGreaterThan(s[1]![1])
+    expect(clampWeight(1)).toBe(0.999)
+    expect(sharedScale([[[0, 1], [999, 1]], [[10, 1], [1998, 2]]])).toBeCloseTo(2)
   })
 
-  it('interpolates and averages member curves with the right band', () => {
-    expect(interpolateAt([[0, 0], [10, 10]], 2.5)).toBeCloseTo(2.5)
-    expect(Number.isNaN(interpolateAt([[0, 0], [10, 10]], 11))).toBe(true)
+  it('averages member curves with an SD band or a t-interval (t quantile, not 1.96)', () => {
     const a: Array<[number, number]> = [[1, 1], [2, 2], [3, 3]]
     const b: Array<[number, number]> = [[1, 3], [2, 4]]
     const sd = groupCurve([a, b], 'sd')
@@ -75,7 +59,9 @@ describe('group statistics', () => {
     // The member that stopped at x = 2 does not count at x = 3: no band from one curve.
     expect(sd.upper[2]).toBe(sd.lower[2])
     const ci = groupCurve([a, b], 'ci95')
-    expect(ci.upper[0]! - ci.mean[0]!).toBeCloseTo(12.7062 * (Math.SQRT2 / Math.SQRT2), 3)
+    // n = 2: t(0.975, 1) = 12.706 times SE = SD/√2.
+    expect(ci.upper[0]! - ci.mean[0]!).toBeCloseTo(12.7062, 3)
+    expect(groupCurve([[], []], 'sd').x).toEqual([])
   })
 
   it('groups in first-seen order', () => {

@@ -11,7 +11,7 @@ import { useApi } from '../api/context'
 import { useLiveEvent } from '../live'
 import { chartPalette, cellColors, groupColors, useTheme } from '../theme'
 import { formatDuration, formatMetric } from '../format'
-import { smoothPoints } from '../lib/smoothing'
+import { sharedScale, smoothPoints } from '../lib/smoothing'
 import { groupBy, groupCurve, type BandKind } from '../lib/groupStats'
 import { appendLive, spliceRange, type Points, type XAxis } from '../lib/series'
 import { Chart, type ZoomRange } from './Chart'
@@ -157,6 +157,8 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
   const option = useMemo<EChartsCoreOption>(() => {
     const pal = chartPalette[theme]
     const series: object[] = []
+    // One smoothing scale for every curve in this chart: the slider means the same for every run.
+    const scale = sharedScale([...data.values()])
     const line = (id: string, name: string, points: Points, color: string, dash: RunStyle['dash'], width: number, opacity: number, silent: boolean): object => ({
       type: 'line',
       id,
@@ -174,7 +176,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       const groups = groupBy(runs, (r) => r.group ?? r.cell)
       groups.forEach((g, gi) => {
         const color = grouping.byCell ? cellColors[theme][g.items[0]!.cell] : groupColors[gi % groupColors.length]!
-        const members = g.items.map((r) => smoothPoints(data.get(r.id) ?? [], smoothing))
+        const members = g.items.map((r) => smoothPoints(data.get(r.id) ?? [], smoothing, scale))
         const curve = groupCurve(members, grouping.band)
         const stack = `band:${g.key}`
         series.push({
@@ -197,7 +199,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         const pts = data.get(r.id) ?? []
         if (smoothing > 0) {
           series.push(line(`raw:${r.id}`, r.name, pts, st.color, st.dash, 1, theme === 'dark' ? 0.3 : 0.22, true))
-          series.push(line(`run:${r.id}`, r.name, smoothPoints(pts, smoothing), st.color, st.dash, 1.8, 1, false))
+          series.push(line(`run:${r.id}`, r.name, smoothPoints(pts, smoothing, scale), st.color, st.dash, 1.8, 1, false))
         } else {
           series.push(line(`run:${r.id}`, r.name, pts, st.color, st.dash, 1.8, 1, false))
         }

@@ -1,34 +1,36 @@
 /**
- * Debiased exponential moving average, as TensorBoard draws it: a plain EMA started at 0 is pulled towards 0 for its
- * first points, so each value is divided by (1 − w^n), the weight the EMA has actually accumulated. Non-finite values
- * (a NaN loss after divergence) pass through unsmoothed and do not poison the rest of the curve.
- *
- * Kept in one small function so it can be replaced by src/shared/stats once that lands with the same semantics.
+ * Smoothing for charts, on top of the shared statistics (src/shared/stats/smoothing.ts): a debiased EMA whose decay is
+ * measured in x, so a run drawn from 2,000 downsampled points and the same run zoomed to full resolution smooth alike.
+ * Charts that overlay runs pass one scale for all of them, so one slider value smooths every run the same way.
  */
-export function debiasedEma(values: readonly number[], weight: number): number[] {
-  const w = Math.min(Math.max(weight, 0), 0.999)
-  if (w === 0) return values.slice()
-  const out = new Array<number>(values.length)
-  let last = 0
-  let n = 0
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!
-    if (!Number.isFinite(v)) {
-      out[i] = v
-      continue
-    }
-    last = last * w + (1 - w) * v
-    n++
-    out[i] = last / (1 - Math.pow(w, n))
-  }
-  return out
+import { emaSmooth, smoothingScale } from '../../../shared/stats'
+
+/** The slider's weight, kept inside [0, 0.999] (1 would freeze the curve at its first value). */
+export function clampWeight(weight: number): number {
+  return Math.min(Math.max(Number.isFinite(weight) ? weight : 0, 0), 0.999)
 }
 
-/** Smooths the y of [x, y] points, keeping x. */
-export function smoothPoints(points: ReadonlyArray<readonly [number, number]>, weight: number): Array<[number, number]> {
-  const ys = debiasedEma(
+/** One smoothing scale for several curves: TensorBoard's 1,000-point smoothing over their common x range. */
+export function sharedScale(curves: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): number {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const c of curves) {
+    if (c.length === 0) continue
+    lo = Math.min(lo, c[0]![0])
+    hi = Math.max(hi, c[c.length - 1]![0])
+  }
+  return Number.isFinite(lo) && Number.isFinite(hi) ? smoothingScale(lo, hi) : 1
+}
+
+/** Smooths the y of [x, y] points (ascending x), keeping x. */
+export function smoothPoints(points: ReadonlyArray<readonly [number, number]>, weight: number, scale?: number): Array<[number, number]> {
+  const w = clampWeight(weight)
+  if (w === 0 || points.length === 0) return points.map((p) => [p[0], p[1]])
+  const ys = emaSmooth(
     points.map((p) => p[1]),
-    weight
+    w,
+    points.map((p) => p[0]),
+    scale !== undefined ? { scale } : {}
   )
   return points.map((p, i) => [p[0], ys[i]!])
 }
