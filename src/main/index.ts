@@ -9,7 +9,9 @@ import { Lab } from './lab'
 import { bindIpc } from './ipc'
 import { applySecurityPolicy, appOrigin, secureWebPreferences } from './security'
 import { registerAppScheme, serveAppProtocol } from './appProtocol'
-import { electronBindingPath, openDatabase } from './store/db'
+import { electronBindingPath } from './store/db'
+import { Store } from './store/store'
+import { createLabStore } from './labStore'
 import { createElectronSpawner } from './runner/spawner.electron'
 import trainerPath from './runner/trainerPath'
 import { dbFileName } from './paths'
@@ -28,15 +30,15 @@ async function start(): Promise<void> {
   serveAppProtocol(join(__dirname, '..', 'renderer'))
   const dbPath = dbPathFromArgs() ?? process.env.GATELAB_DB ?? join(app.getPath('userData'), dbFileName)
   const nativeRoot = app.isPackaged ? process.resourcesPath : app.getAppPath()
-  let db
+  let store
   try {
-    db = openDatabase(dbPath, { nativeBinding: electronBindingPath(nativeRoot) })
+    store = Store.open(dbPath, { nativeBinding: electronBindingPath(nativeRoot), owner: { kind: 'app' } })
   } catch (error) {
     dialog.showErrorBox('GateLab cannot open its database', `${dbPath}\n\n${(error as Error).message}`)
     app.exit(2)
     return
   }
-  lab = new Lab({ mode: 'electron', db, dbPath, spawnTrainer: createElectronSpawner(trainerPath) })
+  lab = new Lab({ mode: 'electron', store: createLabStore(store), spawnTrainer: createElectronSpawner(trainerPath) })
 
   const window = new BrowserWindow({
     width: 1400,

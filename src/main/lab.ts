@@ -9,45 +9,140 @@ import {
   parseArgs,
   type ApiEvent,
   type ApiResponse,
-  type GateLabApi,
+  type ApiHandlers,
+  type RunSummary,
   type SerializedError,
   type SystemInfo,
   type TrainerProbe
 } from '../shared/api'
 import type { TrainerMessage } from '../shared/protocol'
+import { normalizeRunConfig, type RunConfig } from '../shared/config'
 import { EventHub } from './events'
-import type { Db } from './store/db'
-import { sqliteVersion } from './store/db'
 import type { TrainerProcess, TrainerSpawner } from './runner/trainerProcess'
+import { RunQueue } from './runner/queue'
+import type { LabStore } from './labStore'
 import packageJson from '../../package.json'
 
 export interface LabOptions {
   mode: SystemInfo['mode']
-  db: Db
-  dbPath: string
+  store: LabStore
   spawnTrainer: TrainerSpawner
+  /** Trainer processes at once; default: the number of cores. */
+  concurrency?: number
   /** How often live host status is pushed to subscribers. */
   statusIntervalMs?: number
+  /** How often other processes' changes to the database are looked for (and this owner's heartbeat written). */
+  syncIntervalMs?: number
 }
 
 export class Lab {
   readonly events = new EventHub<ApiEvent>()
-  readonly api: GateLabApi
+  readonly api: ApiHandlers
   private readonly trainers = new Set<TrainerProcess>()
   private probe: Promise<TrainerProbe> | undefined
   private readonly statusTimer: NodeJS.Timeout
+  private readonly syncTimer: NodeJS.Timeout
+  private readonly queue: RunQueue
+  readonly store: LabStore
   private closed = false
 
   constructor(private readonly options: LabOptions) {
+    const store = (this.store = options.store)
+    this.queue = new RunQueue({
+      spawnTrainer: (name) => this.spawnTrainer(name),
+      recorder: store,
+      concurrency: options.concurrency,
+      events: {
+        onRunChanged: (id) => this.publishRun(id),
+        // The trainer's message carries its own type; spread first so the event type wins.
+        onProgress: (progress) => this.events.publish({ ...progress, type: 'run:progress' }),
+        onMetrics: (runId, points) => this.events.publish({ type: 'run:metrics', runId, points })
+      }
+    })
     this.api = {
       getSystemInfo: () => this.systemInfo(),
       probeTrainer: () => {
         this.probe = this.runProbe()
         return this.probe
-      }
-    } satisfies GateLabApi
+      },
+      listRuns: async (query) => store.listRuns(query),
+      getRun: async ({ id }) => store.getRun(id),
+      startRuns: async ({ configs }) => ({ runIds: this.startRuns(configs) }),
+      cancelRun: async ({ id }) => this.cancelRun(id),
+      updateRun: async ({ id, ...changes }) => {
+        const run = store.updateRun(id, changes)
+        this.events.publish({ type: 'run:update', run })
+        return run
+      },
+      deleteRuns: async ({ ids }) => {
+        const busy = ids.filter((id) => this.queue.has(id))
+        if (busy.length > 0) {
+          throw new GateLabError({ code: 'bad_request', message: `Cancel ${busy.join(', ')} first: a queued or running run cannot be deleted` })
+        }
+        const deleted = store.deleteRuns(ids)
+        this.events.publish({ type: 'runs:removed', ids })
+        return { deleted }
+      },
+      archiveRuns: async ({ ids, archived }) => ({ changed: store.archiveRuns(ids, archived ?? true) }),
+      listMetrics: async ({ runIds }) => ({ metrics: store.listMetricNames(runIds) }),
+      getSeries: async (request) => ({ series: store.getSeries(request) }),
+      getRunLog: async ({ id }) => ({ text: store.getRunLog(id) }),
+      validateConfig: async ({ config }) => normalizeRunConfig(config)
+    } satisfies ApiHandlers
     this.statusTimer = setInterval(() => this.publishStatus(), options.statusIntervalMs ?? 2000)
     this.statusTimer.unref()
+    this.syncTimer = setInterval(() => this.sync(), options.syncIntervalMs ?? 1000)
+    this.syncTimer.unref()
+  }
+
+  /** Queues runs from untrusted configurations; all are validated before any is created. */
+  startRuns(inputs: unknown[]): string[] {
+    const configs: RunConfig[] = inputs.map((input, index) => {
+      const result = normalizeRunConfig(input)
+      if (!result.ok) {
+        const which = inputs.length > 1 ? ` (configuration ${index + 1} of ${inputs.length})` : ''
+        throw new GateLabError({ code: 'bad_request', message: result.message + which })
+      }
+      return result.config
+    })
+    const ids = configs.map((config) => this.store.createRun({ config }).id)
+    for (const [i, id] of ids.entries()) {
+      this.publishRun(id)
+      void this.queue.enqueue(id, configs[i]!)
+    }
+    return ids
+  }
+
+  /** Resolves when the run has reached its final state (for the CLI). */
+  waitForRun(id: string): Promise<void> {
+    return this.queue.enqueued(id) ?? Promise.resolve()
+  }
+
+  private async cancelRun(id: string): Promise<{ status: RunSummary['status'] }> {
+    if (this.queue.cancel(id)) return { status: this.queue.has(id) ? 'running' : 'cancelled' }
+    const run = this.store.getRun(id)
+    if (run.status === 'queued' || run.status === 'running') {
+      throw new GateLabError({ code: 'bad_request', message: `Run ${id} belongs to another GateLab process; cancel it there` })
+    }
+    throw new GateLabError({ code: 'bad_request', message: `Run ${id} is already ${run.status}` })
+  }
+
+  private publishRun(id: string): void {
+    try {
+      this.events.publish({ type: 'run:update', run: this.store.getRunSummary(id) })
+    } catch (error) {
+      console.error(`GateLab: could not read run ${id}: ${(error as Error).message}`)
+    }
+  }
+
+  /** Heartbeat for the runs this process owns, and live updates for runs other processes write. */
+  private sync(): void {
+    try {
+      this.store.heartbeat()
+      for (const id of this.store.changedRunsSince()) this.publishRun(id)
+    } catch (error) {
+      console.error(`GateLab: database sync failed: ${(error as Error).message}`)
+    }
   }
 
   /** The one entry point of both transports: method name and untrusted arguments in, a serializable result out. */
@@ -74,12 +169,19 @@ export class Lab {
     return trainer
   }
 
+  /** Process ids of the trainers this lab is running (for diagnostics and tests). */
+  trainerPids(): number[] {
+    return [...this.trainers].flatMap((t) => (t.pid !== undefined && t.running ? [t.pid] : []))
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearInterval(this.statusTimer)
+    clearInterval(this.syncTimer)
+    await this.queue.shutdown()
     await Promise.all([...this.trainers].map((t) => t.stop()))
-    this.options.db.close()
+    this.store.close()
   }
 
   private async systemInfo(): Promise<SystemInfo> {
@@ -98,13 +200,13 @@ export class Lab {
         electron: process.versions.electron ?? null,
         v8: process.versions.v8,
         tfjs: probe.tfjsVersion,
-        sqlite: sqliteVersion(this.options.db)
+        sqlite: this.store.sqliteVersion()
       },
       platform: process.platform,
       arch: process.arch,
       cpus: os.availableParallelism(),
       totalMemoryMb: Math.round(os.totalmem() / 2 ** 20),
-      dbPath: this.options.dbPath,
+      dbPath: this.store.path,
       backends: probe.backends,
       trainer: probe
     }

@@ -7,16 +7,77 @@
  * cannot drift apart.
  */
 import { z } from 'zod'
-import type { BackendReport } from './protocol'
+import type { BackendReport, MetricPoint, RunStatus } from './protocol'
+import type { RunConfig } from './config'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
+
+const runId = z.string().min(1).max(100)
+const runIds = z.array(runId).min(1).max(10_000)
+
+export const runQuerySchema = z
+  .object({
+    status: z.array(z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'])).optional(),
+    cell: z.array(z.enum(['lstm', 'gru', 'rnn'])).optional(),
+    /** Task / dataset, e.g. "adding", "data:co2", "csv:/path/file.csv". */
+    dataset: z.array(z.string()).optional(),
+    tag: z.array(z.string()).optional(),
+    sweepId: z.string().optional(),
+    /** Free text in name and notes. */
+    text: z.string().max(200).optional(),
+    includeArchived: z.boolean().default(false),
+    /** A column (createdAt, name, status, cell, paramCount, durationMs) or a summary metric "summary:valLoss:min" / ":last" / ":max". */
+    sort: z.string().default('createdAt'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.number().int().min(1).max(10_000).default(200),
+    offset: z.number().int().min(0).default(0)
+  })
+  .strict()
+export type RunQuery = z.input<typeof runQuerySchema>
+
+export const seriesRequestSchema = z
+  .object({
+    runIds: z.array(runId).min(1).max(100),
+    metric: z.string().min(1),
+    x: z.enum(['step', 'epoch', 'wallMs']).default('step'),
+    /** Point budget per run; the host downsamples (keeping first, last and extreme points) on the same x buckets for every run. */
+    points: z.number().int().min(10).max(100_000).default(2000),
+    /** Only this x range, e.g. the visible part of a zoomed chart. */
+    range: z.tuple([z.number(), z.number()]).optional()
+  })
+  .strict()
 
 export const requestSchemas = {
   /** What this lab runs on: versions, the database, and which TF.js backends a trainer process can use. */
   getSystemInfo: z.object({}).strict(),
   /** Starts a real trainer process, asks it which backend it chose, and stops it again. */
-  probeTrainer: z.object({}).strict()
+  probeTrainer: z.object({}).strict(),
+
+  /** Runs matching a query, with their summary metrics; never scans the metrics table. */
+  listRuns: runQuerySchema,
+  getRun: z.object({ id: runId }).strict(),
+  /**
+   * Queues runs. Each config is untrusted input, normalized with the shared schema (src/shared/config.ts); an invalid
+   * one rejects the whole request with a message naming the config and the field. Give several configs with the same
+   * seed to train an LSTM and a GRU on the same data.
+   */
+  startRuns: z.object({ configs: z.array(z.record(z.string(), z.unknown())).min(1).max(1000) }).strict(),
+  /** Cancels a queued run at once, or a running one within one batch (it ends `cancelled`, metrics kept). */
+  cancelRun: z.object({ id: runId }).strict(),
+  updateRun: z
+    .object({ id: runId, name: z.string().max(200).optional(), notes: z.string().max(100_000).optional(), tags: z.array(z.string().min(1).max(64)).max(64).optional() })
+    .strict(),
+  deleteRuns: z.object({ ids: runIds }).strict(),
+  archiveRuns: z.object({ ids: runIds, archived: z.boolean().default(true) }).strict(),
+  /** Metric names recorded by these runs (union), for chart pickers. */
+  listMetrics: z.object({ runIds: z.array(runId).min(1).max(100) }).strict(),
+  /** Downsampled series for charts. */
+  getSeries: seriesRequestSchema,
+  /** The trainer's stdout/stderr for a run. */
+  getRunLog: z.object({ id: runId }).strict(),
+  /** Validates a configuration without starting anything: the normalized config, or the message the form should show. */
+  validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict()
 } as const
 
 export type ApiMethod = keyof typeof requestSchemas
@@ -49,13 +110,107 @@ export interface TrainerProbe {
   startupMs: number
 }
 
+/** One row of the runs table. */
+export interface RunSummary {
+  id: string
+  name: string
+  status: RunStatus
+  cell: 'lstm' | 'gru' | 'rnn'
+  /** The task or dataset, as in the config (adding, data:co2, csv:/path). */
+  task: string
+  createdAt: string
+  startedAt: string | null
+  endedAt: string | null
+  durationMs: number | null
+  paramCount: number | null
+  backend: string | null
+  engine: string | null
+  cellForm: string | null
+  seed: number | null
+  /** The dataset's name once the trainer built it. */
+  datasetName: string | null
+  sweepId: string | null
+  groupKey: string | null
+  archived: boolean
+  tags: string[]
+  /** Key hyperparameters, for the table (the full config is in RunDetail). */
+  hp: { units: number; layers: number; lr: number; batch: number; epochs: number; optimizer: string; seqLen: number }
+  /** Per metric: last value and extremes with where they happened. */
+  summary: Record<string, MetricSummary>
+  /** The best value of the watched metric (valLoss, or valAcc for classification) and its epoch. */
+  best: { metric: string; value: number; epoch: number } | null
+  error: string | null
+}
+
+/** Per metric of a run: the last value and the extremes, with where each happened (null where only NaN was recorded). */
+export interface MetricSummary {
+  /** Points recorded, NaN ones included. */
+  count: number
+  last: number | null
+  lastStep: number | null
+  lastEpoch: number | null
+  min: number | null
+  minStep: number | null
+  minEpoch: number | null
+  max: number | null
+  maxStep: number | null
+  maxEpoch: number | null
+}
+
+export interface ArtifactInfo {
+  kind: string
+  name: string
+  mediaType: string
+  bytes: number
+  sha256: string
+  createdAt: string
+}
+
+export interface RunDetail extends RunSummary {
+  config: RunConfig
+  notes: string
+  versions: Record<string, string>
+  dataset: { name: string; description: string; contentHash: string; train: number; val: number; test: number; meta: Record<string, unknown> } | null
+  final: Record<string, number>
+  test: Record<string, number>
+  epochs: number | null
+  steps: number | null
+  artifacts: ArtifactInfo[]
+}
+
+export interface Series {
+  runId: string
+  metric: string
+  x: 'step' | 'epoch' | 'wallMs'
+  /** [x, y] pairs, ascending x. */
+  points: Array<[number, number]>
+  /** True when points were dropped to fit the budget. */
+  downsampled: boolean
+  /** How many points the run has for this metric at full resolution (in the range). */
+  total: number
+}
+
 export interface ApiResults {
   getSystemInfo: SystemInfo
   probeTrainer: TrainerProbe
+  listRuns: { rows: RunSummary[]; total: number }
+  getRun: RunDetail
+  startRuns: { runIds: string[] }
+  cancelRun: { status: RunStatus }
+  updateRun: RunSummary
+  deleteRuns: { deleted: number }
+  archiveRuns: { changed: number }
+  listMetrics: { metrics: string[] }
+  getSeries: { series: Series[] }
+  getRunLog: { text: string }
+  validateConfig: { ok: true; config: RunConfig } | { ok: false; message: string }
 }
 
 /** The API as every caller sees it: one method per request, typed end to end. */
 export type GateLabApi = { [K in ApiMethod]: (args: ApiArgs<K>) => Promise<ApiResults[K]> }
+
+/** The host's side of the same API: handlers receive the arguments after parsing (defaults filled). */
+export type ApiHandlers = { [K in ApiMethod]: (args: z.output<(typeof requestSchemas)[K]>) => Promise<ApiResults[K]> }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Events pushed from host to UI (IPC `gatelab:event` in Electron, Server-Sent Events in browser mode)
@@ -67,7 +222,41 @@ export interface HostStatusEvent {
   trainers: number
 }
 
-export type ApiEvent = HostStatusEvent
+/** A run changed status or summary (queued, started, finished, edited; also runs written by another process). */
+export interface RunUpdateEvent {
+  type: 'run:update'
+  run: RunSummary
+}
+
+/** Live progress of a running run (throttled to a few per second); not stored. */
+export interface RunProgressEvent {
+  type: 'run:progress'
+  runId: string
+  epoch: number
+  epochs: number
+  batch: number
+  batches: number
+  step: number
+  totalSteps: number
+  loss: number
+  elapsedMs: number
+  etaMs: number | null
+}
+
+/** New metric points of a running run, as they were stored, for live curves. */
+export interface RunMetricsEvent {
+  type: 'run:metrics'
+  runId: string
+  points: MetricPoint[]
+}
+
+/** Runs were deleted (or otherwise left the lab). */
+export interface RunsRemovedEvent {
+  type: 'runs:removed'
+  ids: string[]
+}
+
+export type ApiEvent = HostStatusEvent | RunUpdateEvent | RunProgressEvent | RunMetricsEvent | RunsRemovedEvent
 export type ApiEventListener = (event: ApiEvent) => void
 
 // ---------------------------------------------------------------------------------------------------------------

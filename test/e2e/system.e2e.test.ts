@@ -27,7 +27,7 @@ describe('the lab in Chromium (browser mode)', () => {
   })
 
   it('shows what a real trainer process reported, live', async () => {
-    await page.goto(host.url)
+    await page.goto(`${host.url}#/system`)
     const backend = page.getByTestId('trainer-backend')
     await backend.waitFor({ timeout: 30_000 })
     const shownBackend = (await backend.textContent())!.split(' ·')[0]!.trim()

@@ -31,7 +31,8 @@ vi.mock('electron', () => ({
 const { applySecurityPolicy, isAppUrl, isExternalHttpUrl, secureWebPreferences } = await import('../../src/main/security')
 const { bindIpc, isTrustedSender } = await import('../../src/main/ipc')
 const { Lab } = await import('../../src/main/lab')
-const { openDatabase } = await import('../../src/main/store/db')
+const { Store } = await import('../../src/main/store/store')
+const { createLabStore } = await import('../../src/main/labStore')
 
 function fakeContents(): { handlers: Map<string, Handler>; openHandler?: Handler; on: Handler; setWindowOpenHandler: Handler } {
   const contents = {
@@ -110,8 +111,7 @@ describe('IPC binding', () => {
   it('refuses foreign senders, parses arguments and forwards events', async () => {
     const lab = new Lab({
       mode: 'electron',
-      db: openDatabase(':memory:'),
-      dbPath: ':memory:',
+      store: createLabStore(Store.open(':memory:', { owner: { kind: 'test' } })),
       spawnTrainer: () => {
         throw new Error('no trainer in this test')
       },

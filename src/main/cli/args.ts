@@ -16,8 +16,11 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true })
   } catch (error) {
+    // Node's messages run over several lines with advice for its own syntax; keep the first sentence, say ours.
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '')
-    throw new UsageError(`${command}: ${message}`)
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message)
+    if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} needs a value`)
+    throw new UsageError(`${command}: ${message.split('\n')[0]}`)
   }
 }
 

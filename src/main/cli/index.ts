@@ -4,12 +4,15 @@
  */
 import { UsageError } from './args'
 import { serve, serveUsage } from './serve'
+import { train, trainUsage } from './train'
+import { StoreError } from '../store/errors'
 import { datasets, datasetsUsage } from './datasets'
 import { inspectCsvCommand, inspectUsage } from './inspect'
 import packageJson from '../../../package.json'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
+  train,
   datasets,
   'inspect-csv': inspectCsvCommand
 }
@@ -17,6 +20,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
 const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
 
 Usage:
+  ${trainUsage}
   ${serveUsage}
   ${datasetsUsage}
   ${inspectUsage}
@@ -39,6 +43,11 @@ export async function main(argv: string[]): Promise<number> {
   return run(rest)
 }
 
+/** Store errors about the file or the request the user gave (not a SQLite file, a newer GateLab, an unknown run…). */
+function isBadInput(error: unknown): boolean {
+  return error instanceof StoreError && !['disk_full', 'locked', 'io'].includes(error.code)
+}
+
 // Errors the user can fix (bad flags, unusable files) are expected; anything else is reported without a stack
 // unless GATELAB_DEBUG is set.
 main(process.argv.slice(2)).then(
@@ -47,6 +56,6 @@ main(process.argv.slice(2)).then(
     const message = error instanceof Error ? error.message : String(error)
     console.error(`gatelab: ${message}`)
     if (process.env.GATELAB_DEBUG && error instanceof Error) console.error(error.stack)
-    process.exit(error instanceof UsageError ? 2 : 1)
+    process.exit(error instanceof UsageError || isBadInput(error) ? 2 : 1)
   }
 )

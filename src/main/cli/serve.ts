@@ -13,7 +13,7 @@ export async function serve(argv: string[]): Promise<number> {
   })
   const port = intFlag('port', values.port, 0, 65535) ?? 0
   const dbPath = resolveDbPath(values.db)
-  const lab = createNodeLab({ dbPath, mode: 'browser' })
+  const lab = createNodeLab({ dbPath, mode: 'browser', owner: 'browser' })
   let server
   try {
     server = await startWebServer({ lab, staticDir: rendererDir(), port })

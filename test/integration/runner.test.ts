@@ -1,0 +1,100 @@
+/**
+ * The run queue with everything real: a Lab on a SQLite file, trainer processes training small models. Each run
+ * must end in exactly one final state, with its metrics and log kept, whatever happens to its trainer.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { ApiEvent } from '../../src/shared/api'
+import type { RunConfigInput } from '../../src/shared/config'
+import { createNodeLab } from '../../src/main/host'
+import type { Lab } from '../../src/main/lab'
+import { tempDir } from '../helpers/host'
+
+/** Small enough to train in a few seconds on the wasm backend. */
+const tiny: RunConfigInput = { task: 'adding', seqLen: 8, samples: 256, valSamples: 64, testSamples: 64, units: 6, batch: 32, epochs: 2, seed: 3 }
+
+let lab: Lab | undefined
+afterEach(async () => {
+  await lab?.close()
+  lab = undefined
+})
+
+function openLab(concurrency = 2): { lab: Lab; events: ApiEvent[] } {
+  const events: ApiEvent[] = []
+  lab = createNodeLab({ dbPath: join(tempDir(), 'lab.db'), mode: 'node', owner: 'test', concurrency })
+  lab.events.subscribe((e) => events.push(e))
+  return { lab, events }
+}
+
+const statuses = (events: ApiEvent[], id: string): string[] =>
+  events.flatMap((e) => (e.type === 'run:update' && e.run.id === id ? [e.run.status] : [])).filter((s, i, a) => s !== a[i - 1])
+
+describe('run queue', () => {
+  it('trains queued runs up to the concurrency limit and records everything', async () => {
+    const { lab, events } = openLab(1)
+    const [a, b] = lab.startRuns([tiny, { ...tiny, cell: 'gru' }])
+    // With one slot, the second run waits until the first has finished.
+    expect(lab.store.getRunSummary(b!).status).toBe('queued')
+    await Promise.all([lab.waitForRun(a!), lab.waitForRun(b!)])
+    for (const id of [a!, b!]) {
+      const run = lab.store.getRun(id)
+      expect(run.status).toBe('completed')
+      expect(run.paramCount).toBeGreaterThan(0)
+      expect(run.backend).toMatch(/^(wasm|cpu|tensorflow)$/)
+      expect(run.summary.valLoss?.count).toBe(2)
+      expect(run.test.loss).toBeGreaterThan(0)
+      expect(lab.store.getRunLog(id)).toBeTypeOf('string')
+      expect(statuses(events, id)).toEqual(['queued', 'running', 'completed'])
+    }
+    const startedB = lab.store.getRun(b!).startedAt!
+    expect(startedB >= lab.store.getRun(a!).endedAt!).toBe(true)
+    expect(events.some((e) => e.type === 'run:progress' && e.runId === a)).toBe(true)
+    expect(events.some((e) => e.type === 'run:metrics' && e.runId === b && e.points.length > 0)).toBe(true)
+  })
+
+  it('cancels a queued run at once and a running one within a batch, keeping its metrics', async () => {
+    const { lab, events } = openLab(1)
+    const long: RunConfigInput = { ...tiny, samples: 2048, epochs: 200 }
+    const [running, queued] = lab.startRuns([long, long])
+    await expect(lab.api.cancelRun({ id: queued! })).resolves.toEqual({ status: 'cancelled' })
+    expect(lab.store.getRunSummary(queued!).status).toBe('cancelled')
+    // Wait until the first run has stored some per-batch losses, then cancel it.
+    await waitFor(() => events.some((e) => e.type === 'run:metrics' && e.runId === running))
+    await lab.api.cancelRun({ id: running! })
+    await lab.waitForRun(running!)
+    const run = lab.store.getRun(running!)
+    expect(run.status).toBe('cancelled')
+    expect(run.summary.batchLoss?.count ?? 0).toBeGreaterThan(0)
+    await expect(lab.api.cancelRun({ id: running! })).rejects.toThrow(/already cancelled/)
+  })
+
+  it('marks a run failed with the reason when its trainer is killed, and carries on', async () => {
+    const { lab, events } = openLab(1)
+    const [victim, next] = lab.startRuns([{ ...tiny, samples: 2048, epochs: 200 }, tiny])
+    await waitFor(() => events.some((e) => e.type === 'run:metrics' && e.runId === victim))
+    const pid = lab.trainerPids()[0]!
+    process.kill(pid, 'SIGKILL')
+    await lab.waitForRun(victim!)
+    const failed = lab.store.getRun(victim!)
+    expect(failed.status).toBe('failed')
+    expect(failed.error).toMatch(/killed by SIGKILL/)
+    expect(failed.summary.batchLoss?.count ?? 0).toBeGreaterThan(0)
+    await lab.waitForRun(next!)
+    expect(lab.store.getRunSummary(next!).status).toBe('completed')
+  })
+
+  it('refuses an invalid configuration without creating any run', async () => {
+    const { lab } = openLab()
+    await expect(lab.api.startRuns({ configs: [tiny, { ...tiny, units: -1 }] })).rejects.toThrow(/units.*configuration 2 of 2/)
+    expect(lab.store.listRuns({}).total).toBe(0)
+  })
+})
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now()
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
