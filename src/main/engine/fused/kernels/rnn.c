@@ -120,20 +120,23 @@ static inline float gate_grad1(float y, int hard) {
 // walks k: per k it loads two vectors of a B row and broadcasts four A values, 16 multiply-adds. 4×8 is the largest
 // block whose accumulators, B vectors and broadcast fit x86-64's sixteen vector registers without spilling under V8.
 
-static void gemm(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C, int ldc,
-                 int accumulate) {
-  int i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const float *a0 = A + (i + 0) * sai, *a1 = A + (i + 1) * sai, *a2 = A + (i + 2) * sai, *a3 = A + (i + 3) * sai;
-    float *c0 = C + (i + 0) * ldc, *c1 = C + (i + 1) * ldc, *c2 = C + (i + 2) * ldc, *c3 = C + (i + 3) * ldc;
-    int j = 0;
-    for (; j + 8 <= N; j += 8) {
+// One K-panel of the product: C[M,N] (+)= A[:, k0:k0+K]·B[k0:k0+K, :] (pointers already offset to k0).
+// Loop order: column strips of 8 outside, row blocks of 4 inside, so the strip of B (K × 8 floats) stays in L1 while
+// every row block of A passes over it, and A (the [B, H] state in the recurrent products) stays in L1 too.
+static void gemm_panel(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C, int ldc,
+                       int accumulate) {
+  int j = 0;
+  for (; j + 8 <= N; j += 8) {
+    int i = 0;
+    for (; i + 4 <= M; i += 4) {
+      const float *a0 = A + (i + 0) * sai, *a1 = A + (i + 1) * sai, *a2 = A + (i + 2) * sai, *a3 = A + (i + 3) * sai;
+      float *c0 = C + (i + 0) * ldc + j, *c1 = C + (i + 1) * ldc + j, *c2 = C + (i + 2) * ldc + j, *c3 = C + (i + 3) * ldc + j;
       f4 s00, s01, s10, s11, s20, s21, s30, s31;
       if (accumulate) {
-        s00 = wasm_v128_load(c0 + j); s01 = wasm_v128_load(c0 + j + 4);
-        s10 = wasm_v128_load(c1 + j); s11 = wasm_v128_load(c1 + j + 4);
-        s20 = wasm_v128_load(c2 + j); s21 = wasm_v128_load(c2 + j + 4);
-        s30 = wasm_v128_load(c3 + j); s31 = wasm_v128_load(c3 + j + 4);
+        s00 = wasm_v128_load(c0); s01 = wasm_v128_load(c0 + 4);
+        s10 = wasm_v128_load(c1); s11 = wasm_v128_load(c1 + 4);
+        s20 = wasm_v128_load(c2); s21 = wasm_v128_load(c2 + 4);
+        s30 = wasm_v128_load(c3); s31 = wasm_v128_load(c3 + 4);
       } else {
         s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = wasm_f32x4_splat(0.f);
       }
@@ -150,53 +153,110 @@ static void gemm(int M, int N, int K, const float *A, int sai, int sak, const fl
         s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
         s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
       }
-      wasm_v128_store(c0 + j, s00); wasm_v128_store(c0 + j + 4, s01);
-      wasm_v128_store(c1 + j, s10); wasm_v128_store(c1 + j + 4, s11);
-      wasm_v128_store(c2 + j, s20); wasm_v128_store(c2 + j + 4, s21);
-      wasm_v128_store(c3 + j, s30); wasm_v128_store(c3 + j + 4, s31);
+      wasm_v128_store(c0, s00); wasm_v128_store(c0 + 4, s01);
+      wasm_v128_store(c1, s10); wasm_v128_store(c1 + 4, s11);
+      wasm_v128_store(c2, s20); wasm_v128_store(c2 + 4, s21);
+      wasm_v128_store(c3, s30); wasm_v128_store(c3 + 4, s31);
     }
-    for (; j + 4 <= N; j += 4) {
-      f4 s0, s1, s2, s3;
-      if (accumulate) {
-        s0 = wasm_v128_load(c0 + j); s1 = wasm_v128_load(c1 + j); s2 = wasm_v128_load(c2 + j); s3 = wasm_v128_load(c3 + j);
-      } else {
-        s0 = s1 = s2 = s3 = wasm_f32x4_splat(0.f);
-      }
+    for (; i < M; i++) {
+      const float *a = A + i * sai;
+      float *c = C + i * ldc + j;
+      f4 s0 = accumulate ? wasm_v128_load(c) : wasm_f32x4_splat(0.f);
+      f4 s1 = accumulate ? wasm_v128_load(c + 4) : wasm_f32x4_splat(0.f);
       const float *b = B + j;
       for (int k = 0; k < K; k++, b += ldb) {
-        f4 b0 = wasm_v128_load(b);
-        int ak = k * sak;
-        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + ak), b0));
-        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + ak), b0));
-        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + ak), b0));
-        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + ak), b0));
+        f4 x = wasm_v128_load32_splat(a + k * sak);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
       }
-      wasm_v128_store(c0 + j, s0); wasm_v128_store(c1 + j, s1); wasm_v128_store(c2 + j, s2); wasm_v128_store(c3 + j, s3);
-    }
-    for (; j < N; j++) {
-      float s0 = accumulate ? c0[j] : 0.f, s1 = accumulate ? c1[j] : 0.f;
-      float s2 = accumulate ? c2[j] : 0.f, s3 = accumulate ? c3[j] : 0.f;
-      for (int k = 0; k < K; k++) {
-        float bk = B[k * ldb + j];
-        int ak = k * sak;
-        s0 += a0[ak] * bk; s1 += a1[ak] * bk; s2 += a2[ak] * bk; s3 += a3[ak] * bk;
-      }
-      c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3;
+      wasm_v128_store(c, s0); wasm_v128_store(c + 4, s1);
     }
   }
-  for (; i < M; i++) {
-    const float *a = A + i * sai;
-    float *c = C + i * ldc;
-    int j = 0;
-    for (; j + 4 <= N; j += 4) {
-      f4 s = accumulate ? wasm_v128_load(c + j) : wasm_f32x4_splat(0.f);
+  for (; j + 4 <= N; j += 4) {
+    for (int i = 0; i < M; i++) {
+      const float *a = A + i * sai;
+      float *c = C + i * ldc + j;
+      f4 s = accumulate ? wasm_v128_load(c) : wasm_f32x4_splat(0.f);
       for (int k = 0; k < K; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load32_splat(a + k * sak), wasm_v128_load(B + k * ldb + j)));
-      wasm_v128_store(c + j, s);
+      wasm_v128_store(c, s);
     }
-    for (; j < N; j++) {
-      float s = accumulate ? c[j] : 0.f;
+  }
+  for (; j < N; j++) {
+    for (int i = 0; i < M; i++) {
+      const float *a = A + i * sai;
+      float s = accumulate ? C[i * ldc + j] : 0.f;
       for (int k = 0; k < K; k++) s += a[k * sak] * B[k * ldb + j];
-      c[j] = s;
+      C[i * ldc + j] = s;
+    }
+  }
+}
+
+// C[M,N] (+)= A·B where A's element (i, k) is A[i·sai + k·sak] (so A may be a transposed view, as in dU = Hᵀ·dZ) and
+// B is row-major with leading dimension ldb. The micro-kernel keeps a 4×8 block of C in eight 128-bit registers and
+// walks k: per k it loads two vectors of a B row and broadcasts four A values, 16 multiply-adds. 4×8 is the largest
+// block whose accumulators, B vectors and broadcast fit x86-64's sixteen vector registers without spilling under V8.
+// Long K (the weight gradients sum over all T·B rows) is cut into panels of KC rows so each panel of B stays in cache
+// instead of streaming the whole [T·B, G] gradient matrix from memory once per row block.
+#define KC 256
+// Row-streaming order for the shapes the blocked kernel handles badly: few rows (dW = xᵀ·dZ with a small input size)
+// or a short K (the input projection x·W with one feature). Each row of C is built by axpy over the rows of B, so B and
+// C are each read once, in order, instead of in 8-column strips that touch a new cache line per row.
+static void gemm_rows(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C, int ldc,
+                      int accumulate) {
+  for (int i = 0; i < M; i++) {
+    float *c = C + i * ldc;
+    if (!accumulate) zero(c, N);
+    const float *a = A + i * sai;
+    for (int k = 0; k < K; k++) {
+      f4 x = wasm_f32x4_splat(a[k * sak]);
+      const float *b = B + k * ldb;
+      int j = 0;
+      for (; j + 8 <= N; j += 8) {
+        wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), wasm_f32x4_mul(x, wasm_v128_load(b + j))));
+        wasm_v128_store(c + j + 4, wasm_f32x4_add(wasm_v128_load(c + j + 4), wasm_f32x4_mul(x, wasm_v128_load(b + j + 4))));
+      }
+      for (; j + 4 <= N; j += 4) wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), wasm_f32x4_mul(x, wasm_v128_load(b + j))));
+      float xs = a[k * sak];
+      for (; j < N; j++) c[j] += xs * b[j];
+    }
+  }
+}
+
+static void gemm(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C, int ldc,
+                 int accumulate) {
+  if (K <= 0) {
+    if (!accumulate)
+      for (int i = 0; i < M; i++) zero(C + i * ldc, N);
+    return;
+  }
+  if (M < 4 || K < 8) {
+    gemm_rows(M, N, K, A, sai, sak, B, ldb, C, ldc, accumulate);
+    return;
+  }
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    int kc = K - k0 < KC ? K - k0 : KC;
+    gemm_panel(M, N, kc, A + k0 * sak, sai, sak, B + k0 * ldb, ldb, C, ldc, accumulate || k0 > 0);
+  }
+}
+
+// C[M,N] = A[M,K]·Bᵀ with B given as [N,K] row-major: dot products along contiguous rows. Used for dx = dZ·Wᵀ when the
+// input has fewer than 8 features (one, in the benchmarks), where a blocked product would be all edge cases.
+static void gemm_abt(int M, int N, int K, const float *A, const float *B, float *C) {
+  for (int i = 0; i < M; i++) {
+    const float *a = A + i * K;
+    for (int j = 0; j < N; j++) {
+      const float *b = B + j * K;
+      f4 s0 = wasm_f32x4_splat(0.f), s1 = wasm_f32x4_splat(0.f);
+      int k = 0;
+      for (; k + 8 <= K; k += 8) {
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(b + k)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + k + 4), wasm_v128_load(b + k + 4)));
+      }
+      s0 = wasm_f32x4_add(s0, s1);
+      float s = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) + wasm_f32x4_extract_lane(s0, 2) +
+                wasm_f32x4_extract_lane(s0, 3);
+      for (; k < K; k++) s += a[k] * b[k];
+      C[i * N + j] = s;
     }
   }
 }
@@ -271,8 +331,12 @@ static void input_grads(const float *xt, const float *W, const float *dZ, int T,
   int TB = T * B;
   gemm(D, G, TB, xt, 1, D, dZ, G, dW, G, 0);
   col_sums(dZ, TB, G, G, db, 0);
-  transpose(W, WT, D, G);
-  gemm(TB, D, G, dZ, G, 1, WT, D, dxt, D, 0);
+  if (D < 8) {
+    gemm_abt(TB, D, G, dZ, W, dxt);
+  } else {
+    transpose(W, WT, D, G);
+    gemm(TB, D, G, dZ, G, 1, WT, D, dxt, D, 0);
+  }
   for (int b = 0; b < B; b++)
     for (int t = 0; t < T; t++) copy(dx + (b * T + t) * D, dxt + (t * B + b) * D, D);
 }
@@ -331,6 +395,7 @@ void lstm_backward(int T, int B, int D, int H, int hard, int seq, const float *W
   transpose(U, UT, H, G);
   zero(dh, BH);
   zero(dc, BH);
+  zero(dU, H * G);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -363,10 +428,12 @@ void lstm_backward(int T, int B, int D, int H, int hard, int seq, const float *W
         dcb[k] = dcn * f;
       }
     }
-    if (t > 0) gemm(B, H, G, Z, G, 1, UT, H, dh, H, 0);  // dh_{t-1} = dZ_t·Uᵀ (the output gradient is added next step)
+    if (t > 0) {
+      // dU += h_{t-1}ᵀ·dZ_t while dZ_t is still in cache (step 0 adds nothing: h0 = 0), then dh_{t-1} = dZ_t·Uᵀ.
+      gemm(H, G, B, hs + t * BH, 1, H, Z, G, dU, G, 1);
+      gemm(B, H, G, Z, G, 1, UT, H, dh, H, 0);
+    }
   }
-  // dU = Σ_t h_{t-1}ᵀ·dZ_t as one product over all T·B rows; step 0 contributes nothing (h0 = 0).
-  gemm(H, G, (T - 1) * B, hs + BH, 1, H, gates + B * G, G, dU, G, 0);
   input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
 }
 
@@ -430,6 +497,7 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
   int G = 3 * H, BH = B * H;
   transpose(U, UT, H, G);
   zero(dh, BH);
+  zero(dU, H * G);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -463,15 +531,15 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
       }
     }
     if (t > 0) {
+      gemm(H, 2 * H, B, hp, 1, H, Z, G, dU, G, 1);            // dU_zr += h_{t-1}ᵀ·[daz, dar]
+      gemm(H, H, B, hp, 1, H, rnt, H, dU + 2 * H, G, 1);      // dU_n  += h_{t-1}ᵀ·(dan ⊙ r)
       gemm(B, H, 2 * H, Z, G, 1, UT, H, dhn, H, 1);           // + [daz, dar]·U_zrᵀ
       gemm(B, H, H, rnt, H, 1, UT + 2 * H * H, H, dhn, H, 1);  // + (dan ⊙ r)·U_nᵀ
       copy(dh, dhn, BH);
     }
   }
   int TB = T * B;
-  // Recurrent side: dU from h_{t-1} (steps ≥ 1), recurrent bias from every step (the bias acts at t = 0 too).
-  gemm(H, 2 * H, (T - 1) * B, hs + BH, 1, H, gates + B * G, G, dU, G, 0);
-  gemm(H, H, (T - 1) * B, hs + BH, 1, H, rn + BH, H, dU + 2 * H, G, 0);
+  // The recurrent bias acts at every step, t = 0 included.
   float *dbrec = db + G;
   col_sums(gates, TB, 2 * H, G, dbrec, 0);
   col_sums(rn, TB, H, H, dbrec + 2 * H, 0);
@@ -529,6 +597,7 @@ void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const fl
   int G = 3 * H, BH = B * H;
   transpose(U, UT, H, G);
   zero(dh, BH);
+  zero(dU, H * G);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -576,13 +645,13 @@ void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const fl
       }
       gemm(B, H, 2 * H, Z, G, 1, UT, H, dhn, H, 1);  // + [daz, dar]·U_zrᵀ
       copy(dh, dhn, BH);
+      gemm(H, 2 * H, B, hp, 1, H, Z, G, dU, G, 1);                    // dU_zr += h_{t-1}ᵀ·[daz, dar]
+      gemm(H, H, B, rh + t * BH, 1, H, Z + 2 * H, G, dU + 2 * H, G, 1); // dU_n += (r ⊙ h_{t-1})ᵀ·dan
     } else {
       // h0 = 0: r ⊙ h0 = 0, so dr = 0 at the first step.
       for (int b = 0; b < B; b++) zero(Z + b * G + H, H);
     }
   }
-  gemm(H, 2 * H, (T - 1) * B, hs + BH, 1, H, gates + B * G, G, dU, G, 0);
-  gemm(H, H, (T - 1) * B, rh + BH, 1, H, gates + B * G + 2 * H, G, dU + 2 * H, G, 0);
   input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
 }
 
@@ -614,6 +683,7 @@ void rnn_backward(int T, int B, int D, int H, int hard, int seq, const float *W,
   int BH = B * H;
   transpose(U, UT, H, H);
   zero(dh, BH);
+  zero(dU, H * H);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -625,8 +695,10 @@ void rnn_backward(int T, int B, int D, int H, int hard, int seq, const float *W,
       wasm_v128_store(Z + k, wasm_f32x4_mul(wasm_v128_load(dh + k), wasm_f32x4_sub(one, wasm_f32x4_mul(hv, hv))));
     }
     for (; k < BH; k++) Z[k] = dh[k] * (1.f - h[k] * h[k]);
-    if (t > 0) gemm(B, H, H, Z, H, 1, UT, H, dh, H, 0);
+    if (t > 0) {
+      gemm(H, H, B, hs + t * BH, 1, H, Z, H, dU, H, 1);
+      gemm(B, H, H, Z, H, 1, UT, H, dh, H, 0);
+    }
   }
-  gemm(H, H, (T - 1) * B, hs + BH, 1, H, pre + BH, H, dU, H, 0);
   input_grads(xt, W, pre, T, B, D, H, dW, db, dx, WT, dxt);
 }

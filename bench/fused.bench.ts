@@ -1,0 +1,140 @@
+/**
+ * Fused LSTM/GRU training throughput against PyTorch on the same machine, in the same run (issue 10).
+ *
+ * Each row is a real TF.js training step — model.trainOnBatch: fused recurrent layer (forward over the sequence and
+ * backward through time in WebAssembly), dense head, MSE on the last step, Adam update — against bench/peers/torch_rnn.py
+ * (nn.LSTM / nn.GRU, one thread) with the same sizes, loss and optimizer. GRU is reset-after on both sides. The fused
+ * figure and the PyTorch figure of a row are measured back to back, several times alternately, and each is the median
+ * of its repetitions, so the ratio stays meaningful on a busy machine. Also printed: the effective GFLOP/s of the
+ * recurrent layer's matrix products per row, and the kernel's matrix-multiply ceiling measured on the step's shape.
+ *
+ * GATELAB_FUSED_ROWS=lstm:64 (comma-separated cell:units filters) runs a subset; GATELAB_BENCH_QUICK=1 fewer repetitions.
+ */
+import { it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import '@tensorflow/tfjs-backend-wasm'
+import { fusedGRU, fusedLSTM, trainingFlops } from '../src/main/engine/fused'
+import { KernelInstance } from '../src/main/engine/fused/wasm'
+import { median, quick, round, writeRows, type BenchRow } from './record'
+
+const configs: Array<[cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number]> = [
+  ['lstm', 32, 50, 32], ['lstm', 64, 50, 32], ['lstm', 128, 100, 32],
+  ['gru', 32, 50, 32], ['gru', 64, 50, 32], ['gru', 128, 100, 32]
+]
+const filter = (process.env.GATELAB_FUSED_ROWS ?? '').split(',').filter(Boolean)
+const selected = configs.filter(([cell, units]) => filter.length === 0 || filter.includes(`${cell}:${units}`) || filter.includes(cell))
+const rounds = quick ? 2 : 3
+const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!
+const peer = join(__dirname, 'peers', 'torch_rnn.py')
+
+/** ms per training batch of the fused model (median over `reps` timed runs of `steps` batches each). */
+async function fusedMsPerBatch(cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number, reps: number): Promise<number> {
+  const layer = cell === 'lstm' ? fusedLSTM({ units, inputShape: [seqLen, 1] }) : fusedGRU({ units, inputShape: [seqLen, 1] })
+  const model = tf.sequential({ layers: [layer, tf.layers.dense({ units: 1 })] })
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' })
+  const xs = tf.randomUniform([batch, seqLen, 1])
+  const ys = tf.randomUniform([batch, 1])
+  const steps = Math.max(3, Math.round(400 / (units * seqLen / 100)))
+  for (let i = 0; i < 3; i++) await model.trainOnBatch(xs, ys)
+  const times: number[] = []
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now()
+    for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys)
+    times.push((performance.now() - t) / steps)
+  }
+  tf.dispose([xs, ys])
+  model.dispose()
+  return median(times)
+}
+
+function torchMsPerBatch(cell: string, units: number, seqLen: number, batch: number, reps: number): { ms: number; version: string } | { reason: string } {
+  const steps = Math.max(3, Math.round(100 / (units * seqLen / 100)))
+  const run = spawnSync(python, [peer, '--config', `${cell},${units},${seqLen},${batch}`, '--steps', String(steps), '--reps', String(reps)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }
+  })
+  const line = run.stdout?.trim().split('\n').pop()
+  if (run.status !== 0 || !line) return { reason: line || run.stderr?.trim() || `${python} failed (${run.error?.message ?? run.status})` }
+  const row = JSON.parse(line) as { msPerBatch: number; torch: string }
+  return { ms: row.msPerBatch, version: row.torch }
+}
+
+/** GFLOP/s of the kernels' blocked matrix product alone on an [m × k]·[k × n] product (the ceiling of each row). */
+function gemmCeiling(m: number, n: number, k: number): number {
+  const wasm = new KernelInstance()
+  const a = wasm.start
+  const b = a + m * k * 4
+  const c = b + k * n * 4
+  wasm.reserve(c + m * n * 4 - a)
+  const mem = wasm.f32
+  for (let i = 0; i < m * k + k * n; i++) mem[a / 4 + i] = Math.random()
+  const reps = Math.max(10, Math.round(3e8 / (2 * m * n * k)))
+  const times: number[] = []
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now()
+    for (let i = 0; i < reps; i++) wasm.exports.gemm_nn(m, n, k, a, b, c)
+    times.push((performance.now() - t) / 1000 / reps)
+  }
+  return (2 * m * n * k) / median(times) / 1e9
+}
+
+const rows: BenchRow[] = []
+
+it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const table: string[] = []
+  for (const [cell, units, seqLen, batch] of selected) {
+    const ours: number[] = []
+    const theirs: number[] = []
+    let torchVersion = ''
+    let reason = ''
+    // Alternate the two measurements so both see the same machine load.
+    for (let round_ = 0; round_ < rounds; round_++) {
+      ours.push(await fusedMsPerBatch(cell, units, seqLen, batch, 3))
+      const peerResult = reason ? undefined : torchMsPerBatch(cell, units, seqLen, batch, 3)
+      if (peerResult && 'ms' in peerResult) {
+        theirs.push(peerResult.ms)
+        torchVersion = peerResult.version
+      } else if (peerResult) reason = peerResult.reason
+    }
+    const ms = median(ours)
+    const samplesPerSec = (batch * 1000) / ms
+    const flops = trainingFlops(cell === 'lstm' ? 'lstm' : 'gru-after', { batch, steps: seqLen, inputDim: 1 }, units)
+    const gflops = flops / (ms / 1000) / 1e9
+    const gates = (cell === 'lstm' ? 4 : 3) * units
+    const ceiling = gemmCeiling(batch, gates, units)
+    const torchMs = theirs.length ? median(theirs) : undefined
+    const torchSamples = torchMs ? (batch * 1000) / torchMs : undefined
+    const ratio = torchSamples ? samplesPerSec / torchSamples : undefined
+    const rss = process.memoryUsage().rss / 2 ** 20
+    rows.push({
+      name: `fused ${cell}${cell === 'gru' ? ' reset-after' : ''} ${units}u T${seqLen} B${batch} train step (vs PyTorch 1 thread)`,
+      value: round(samplesPerSec),
+      unit: 'samples/s',
+      ...(torchSamples ? { baseline: round(torchSamples), ratio: round(ratio!) } : {}),
+      backend: `fused wasm-simd + tfjs-${tf.getBackend()}`,
+      cell,
+      units,
+      seqLen,
+      batch,
+      samplesPerSec: round(samplesPerSec),
+      msPerBatch: round(ms),
+      gflops: round(gflops),
+      gemmCeilingGflops: round(ceiling),
+      peakRssMb: round(rss),
+      ...(torchSamples ? { torchSamplesPerSec: round(torchSamples), torchMsPerBatch: round(torchMs!), torch: torchVersion } : { torchMissing: reason })
+    })
+    table.push(
+      `${cell.padEnd(4)} ${String(units).padStart(4)} ${String(seqLen).padStart(4)} ${String(batch).padStart(3)} | ` +
+        `${round(samplesPerSec, 4)} samples/s ${round(ms, 4)} ms/batch ${round(gflops, 3)} GFLOP/s (ceiling ${round(ceiling, 3)}) | ` +
+        (torchSamples ? `PyTorch ${round(torchSamples, 4)} samples/s ${round(torchMs!, 4)} ms → ×${round(ratio!, 3)}` : `PyTorch: ${reason}`)
+    )
+    console.log(table[table.length - 1])
+  }
+  console.log(`\nfused vs PyTorch (${rounds} alternating rounds, medians)\n${table.join('\n')}`)
+  writeRows('fused', rows)
+})

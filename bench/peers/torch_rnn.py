@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""PyTorch peer for GateLab's recurrent throughput benchmarks (bench/fused.bench.ts).
+
+The closest computation to GateLab's: one recurrent layer (nn.LSTM or nn.GRU, sigmoid gates; PyTorch's GRU is the
+reset-after form), a linear head on the last step, MSE, Adam; one input feature; ONE thread (torch.set_num_threads(1)).
+Measures training steps (forward + backward + Adam update) after a warm-up and prints one JSON line per configuration:
+{"cell", "units", "seqLen", "batch", "msPerBatch" (median of the repetitions), "samplesPerSec", "torch"}.
+
+Usage: python3 torch_rnn.py --config lstm,64,50,32 [--config gru,32,50,32 ...] [--steps 20] [--reps 5] [--warmup 3]
+Uses Debian's python3-torch (apt-get install -y python3-torch); exits with status 3 when PyTorch is missing.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+try:
+    import torch
+except ImportError:
+    print(json.dumps({"error": "PyTorch is not installed (Debian: apt-get install -y python3-torch)"}))
+    sys.exit(3)
+
+
+class Net(torch.nn.Module):
+    def __init__(self, cell, units):
+        super().__init__()
+        rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
+        self.rnn = rnn(input_size=1, hidden_size=units, batch_first=True)
+        self.head = torch.nn.Linear(units, 1)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1, :])
+
+
+def measure(cell, units, seq_len, batch, steps, reps, warmup):
+    torch.manual_seed(0)
+    net = Net(cell, units)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = torch.nn.MSELoss()
+    x = torch.rand(batch, seq_len, 1)
+    y = torch.rand(batch, 1)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        for _ in range(steps):
+            step()
+        times.append((time.perf_counter() - t) * 1000 / steps)
+    ms = statistics.median(times)
+    return {"cell": cell, "units": units, "seqLen": seq_len, "batch": batch, "msPerBatch": ms,
+            "samplesPerSec": batch * 1000 / ms, "torch": torch.__version__}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", action="append", required=True, help="cell,units,seqLen,batch")
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    for spec in args.config:
+        cell, units, seq_len, batch = spec.split(",")
+        row = measure(cell, int(units), int(seq_len), int(batch), args.steps, args.reps, args.warmup)
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
