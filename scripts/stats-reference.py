@@ -187,9 +187,15 @@ def kernel(xs, ys, w, scale):
 noisy = (np.sin(np.arange(40) / 5) + rng.normal(0, 0.3, 40)).tolist()
 irregular_x = np.cumsum(rng.uniform(0.1, 3.0, 25)).tolist()
 irregular_y = (np.exp(-np.array(irregular_x) / 20) + rng.normal(0, 0.05, 25)).tolist()
+# Non-finite values pass through; the finite ones are smoothed at their own x (index), so a point after a gap holds
+# over the gap.
+gappy = [1.0, 2.0, float("nan"), 4.0, float("inf"), 3.0]
+finite_idx = [i for i, v in enumerate(gappy) if math.isfinite(v)]
+finite_smoothed = dict(zip(finite_idx, kernel(finite_idx, [gappy[i] for i in finite_idx], 0.6, 1.0)))
+gappy_smoothed = [finite_smoothed.get(i, v) for i, v in enumerate(gappy)]
 out["smoothing"] = {
     "tensorboard": [{"weight": w, "y": noisy, "smoothed": tensorboard(noisy, w)} for w in [0.0, 0.3, 0.6, 0.9, 0.99]],
-    "tensorboardNaN": {"weight": 0.6, "y": [1.0, 2.0, float("nan"), 4.0, float("inf"), 3.0], "smoothed": tensorboard([1.0, 2.0, float("nan"), 4.0, float("inf"), 3.0], 0.6)},
+    "tensorboardNaN": {"weight": 0.6, "y": gappy, "smoothed": gappy_smoothed},
     "kernel": [{"weight": w, "scale": s, "x": irregular_x, "y": irregular_y, "smoothed": kernel(irregular_x, irregular_y, w, s)} for w, s in [(0.6, 1.0), (0.9, 2.5), (0.99, 0.5)]],
 }
 

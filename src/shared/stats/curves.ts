@@ -15,26 +15,28 @@ export interface Series {
   y: readonly number[]
 }
 
-/** Sorts a series by x (stable) and checks its shape. */
+/** Sorts a series by x (stable), drops points with a non-finite x, and checks its shape. */
 function sortedPoints(series: Series): { x: number[]; y: number[] } {
   if (series.x.length !== series.y.length) {
     throw new RangeError(`A series needs as many x as y values (got ${series.x.length} and ${series.y.length})`)
   }
   const idx = series.x.map((_, i) => i).filter((i) => Number.isFinite(series.x[i]))
   idx.sort((i, j) => (series.x[i] as number) - (series.x[j] as number) || i - j)
-  return { x: idx.map((i) => series.x[i] as number), y: idx.map((i) => series.y[i] as number) }
+  // Several points at one x (a metric logged twice): the last one logged stands for that x.
+  const kept = idx.filter((i, k) => k === idx.length - 1 || series.x[idx[k + 1] as number] !== series.x[i])
+  return { x: kept.map((i) => series.x[i] as number), y: kept.map((i) => series.y[i] as number) }
 }
 
 /**
  * Linear interpolation of `series` at each x of `grid` (any order). Null outside the series' x range and next to
- * non-finite y. Where several points share an x, the last one logged wins.
+ * non-finite y. Where several points share an x, the last one logged stands for that x (the others are ignored).
  */
 export function interpolate(series: Series, grid: readonly number[]): (number | null)[] {
   const { x, y } = sortedPoints(series)
   const n = x.length
   return grid.map((g) => {
     if (n === 0 || !(g >= (x[0] as number) && g <= (x[n - 1] as number))) return null
-    // Last index with x[i] <= g (binary search), so an exact hit on duplicates takes the last logged point.
+    // Last index with x[i] <= g (binary search).
     let lo = 0
     let hi = n - 1
     while (lo < hi) {

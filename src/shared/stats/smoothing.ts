@@ -15,7 +15,8 @@
  * The first point counts as covering one `scale` before it (TensorBoard's (1 − w) weight).
  *
  * Non-finite values (NaN, ±Infinity) are passed through unchanged at their own position and left out of the average,
- * as in TensorBoard; the next finite point then covers the gap. A series whose finite values are all equal is returned
+ * as in TensorBoard. Unlike TensorBoard, which acts as if such a point had never been logged, the next finite point
+ * holds over the whole gap (its interval reaches back to the previous finite point), as the curve reading requires. A series whose finite values are all equal is returned
  * unchanged (no rounding noise). Points must be in non-decreasing x order; a point at the same x as the previous one
  * has zero width and so no weight of its own.
  */
