@@ -105,7 +105,8 @@ export function formatNumber(value: number, decimals: number): string {
 export function formatP(p: number, alpha = 0.05): string {
   if (p < 0.001) return 'p < 0.001'
   let text = p.toFixed(3)
-  if (p < alpha && Number(text) >= alpha) text = p.toFixed(4)
+  // 0.04996 must not read as "0.050": add digits until the shown value is below alpha too.
+  for (let d = 4; d <= 8 && p < alpha && Number(text) >= alpha; d++) text = p.toFixed(d)
   return `p = ${text}`
 }
 
@@ -210,7 +211,9 @@ export function compareGroups(a: GroupSample, b: GroupSample, options: CompareOp
       else if (d < 0 === (options.better === 'lower')) aBetter++
       else bBetter++
     })
-    if (outcome.ok) {
+    if (!outcome.ok) {
+      warnings.push(`The paired test by ${pairLabel} is undefined (${outcome.reason}); the verdict uses Welch's test.`)
+    } else {
       paired = { ...stripOk(outcome), aBetter, bBetter, ties, unmatchedA: pairing.unmatchedA, unmatchedB: pairing.unmatchedB }
       if (pairing.unmatchedA + pairing.unmatchedB > 0) {
         warnings.push(
