@@ -75,6 +75,15 @@ describe('compareGroups', () => {
     expect(c.warnings).toContainEqual('Paired by seed on 3 pairs; 2 runs without a partner are in Welch\'s test only.')
   })
 
+  it('lets the paired estimate decide the favoured group when unmatched runs pull the overall means the other way', () => {
+    // Shared seeds 1–3: GRU is lower by 0.1 in each. GRU's extra seed-9 run is very high, so GRU's overall mean is higher.
+    const c = compareGroups({ label: 'GRU', values: [1.0, 2.05, 3.0, 9], pairKeys: [1, 2, 3, 9] }, { label: 'LSTM', values: [1.1, 2.1, 3.1], pairKeys: [1, 2, 3] }, loss)
+    expect(c.diff).toBeGreaterThan(0)
+    expect(c.paired?.estimate).toBeLessThan(0)
+    expect(c.favours).toBe('a')
+    expect(c.verdict).toMatch(/^GRU reached a lower best validation loss than LSTM in 3 of 3 seeds/)
+  })
+
   it('warns when n < 3 and says the runs are too few, but still reports what it can', () => {
     const c = compareGroups({ label: 'GRU', values: [0.4, 0.42] }, { label: 'LSTM', values: [0.45, 0.44] }, loss)
     expect(c.warnings).toContainEqual(expect.stringMatching(/^Only 2 runs in GRU and 2 runs in LSTM: .*at least 3 seeds/))

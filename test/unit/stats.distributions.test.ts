@@ -44,6 +44,20 @@ describe('Student t quantiles against published tables', () => {
     expect(tQuantile(0.975, 1e6)).toBeGreaterThan(tQuantile(0.975, Infinity))
   })
 
+  it('is continuous and increasing across the switch between its central and tail methods (p = ¼, ¾)', () => {
+    for (const df of [0.4, 1.5, 3, 7.3, 40, 5000]) {
+      for (const edge of [0.25, 0.75]) {
+        const below = tQuantile(edge - 1e-12, df)
+        const at = tQuantile(edge, df)
+        const above = tQuantile(edge + 1e-12, df)
+        expect(below).toBeLessThan(at)
+        expect(at).toBeLessThan(above)
+        // The slope there is 1/density, at most ~10 for these df, so steps of 1e-12 in p move t by well under 1e-10.
+        expect(above - below).toBeLessThan(1e-10)
+      }
+    }
+  })
+
   it('is the inverse of the CDF', () => {
     for (const df of [0.7, 1, 3, 12.4, 250]) {
       for (const p of [1e-12, 0.01, 0.3, 0.5, 0.8, 0.999999]) expect(close(tCdf(tQuantile(p, df), df), p, 1e-11)).toBe(true)

@@ -76,7 +76,10 @@ export interface Comparison {
   bootstrap: BootstrapResult | null
   /** The bootstrap interval to show: BCa when defined, else percentile. */
   bootstrapCi95: Interval | null
-  /** The group the point estimate favours, by the metric's direction; null when equal or unknown. */
+  /**
+   * The group the primary estimate favours (the paired mean difference when paired, else `diff`), by the metric's
+   * direction; null when it is 0 or unknown.
+   */
   favours: 'a' | 'b' | null
   /** The primary test (paired when available, else Welch) has p < alpha. */
   significant: boolean
@@ -230,8 +233,12 @@ export function compareGroups(a: GroupSample, b: GroupSample, options: CompareOp
     bootstrap = outcome.ok ? stripOk(outcome) : null
   }
 
-  const favours: 'a' | 'b' | null = diff === null || diff === 0 ? null : diff < 0 === (options.better === 'lower') ? 'a' : 'b'
+  // The primary analysis decides which group is favoured: with unmatched runs the paired estimate (shared seeds only)
+  // can differ in sign from the difference of all runs' means, and the verdict must agree with the numbers it shows.
   const primary = paired ?? welch
+  const estimate = paired ? paired.estimate : diff
+  const favours: 'a' | 'b' | null = estimate === null || estimate === 0 ? null : estimate < 0 === (options.better === 'lower') ? 'a' : 'b'
+
   const significant = primary !== null && primary.p < alpha
   const comparison: Comparison = {
     a: sa,
