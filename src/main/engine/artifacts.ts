@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { SequenceDataset } from '../../shared/data/types'
+// Registers the fused layer classes, so models trained with engine "fused" load back from their files.
+import './fused'
 
 export const TOPOLOGY_FILE = 'model.json'
 export const WEIGHTS_FILE = 'weights.bin'

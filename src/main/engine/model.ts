@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/config'
 import type { SequenceDataset } from '../../shared/data/types'
+import { fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN, type FusedRecurrent } from './fused'
 
 export type ModelShape = Pick<SequenceDataset, 'kind' | 'seqLen' | 'inputSize' | 'outputSize' | 'perStep'>
 
@@ -42,6 +43,8 @@ export function describeCellForm(config: ModelConfig): string {
 
 /** The GRU form this engine computes for the configuration, or a clear error when it cannot compute the one asked for. */
 export function resolveGruForm(config: Pick<RunConfig, 'gruForm' | 'engine'>): 'reset-before' | 'reset-after' {
+  // The fused kernels compute both forms; 'auto' means the standard reset-after there (CELLS.md).
+  if (config.engine === 'fused') return config.gruForm === 'reset-before' ? 'reset-before' : 'reset-after'
   if (config.engine !== 'layers') throw new Error(`Engine "${config.engine}" is not available in this build yet; use engine "layers"`)
   if (config.gruForm === 'reset-after') {
     throw new Error(
@@ -53,7 +56,7 @@ export function resolveGruForm(config: Pick<RunConfig, 'gruForm' | 'engine'>): '
 }
 
 export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
-  if (config.engine !== 'layers') throw new Error(`Engine "${config.engine}" is not available in this build yet; use engine "layers"`)
+  if (config.engine !== 'layers' && config.engine !== 'fused') throw new Error(`Engine "${config.engine}" is not available in this build yet; use engine "layers"`)
   const cellForm = describeCellForm(config)
   const model = tf.sequential()
   for (let i = 0; i < config.layers; i++) {
@@ -65,6 +68,20 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
       dropout: config.dropout,
       recurrentDropout: config.recurrentDropout,
       ...(config.bidirectional ? {} : inputShape)
+    }
+    if (config.engine === 'fused') {
+      // Same options through the WebAssembly kernels (src/main/engine/fused); recurrentDropout is refused for this
+      // engine when the configuration is normalized.
+      const fusedArgs = { ...common, recurrentActivation: config.recurrentActivation }
+      delete (fusedArgs as { recurrentDropout?: number }).recurrentDropout
+      const layer: FusedRecurrent =
+        config.cell === 'lstm'
+          ? fusedLSTM({ ...fusedArgs, unitForgetBias: config.unitForgetBias })
+          : config.cell === 'gru'
+            ? fusedGRU({ ...fusedArgs, resetAfter: resolveGruForm(config) === 'reset-after' })
+            : fusedSimpleRNN(fusedArgs)
+      model.add(config.bidirectional ? fusedBidirectional(layer, inputShape) : layer)
+      continue
     }
     const rnn =
       config.cell === 'lstm'

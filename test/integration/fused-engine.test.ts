@@ -1,0 +1,45 @@
+/**
+ * Engine "fused" in a REAL trainer process (the built bundle, which loads out/main/gatelab_fused.wasm): runs complete,
+ * record the engine and the exact cell form (GRU reset-after by default), keep the tensor count flat across epochs,
+ * learn, and reload from their files. (Numerical equality with tfjs-layers for the same weights is in fused-layers.test.ts;
+ * the two engines draw their initial weights differently, so their runs from one seed are not compared here.)
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import type { RunConfigInput } from '../../src/shared/config'
+import { modelFromFiles } from '../../src/main/engine/artifacts'
+import { series, stopTrainers, train } from './engine-harness'
+
+afterAll(stopTrainers)
+
+const small: RunConfigInput = { task: 'adding', seqLen: 10, samples: 128, valSamples: 64, testSamples: 64, units: 8, batch: 16, epochs: 3, lr: 0.01, seed: 5 }
+
+describe('engine "fused" in a trainer process', () => {
+  it('trains an LSTM: the validation loss falls, the run records engine and form, the files reload', async () => {
+    const fused = await train({ ...small, engine: 'fused' })
+    expect(fused.started).toMatchObject({ engine: 'fused', cellForm: 'lstm sigmoid unit-forget-bias', paramCount: 4 * (2 * 8 + 64 + 8) + 9 })
+    expect(fused.finished).toMatchObject({ status: 'completed', epochs: 3, steps: 24 })
+    const valLoss = series(fused.points, 'valLoss')
+    expect(valLoss).toHaveLength(3)
+    expect(valLoss[2]!).toBeLessThan(valLoss[0]!)
+    expect(new Set(series(fused.points, 'numTensors')).size).toBe(1)
+
+    const topology = fused.artifacts.find((m) => m.kind === 'topology')!
+    const weights = fused.artifacts.find((m) => m.kind === 'weights')!
+    expect(new TextDecoder().decode(topology.data)).toContain('GateLabFusedLSTM')
+    const model = await modelFromFiles({ topology: new Uint8Array(topology.data), weights: new Uint8Array(weights.data) })
+    expect(model.countParams()).toBe(fused.started!.paramCount)
+    model.dispose()
+  })
+
+  it('GRU: reset-after by default (with its second bias), reset-before when asked; stacked bidirectional RNN runs', async () => {
+    const after = await train({ ...small, epochs: 1, cell: 'gru', engine: 'fused' })
+    expect(after.started).toMatchObject({ cellForm: 'gru reset-after sigmoid', paramCount: 3 * (2 * 8 + 64 + 8) + 3 * 8 + 9 })
+    expect(after.finished.status).toBe('completed')
+    const before = await train({ ...small, epochs: 1, cell: 'gru', gruForm: 'reset-before', engine: 'fused' })
+    expect(before.started).toMatchObject({ cellForm: 'gru reset-before sigmoid', paramCount: 3 * (2 * 8 + 64 + 8) + 9 })
+    const rnn = await train({ ...small, epochs: 1, cell: 'rnn', layers: 2, bidirectional: true, dropout: 0.1, engine: 'fused' })
+    expect(rnn.started?.cellForm).toBe('rnn tanh bidirectional')
+    expect(rnn.finished.status).toBe('completed')
+    expect(Number.isFinite(rnn.finished.final.valLoss)).toBe(true)
+  })
+})
