@@ -4,59 +4,16 @@
  * and the weights it sends reloading into a model that reproduces its test metrics.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import trainerPath from '../../src/main/runner/trainerPath'
-import { createNodeSpawner } from '../../src/main/runner/spawner.node'
-import type { TrainerProcess } from '../../src/main/runner/trainerProcess'
-import type { MetricPoint, TrainerMessage } from '../../src/shared/protocol'
+import type { MetricPoint } from '../../src/shared/protocol'
 import { normalizeRunConfig, type RunConfig, type RunConfigInput } from '../../src/shared/config'
 import { generateTask } from '../../src/shared/data/tasks'
 import { modelFromFiles, predict } from '../../src/main/engine/artifacts'
 import { taskSpecFromConfig } from '../../src/main/engine/dataset'
+import { series, stopTrainers, train } from './engine-harness'
 
-type Message<T extends TrainerMessage['type']> = Extract<TrainerMessage, { type: T }>
-
-const spawnTrainer = createNodeSpawner(trainerPath)
-const running = new Set<TrainerProcess>()
-afterAll(async () => {
-  await Promise.all([...running].map((t) => t.stop()))
-})
-
-interface RunResult {
-  started: Message<'run:started'> | undefined
-  finished: Message<'run:finished'>
-  points: MetricPoint[]
-  progress: Message<'progress'>[]
-  artifacts: Message<'artifact'>[]
-  messages: TrainerMessage[]
-}
-
-/** Trains one run in a fresh trainer and collects every message; `onMessage` may act mid-run (e.g. cancel). */
-async function train(input: RunConfigInput, options: { onMessage?: (m: TrainerMessage, t: TrainerProcess) => void; env?: Record<string, string> } = {}): Promise<RunResult> {
-  const trainer = spawnTrainer({ name: 'engine test', ...(options.env ? { env: options.env } : {}) })
-  running.add(trainer)
-  const messages: TrainerMessage[] = []
-  trainer.onMessage((m) => {
-    messages.push(m)
-    options.onMessage?.(m, trainer)
-  })
-  const normalized = normalizeRunConfig(input)
-  if (!normalized.ok) throw new Error(normalized.message)
-  const finished = await trainer.request<Message<'run:finished'>>((seq) => ({ type: 'train', seq, runId: 'run-1', config: normalized.config }), 55_000)
-  await trainer.stop()
-  running.delete(trainer)
-  const of = <T extends TrainerMessage['type']>(type: T) => messages.filter((m): m is Message<T> => m.type === type)
-  return {
-    started: of('run:started')[0],
-    finished,
-    points: of('metrics').flatMap((m) => m.points),
-    progress: of('progress'),
-    artifacts: of('artifact'),
-    messages
-  }
-}
+afterAll(stopTrainers)
 
 const small: RunConfigInput = { task: 'adding', seqLen: 10, samples: 128, valSamples: 64, testSamples: 64, units: 8, batch: 16, epochs: 3, lr: 0.01, seed: 5 }
-const series = (points: MetricPoint[], name: string): number[] => points.filter((p) => p.name === name).map((p) => p.value)
 /** Everything but wall-clock figures, which legitimately differ between identical runs. */
 const deterministic = (points: MetricPoint[]) => points.filter((p) => p.name !== 'epochMs').map(({ epoch, step, name, value }) => ({ epoch, step, name, value }))
 
@@ -213,5 +170,7 @@ describe('training engine in a trainer process', () => {
     expect(resetAfter.started).toBeUndefined()
     const badMetric = await train({ ...small, earlyStopping: { metric: 'valAcc' } })
     expect(badMetric.finished.error).toMatch(/earlyStopping.metric "valAcc" is not a metric of this run; use one of loss, mae, valLoss, valMae/)
+    const conflict = await train({ ...small, backend: 'cpu' }, { env: { GATELAB_BACKEND: 'wasm' } })
+    expect(conflict.finished.error).toBe('The run asks for the cpu backend but GATELAB_BACKEND forces wasm; change one of them')
   })
 })
