@@ -131,7 +131,10 @@ function defaultSeed(): number {
   return Math.floor(Math.random() * 2 ** 31)
 }
 
-/** True for tasks whose target is a class (softmax + cross-entropy), false for regression. */
+/**
+ * True for tasks whose target is a class (softmax + cross-entropy), false for regression. `copy` is classification per
+ * step (which symbol, or blank), as in the copy-task literature; the generated dataset's `kind` says the same.
+ */
 export function isClassificationTask(task: string): boolean {
-  return task === 'order'
+  return task === 'order' || task === 'copy'
 }

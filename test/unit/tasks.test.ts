@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { copyLength, generateTask, sha256Hex, type TaskSpec } from '../../src/shared/data/tasks'
 import type { SequenceDataset } from '../../src/shared/data/types'
+import { builtinTasks, isClassificationTask } from '../../src/shared/config'
 
 const spec = (over: Partial<TaskSpec> = {}): TaskSpec => ({
   task: 'adding',
@@ -137,6 +138,15 @@ describe('built-in tasks', () => {
   it('hashes like node:crypto sha256', () => {
     for (const text of ['', 'abc', 'x'.repeat(55), 'x'.repeat(56), 'x'.repeat(64), 'é ü 日本 '.repeat(40)]) {
       expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'))
+    }
+  })
+})
+
+describe('isClassificationTask agrees with the generated datasets', () => {
+  it('for every built-in task', () => {
+    for (const task of builtinTasks) {
+      const d = generateTask(spec({ task, samples: 2, valSamples: 2, testSamples: 2 }))
+      expect(isClassificationTask(task)).toBe(d.kind === 'classification')
     }
   })
 })
