@@ -8,19 +8,24 @@ import { train, trainUsage } from './train'
 import { StoreError } from '../store/errors'
 import { datasets, datasetsUsage } from './datasets'
 import { inspectCsvCommand, inspectUsage } from './inspect'
+import { runs, runsUsage, show, showUsage } from './runs'
 import packageJson from '../../../package.json'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
   train,
   datasets,
-  'inspect-csv': inspectCsvCommand
+  'inspect-csv': inspectCsvCommand,
+  runs,
+  show
 }
 
 const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
 
 Usage:
   ${trainUsage}
+  ${runsUsage}
+  ${showUsage}
   ${serveUsage}
   ${datasetsUsage}
   ${inspectUsage}
