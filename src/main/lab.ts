@@ -20,6 +20,8 @@ import { normalizeRunConfig, type RunConfig } from '../shared/config'
 import { EventHub } from './events'
 import type { TrainerProcess, TrainerSpawner } from './runner/trainerProcess'
 import { RunQueue } from './runner/queue'
+import { planSweep } from './sweeps'
+import { compareRuns } from '../shared/comparison'
 import type { LabStore } from './labStore'
 import packageJson from '../../package.json'
 
@@ -87,7 +89,13 @@ export class Lab {
       listMetrics: async ({ runIds }) => ({ metrics: store.listMetricNames(runIds) }),
       getSeries: async (request) => ({ series: store.getSeries(request) }),
       getRunLog: async ({ id }) => ({ text: store.getRunLog(id) }),
-      validateConfig: async ({ config }) => normalizeRunConfig(config)
+      validateConfig: async ({ config }) => normalizeRunConfig(config),
+      startSweep: async ({ spec }) => this.startSweep(spec),
+      listSweeps: async () => ({ sweeps: store.listSweeps() }),
+      compareRuns: async ({ runIds, sweepId, groupBy, metric, stat }) => {
+        const ids = runIds ?? store.sweepRunIds(sweepId!)
+        return compareRuns(ids.map((id) => store.getRun(id)), { groupBy, metric, stat })
+      }
     } satisfies ApiHandlers
     this.statusTimer = setInterval(() => this.publishStatus(), options.statusIntervalMs ?? 2000)
     this.statusTimer.unref()
@@ -111,6 +119,23 @@ export class Lab {
       void this.queue.enqueue(id, configs[i]!)
     }
     return ids
+  }
+
+  /** Expands a sweep spec, records the sweep and queues its runs (all validated before any is created). */
+  async startSweep(spec: unknown): Promise<{ sweepId: string; name: string; runIds: string[] }> {
+    const plan = await planSweep(spec)
+    if (!plan.ok) throw new GateLabError({ code: 'bad_request', message: plan.message })
+    const sweepId = this.store.createSweep({ name: plan.name, spec }).id
+    const runIds = plan.runs.map(({ config, varied }) => {
+      // Runs that differ only by seed share a group key: the unit of aggregation across seeds.
+      const { seed: _seed, ...group } = varied
+      return this.store.createRun({ config, sweepId, groupKey: JSON.stringify(group) }).id
+    })
+    for (const [i, id] of runIds.entries()) {
+      this.publishRun(id)
+      void this.queue.enqueue(id, plan.runs[i]!.config)
+    }
+    return { sweepId, name: plan.name, runIds }
   }
 
   /** Resolves when the run has reached its final state (for the CLI). */

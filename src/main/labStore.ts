@@ -12,6 +12,7 @@ import {
   type RunQuery,
   type RunSummary,
   type Series,
+  type SweepSummary,
   type runQuerySchema,
   type seriesRequestSchema
 } from '../shared/api'
@@ -26,6 +27,9 @@ export interface LabStore extends RunRecorder {
   sqliteVersion(): string
   createRun(input: { config: RunConfig; sweepId?: string; groupKey?: string }): { id: string }
   createSweep(input: { name: string; spec: unknown }): { id: string }
+  listSweeps(): SweepSummary[]
+  /** Ids of every run of a sweep, in creation order; throws not_found for an unknown sweep. */
+  sweepRunIds(sweepId: string): string[]
   listRuns(query: RunQuery | z.output<typeof runQuerySchema>): { rows: RunSummary[]; total: number }
   getRun(id: string): RunDetail
   getRunSummary(id: string): RunSummary
@@ -107,6 +111,18 @@ export function createLabStore(store: Store): LabStore {
     sqliteVersion: () => store.sqliteVersion(),
     createRun: (input) => ({ id: store.createRun(input).id }),
     createSweep: (input) => ({ id: store.createSweep(input).id }),
+    listSweeps: () =>
+      store.listSweeps().map((sweep) => {
+        const { rows } = store.listRuns({ sweepId: sweep.id, archived: 'include', limit: 100_000 })
+        const counts: SweepSummary['counts'] = {}
+        for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1
+        return { id: sweep.id, name: sweep.name, createdAt: new Date(sweep.createdAt).toISOString(), spec: sweep.spec, counts, total: rows.length }
+      }),
+    sweepRunIds: (sweepId) =>
+      api(() => {
+        store.getSweep(sweepId)
+        return store.listRuns({ sweepId, archived: 'include', sort: 'createdAt', order: 'asc', limit: 100_000 }).rows.map((r) => r.id)
+      }),
     startRun: (id, info) => store.startRun(id, info),
     appendMetrics: (id, points) => store.appendMetrics(id, points),
     addArtifact: (id, artifact) => {

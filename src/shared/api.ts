@@ -9,6 +9,7 @@
 import { z } from 'zod'
 import type { BackendReport, MetricPoint, RunStatus } from './protocol'
 import type { RunConfig } from './config'
+import type { RunComparison } from './comparison'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
@@ -77,7 +78,24 @@ export const requestSchemas = {
   /** The trainer's stdout/stderr for a run. */
   getRunLog: z.object({ id: runId }).strict(),
   /** Validates a configuration without starting anything: the normalized config, or the message the form should show. */
-  validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict()
+  validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
+  /** Expands a sweep spec (src/shared/sweep.ts) and queues its runs; the spec is kept with the sweep. */
+  startSweep: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(),
+  listSweeps: z.object({}).strict(),
+  /**
+   * Groups runs (given by id, or all runs of a sweep) by configuration keys and tests every pair of groups on one
+   * metric (src/shared/comparison.ts): n, mean, SD, 95% t-interval, Welch and paired tests, Hedges' g, verdicts.
+   */
+  compareRuns: z
+    .object({
+      runIds: z.array(runId).min(1).max(10_000).optional(),
+      sweepId: z.string().optional(),
+      groupBy: z.array(z.string().min(1)).max(8).default(['cell']),
+      metric: z.string().min(1).default('valLoss'),
+      stat: z.enum(['best', 'last']).default('best')
+    })
+    .strict()
+    .refine((r) => (r.runIds === undefined) !== (r.sweepId === undefined), { message: 'give either runIds or sweepId' })
 } as const
 
 export type ApiMethod = keyof typeof requestSchemas
@@ -204,6 +222,19 @@ export interface ApiResults {
   getSeries: { series: Series[] }
   getRunLog: { text: string }
   validateConfig: { ok: true; config: RunConfig } | { ok: false; message: string }
+  startSweep: { sweepId: string; name: string; runIds: string[] }
+  listSweeps: { sweeps: SweepSummary[] }
+  compareRuns: RunComparison
+}
+
+export interface SweepSummary {
+  id: string
+  name: string
+  createdAt: string
+  spec: unknown
+  /** Runs of the sweep by status. */
+  counts: Partial<Record<RunStatus, number>>
+  total: number
 }
 
 /** The API as every caller sees it: one method per request, typed end to end. */

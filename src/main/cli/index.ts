@@ -5,7 +5,10 @@
 import { UsageError } from './args'
 import { serve, serveUsage } from './serve'
 import { train, trainUsage } from './train'
+import { sweep, sweepUsage } from './sweep'
+import { compare, compareUsage } from './compare'
 import { StoreError } from '../store/errors'
+import { GateLabError } from '../../shared/api'
 import { datasets, datasetsUsage } from './datasets'
 import { inspectCsvCommand, inspectUsage } from './inspect'
 import { runs, runsUsage, show, showUsage } from './runs'
@@ -14,6 +17,8 @@ import packageJson from '../../../package.json'
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
   train,
+  sweep,
+  compare,
   datasets,
   'inspect-csv': inspectCsvCommand,
   runs,
@@ -24,6 +29,8 @@ const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU ne
 
 Usage:
   ${trainUsage}
+  ${sweepUsage}
+  ${compareUsage}
   ${runsUsage}
   ${showUsage}
   ${serveUsage}
@@ -48,8 +55,9 @@ export async function main(argv: string[]): Promise<number> {
   return run(rest)
 }
 
-/** Store errors about the file or the request the user gave (not a SQLite file, a newer GateLab, an unknown run…). */
+/** Errors about the file or the request the user gave (not a SQLite file, a newer GateLab, an unknown run…). */
 function isBadInput(error: unknown): boolean {
+  if (error instanceof GateLabError) return error.code === 'bad_request' || error.code === 'not_found'
   return error instanceof StoreError && !['disk_full', 'locked', 'io'].includes(error.code)
 }
 

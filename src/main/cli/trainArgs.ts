@@ -54,22 +54,23 @@ export interface TrainArgs {
   json: boolean
 }
 
-export function readConfigFile(path: string): Record<string, unknown> {
+/** Reads the JSON object a flag names (`--config`, `--spec`), or says exactly what is wrong with the file. */
+export function readJsonObject(path: string, flag: string, example: string): Record<string, unknown> {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(code === 'ENOENT' ? `--config ${path}: no such file` : `--config ${path}: cannot read it (${code ?? (error as Error).message})`)
+    throw new UsageError(code === 'ENOENT' ? `${flag} ${path}: no such file` : `${flag} ${path}: cannot read it (${code ?? (error as Error).message})`)
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new UsageError(`--config ${path} is not valid JSON: ${(error as Error).message}`)
+    throw new UsageError(`${flag} ${path} is not valid JSON: ${(error as Error).message}`)
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--config ${path} must hold one JSON object of run settings, e.g. {"cell": "gru", "units": 64}`)
+    throw new UsageError(`${flag} ${path} must hold one JSON object, e.g. ${example}`)
   }
   return value as Record<string, unknown>
 }
@@ -98,7 +99,7 @@ export function parseTrainArgs(argv: string[], randomSeed?: () => number): Train
     json: { type: 'boolean' }
   })
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument "${positionals[0]}" (flags start with --)`)
-  const input: Record<string, unknown> = values.config ? readConfigFile(values.config as string) : {}
+  const input: Record<string, unknown> = values.config ? readJsonObject(values.config as string, '--config', '{"cell": "gru", "units": 64}') : {}
   for (const [flag, kind] of Object.entries(trainFlags)) {
     const raw = (values as Record<string, string | boolean | string[] | undefined>)[flag]
     if (raw === undefined) continue

@@ -1,0 +1,136 @@
+/**
+ * Comparing runs: group them by any configuration keys (cell; cell and units; …), summarise one metric per group
+ * (n, mean, SD, 95% t-interval) and test every pair of groups (Welch, paired by seed when the groups share seeds,
+ * Hedges' g, bootstrap, a plain-language verdict). Pure: the `gatelab compare` command, the compare view and the
+ * reports all call this one function with the runs they loaded.
+ */
+import type { RunDetail } from './api'
+import { compareAllPairs, describe, groupBy, type Comparison, type Interval, type KeyValue } from './stats'
+
+/** Which number of a run's metric is compared: its best value (min for losses, max for accuracy) or its last. */
+export type MetricStat = 'best' | 'last'
+
+export interface CompareRequest {
+  /** Configuration keys to group by (e.g. ["cell"], ["cell", "units"]); any RunConfig key, or a run field. */
+  groupBy: string[]
+  /** A recorded metric, e.g. valLoss (default), valAcc, loss. */
+  metric: string
+  stat: MetricStat
+}
+
+export interface ComparedGroup {
+  key: Record<string, KeyValue>
+  label: string
+  n: number
+  mean: number | null
+  sd: number | null
+  se: number | null
+  ci95: Interval | null
+  runIds: string[]
+  /** Runs in the group without a finite value of the metric (still running, failed early, NaN). */
+  missing: string[]
+}
+
+export interface ComparedPair {
+  a: string
+  b: string
+  diff: number | null
+  ci95: Interval | null
+  pWelch: number | null
+  pPaired: number | null
+  /** Holm-adjusted p of the primary test across all pairs of this comparison. */
+  pHolm: number | null
+  hedgesG: number | null
+  bootstrapCi95: Interval | null
+  verdict: string
+  warnings: string[]
+  comparison: Comparison
+}
+
+export interface RunComparison {
+  metric: string
+  stat: MetricStat
+  better: 'lower' | 'higher'
+  /** The metric in words, as the verdicts use it: "best validation loss". */
+  metricLabel: string
+  groupBy: string[]
+  groups: ComparedGroup[]
+  pairs: ComparedPair[]
+  warnings: string[]
+}
+
+/** Accuracy-like metrics are better higher; losses and errors lower. */
+export function betterDirection(metric: string): 'lower' | 'higher' {
+  return /acc|auc|r2|f1/i.test(metric) ? 'higher' : 'lower'
+}
+
+const metricWords: Record<string, string> = {
+  loss: 'training loss',
+  valLoss: 'validation loss',
+  mae: 'training MAE',
+  valMae: 'validation MAE',
+  acc: 'training accuracy',
+  valAcc: 'validation accuracy',
+  batchLoss: 'batch loss'
+}
+
+export function metricLabel(metric: string, stat: MetricStat): string {
+  return `${stat === 'best' ? 'best' : 'final'} ${metricWords[metric] ?? metric}`
+}
+
+/** The compared number of one run, or null when it has none. */
+export function runMetricValue(run: RunDetail, metric: string, stat: MetricStat): number | null {
+  const summary = run.summary[metric]
+  if (!summary) return null
+  if (stat === 'last') return summary.last
+  return betterDirection(metric) === 'lower' ? summary.min : summary.max
+}
+
+/** A grouping key's value: the configuration's setting, else a run field (status, backend, engine, cellForm…). */
+export function runKey(run: RunDetail, key: string): KeyValue {
+  const fromConfig = (run.config as unknown as Record<string, unknown>)[key]
+  const value = fromConfig !== undefined ? fromConfig : (run as unknown as Record<string, unknown>)[key]
+  if (value === undefined || value === null) return null
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
+  return JSON.stringify(value)
+}
+
+export function compareRuns(runs: readonly RunDetail[], request: CompareRequest): RunComparison {
+  const { metric, stat } = request
+  const better = betterDirection(metric)
+  const label = metricLabel(metric, stat)
+  const warnings: string[] = []
+  const groups = groupBy(runs, request.groupBy, (run, key) => runKey(run, key)).map((g) => {
+    const valued: Array<{ run: RunDetail; value: number }> = []
+    const missing: string[] = []
+    for (const run of g.items) {
+      const value = runMetricValue(run, metric, stat)
+      if (value !== null && Number.isFinite(value)) valued.push({ run, value })
+      else missing.push(run.id)
+    }
+    if (missing.length > 0) warnings.push(`${g.label}: ${missing.length} run(s) have no ${metric} value and are left out (${missing.join(', ')})`)
+    return { g, valued, missing }
+  })
+  const compared: ComparedGroup[] = groups.map(({ g, valued, missing }) => {
+    const summary = describe(valued.map((v) => v.value))
+    return { key: g.key, label: g.label, n: summary.n, mean: summary.mean, sd: summary.sd, se: summary.se, ci95: summary.ci95, runIds: valued.map((v) => v.run.id), missing }
+  })
+  // Runs of one seed saw the same data and initial draws: pairing by seed removes that shared variation.
+  const samples = groups.map(({ g, valued }) => ({ label: g.label, values: valued.map((v) => v.value), pairKeys: valued.map((v) => v.run.seed) }))
+  const pairs = compareAllPairs(samples, { metricLabel: label, better, pairLabel: 'seed' }).map(({ a, b, comparison, pHolm }) => ({
+    a: samples[a]!.label,
+    b: samples[b]!.label,
+    diff: comparison.diff,
+    ci95: comparison.ci95,
+    pWelch: comparison.pWelch,
+    pPaired: comparison.pPaired,
+    pHolm,
+    hedgesG: comparison.hedgesG,
+    bootstrapCi95: comparison.bootstrapCi95,
+    verdict: comparison.verdict,
+    warnings: comparison.warnings,
+    comparison
+  }))
+  if (groups.length < 2) warnings.push(`Only one group${request.groupBy.length ? ` by ${request.groupBy.join(', ')}` : ''}: nothing to compare`)
+  return { metric, stat, better, metricLabel: label, groupBy: request.groupBy, groups: compared, pairs, warnings }
+}
