@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commonGrid, curveBand, emaSmooth, groupBy, interpolate, readPath, smoothingScale, summarizeGroups } from '../../src/shared/stats'
+import { commonGrid, curveBand, emaSmooth, groupBy, groupCurveBands, interpolate, readPath, smoothingScale, summarizeGroups } from '../../src/shared/stats'
 import { close, reference } from './stats-fixture'
 
 describe('grouping', () => {
@@ -25,6 +25,27 @@ describe('grouping', () => {
     expect(gru?.mean).toBeCloseTo((0.25 + 0.27 + 0.31) / 3, 14)
     expect(lstm).toMatchObject({ key: { cell: 'lstm' }, n: 2, dropped: 1 })
     expect(lstm?.ci95).not.toBeNull()
+  })
+
+  it('has the per-group fields the CLI JSON needs (key, n, mean, sd, ci95) and serializes without NaN', () => {
+    const json = JSON.parse(JSON.stringify(summarizeGroups(runs, ['cell', 'units'], 'best')))
+    for (const g of json) expect(Object.keys(g)).toEqual(expect.arrayContaining(['key', 'n', 'mean', 'sd', 'ci95']))
+    // cell=gru, units=8 has a single run: no SD and no interval, as null (JSON has no NaN).
+    expect(json[0]).toMatchObject({ label: 'cell=gru, units=8', n: 1, mean: 0.31, sd: null, ci95: null })
+  })
+
+  it('gives each group a band on one shared grid', () => {
+    const curves = [
+      { cell: 'lstm', x: [1, 2, 3], y: [1, 0.5, 0.25] },
+      { cell: 'lstm', x: [1, 2, 3], y: [1.2, 0.7, 0.45] },
+      { cell: 'gru', x: [1, 2, 3, 4], y: [0.9, 0.4, 0.2, 0.1] }
+    ]
+    const bands = groupCurveBands(curves, ['cell'], (c) => ({ x: c.x, y: c.y }))
+    expect(bands.map((b) => [b.label, b.runs])).toEqual([['cell=gru', 1], ['cell=lstm', 2]])
+    expect(bands[0]?.band.x).toEqual([1, 2, 3, 4])
+    expect(bands[1]?.band.x).toEqual([1, 2, 3, 4])
+    expect(bands[1]?.band.mean).toEqual([1.1, 0.6, 0.35, null])
+    expect(bands[1]?.band.n).toEqual([2, 2, 2, 0])
   })
 
   it('reads dotted paths and missing keys as null', () => {

@@ -5,6 +5,7 @@
  * caller-supplied reader. Key values are compared by their JSON form, so 32 and "32" are different groups; a missing
  * key is the value null, a group of its own.
  */
+import { commonGrid, curveBand, type BandOptions, type CurveBand, type Series } from './curves'
 import { describe, type Summary } from './descriptive'
 
 export type KeyValue = string | number | boolean | null
@@ -92,5 +93,34 @@ export function summarizeGroups<T>(
     key: g.key,
     label: g.label,
     ...describe(g.items.map((item) => metricValue(item, metric, read)))
+  }))
+}
+
+export interface GroupBand {
+  key: Record<string, KeyValue>
+  label: string
+  /** Runs in the group (each contributes where it covers the grid; see curveBand's n per point). */
+  runs: number
+  band: CurveBand
+}
+
+/**
+ * Groups `items` by `keys` and gives each group its mean curve with SD and 95% t bands, all groups on one common grid
+ * (so their curves line up in a chart). `seriesOf` extracts a run's (x, y) series for the metric shown.
+ */
+export function groupCurveBands<T>(
+  items: readonly T[],
+  keys: readonly string[],
+  seriesOf: (item: T) => Series,
+  options: BandOptions = {},
+  read: Reader<T> = readPath
+): GroupBand[] {
+  const groups = groupBy(items, keys, read).map((g) => ({ group: g, series: g.items.map(seriesOf) }))
+  const grid = options.grid ?? commonGrid(groups.flatMap((g) => g.series), options)
+  return groups.map(({ group, series }) => ({
+    key: group.key,
+    label: group.label,
+    runs: series.length,
+    band: curveBand(series, { ...options, grid })
   }))
 }
