@@ -5,8 +5,8 @@ import { groupBy, groupCurve } from '../../src/renderer/src/lib/groupStats'
 import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne } from '../../src/renderer/src/lib/selection'
 import { computeWindow, pagesFor, scrollToRow } from '../../src/renderer/src/lib/windowing'
 import { diffConfigs, flattenConfig } from '../../src/renderer/src/lib/configDiff'
-import { appendLive, orderMetrics, spliceRange } from '../../src/renderer/src/lib/series'
-import { formatDuration, formatMetric, formatTask } from '../../src/renderer/src/format'
+import { appendLive, isDiagnostic, orderMetrics, spliceRange } from '../../src/renderer/src/lib/series'
+import { displayName, formatDuration, formatMetric, formatTask } from '../../src/renderer/src/format'
 
 describe('hash router', () => {
   it('parses every place of the lab', () => {
@@ -45,7 +45,8 @@ describe('chart smoothing (shared debiased EMA) and group curves', () => {
     expect(s[1]![1]).toBeCloseTo(5 / 0.75, 10)
     expect(s[2]![1]).toBeGreaterThan(s[1]![1])
     expect(clampWeight(1)).toBe(0.999)
-    expect(sharedScale([[[0, 1], [999, 1]], [[10, 1], [1998, 2]]])).toBeCloseTo(2)
+    expect(sharedScale([[[0, 1], [10, 1], [20, 1]], [[0, 1], [4, 2]], [[3, 3]]])).toBe(4)
+    expect(sharedScale([])).toBe(1)
   })
 
   it('averages member curves with an SD band or a t-interval (t quantile, not 1.96)', () => {
@@ -132,7 +133,8 @@ describe('series helpers', () => {
     expect(appendLive([[5, 1]], live, 'loss', 'step')).toEqual([[5, 1], [10, 0.5], [20, 0.4]])
     expect(appendLive([], live, 'valLoss', 'wallMs')).toEqual([[100, 0.6]])
     expect(spliceRange([[0, 0], [10, 10], [20, 20]], [[9, 1], [10, 2], [11, 3]], 9, 11)).toEqual([[0, 0], [9, 1], [10, 2], [11, 3], [20, 20]])
-    expect(orderMetrics(['valAcc', 'lr', 'valLoss', 'loss'])).toEqual(['loss', 'valLoss', 'valAcc', 'lr'])
+    expect(['lr', 'epochMs', 'numTensors', 'loss', 'valMae'].map(isDiagnostic)).toEqual([true, true, true, false, false])
+    expect(orderMetrics(['valAcc', 'lr', 'valMae', 'batchLoss', 'mae', 'valLoss', 'loss', 'acc'])).toEqual(['loss', 'valLoss', 'batchLoss', 'acc', 'valAcc', 'mae', 'valMae', 'lr'])
   })
 })
 
@@ -143,5 +145,7 @@ describe('format', () => {
     expect(formatMetric(0.16666)).toBe('0.1667')
     expect(formatMetric(null)).toBe('—')
     expect(formatTask('csv:/home/me/power.csv')).toBe('power.csv (CSV)')
+    expect(displayName({ name: '', cell: 'gru', task: 'adding', id: '20261128-070826-zw7z' })).toBe('GRU · adding · zw7z')
+    expect(displayName({ name: 'mine', cell: 'gru', task: 'adding', id: 'x' })).toBe('mine')
   })
 })

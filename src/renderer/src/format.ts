@@ -59,3 +59,9 @@ export function formatTask(task: string): string {
   if (task.startsWith('csv:')) return `${task.slice(4).split(/[\\/]/).pop() ?? task} (CSV)`
   return task
 }
+
+/** What to call a run: its name, or (runs started without one) cell, data and the end of its id. */
+export function displayName(run: { name: string; cell: string; task: string; id: string }): string {
+  if (run.name.trim()) return run.name
+  return `${cellLabel[run.cell] ?? run.cell} · ${formatTask(run.task)} · ${run.id.slice(-4)}`
+}

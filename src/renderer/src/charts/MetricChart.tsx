@@ -158,13 +158,13 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
     const pal = chartPalette[theme]
     const series: object[] = []
     // One smoothing scale for every curve in this chart: the slider means the same for every run.
-    const scale = sharedScale([...data.values()])
+    const scale = sharedScale(overview.values())
     const line = (id: string, name: string, points: Points, color: string, dash: RunStyle['dash'], width: number, opacity: number, silent: boolean): object => ({
       type: 'line',
       id,
       name,
       data: points,
-      showSymbol: points.length < 30,
+      showSymbol: points.length <= 12,
       symbolSize: 4,
       silent,
       animation: false,
@@ -234,8 +234,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         nameLocation: 'end',
         nameGap: 6,
         nameTextStyle: { color: pal.muted, fontSize: 11, align: 'right', verticalAlign: 'top', padding: [14, 0, 0, 0] },
-        min: 'dataMin',
-        max: 'dataMax',
+        scale: true,
         axisLine: { lineStyle: { color: pal.axis } },
         axisTick: { lineStyle: { color: pal.axis } },
         axisLabel: { color: pal.muted, fontSize: 11, formatter: xFormatter, hideOverlap: true },
@@ -260,7 +259,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       ],
       series
     }
-  }, [runs, styles, data, smoothing, logScale, grouping, x, theme])
+  }, [runs, styles, data, overview, smoothing, logScale, grouping, x, theme])
 
   const drawn = runs.filter((r) => (data.get(r.id)?.length ?? 0) > 0)
   const empty = loaded && drawn.length === 0

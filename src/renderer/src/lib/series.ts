@@ -34,21 +34,28 @@ export function spliceRange(overview: readonly (readonly [number, number])[], de
   return out
 }
 
-/** Metric names in a sensible reading order: losses first, then their validation twins, then the rest alphabetically. */
+/**
+ * Metric names in a sensible reading order: the loss family first (loss, valLoss, batchLoss), then each other metric
+ * followed by its validation twin (mae, valMae), the learning rate last.
+ */
 export function orderMetrics(names: readonly string[]): string[] {
+  const base = (n: string): string => (/^val[A-Z]/.test(n) ? n.charAt(3).toLowerCase() + n.slice(4) : n)
   const rank = (n: string): number => {
-    const lower = n.toLowerCase()
-    if (lower === 'loss') return 0
-    if (lower === 'valloss') return 1
-    if (lower.includes('loss')) return 2
-    if (lower.startsWith('val')) return 3
-    if (lower === 'lr') return 9
-    return 5
+    const b = base(n).toLowerCase()
+    if (b === 'loss') return 0
+    if (b.includes('loss')) return 1
+    if (b === 'lr') return 9
+    return 2
   }
-  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+  return [...names].sort((a, b) => rank(a) - rank(b) || base(a).localeCompare(base(b)) || Number(a !== base(a)) - Number(b !== base(b)))
 }
 
 /** Whether a metric gets better as it goes down (losses, errors) or up (accuracy). */
 export function lowerIsBetter(metric: string): boolean {
   return !/acc|r2|f1|auc|precision|recall/i.test(metric)
+}
+
+/** Metrics about the training process rather than the model (learning rate, timings, tensor counts): shown apart. */
+export function isDiagnostic(metric: string): boolean {
+  return metric === 'lr' || /Ms$/.test(metric) || /^num[A-Z]/.test(metric) || /memory|bytes/i.test(metric)
 }

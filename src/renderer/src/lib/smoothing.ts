@@ -3,23 +3,26 @@
  * measured in x, so a run drawn from 2,000 downsampled points and the same run zoomed to full resolution smooth alike.
  * Charts that overlay runs pass one scale for all of them, so one slider value smooths every run the same way.
  */
-import { emaSmooth, smoothingScale } from '../../../shared/stats'
+import { emaSmooth } from '../../../shared/stats'
 
 /** The slider's weight, kept inside [0, 0.999] (1 would freeze the curve at its first value). */
 export function clampWeight(weight: number): number {
   return Math.min(Math.max(Number.isFinite(weight) ? weight : 0, 0), 0.999)
 }
 
-/** One smoothing scale for several curves: TensorBoard's 1,000-point smoothing over their common x range. */
-export function sharedScale(curves: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): number {
-  let lo = Infinity
-  let hi = -Infinity
+/**
+ * One smoothing scale for several curves: the mean point spacing of the most finely sampled one. The slider then acts
+ * like TensorBoard's per-point smoothing on that curve and smooths the others over the same x distance. Computed from
+ * the overview (not the zoomed detail), so zooming in does not change how smooth a curve looks.
+ */
+export function sharedScale(curves: Iterable<ReadonlyArray<readonly [number, number]>>): number {
+  let best = Infinity
   for (const c of curves) {
-    if (c.length === 0) continue
-    lo = Math.min(lo, c[0]![0])
-    hi = Math.max(hi, c[c.length - 1]![0])
+    if (c.length < 2) continue
+    const spacing = (c[c.length - 1]![0] - c[0]![0]) / (c.length - 1)
+    if (spacing > 0 && spacing < best) best = spacing
   }
-  return Number.isFinite(lo) && Number.isFinite(hi) ? smoothingScale(lo, hi) : 1
+  return Number.isFinite(best) ? best : 1
 }
 
 /** Smooths the y of [x, y] points (ascending x), keeping x. */

@@ -8,7 +8,8 @@ import type { RunDetail } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { useLiveEvent } from '../live'
 import { useTheme } from '../theme'
-import { MetricChart, type ChartRun } from '../charts/MetricChart'
+import type { ChartRun } from '../charts/MetricChart'
+import { MetricGrid } from '../components/MetricGrid'
 import { runStyles } from '../charts/runStyles'
 import { LineSwatch } from '../charts/LineSwatch'
 import { CellChip, ErrorNote, StatusCell } from '../components/bits'
@@ -16,7 +17,7 @@ import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { diffConfigs, flattenConfig } from '../lib/configDiff'
 import { lowerIsBetter, orderMetrics } from '../lib/series'
 import { bestOf } from '../lib/runsQuery'
-import { cellLabel, formatCount, formatDuration, formatMetric, formatTask } from '../format'
+import { cellLabel, displayName, formatCount, formatDuration, formatMetric, formatTask } from '../format'
 import { href } from '../lib/useRoute'
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
@@ -80,7 +81,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
     () =>
       runs.map((r) => ({
         id: r.id,
-        name: r.name,
+        name: displayName(r),
         cell: r.cell,
         status: r.status,
         group: settings.groupBy === 'cell' ? cellLabel[r.cell] : settings.groupBy ? `${settings.groupBy} = ${flats.get(r.id)?.[settings.groupBy] ?? '—'}` : undefined
@@ -118,7 +119,6 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
   const finite = bestValues.filter((x): x is number => x !== null && Number.isFinite(x))
   const winner = finite.length > 1 ? (lowerIsBetter(watched) ? Math.min(...finite) : Math.max(...finite)) : null
   const shownRows = onlyDiff ? rows.filter((r) => r.differs) : rows
-  const orderedMetrics = orderMetrics(metrics)
 
   const cancel = (id: string): void => {
     setActionError(null)
@@ -153,7 +153,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
             {runs.map((r) => (
               <tr key={r.id} data-run-id={r.id} data-status={r.status}>
                 <td><LineSwatch style={styles.get(r.id)} /></td>
-                <td><a href={href({ name: 'run', id: r.id })}>{r.name}</a></td>
+                <td><a href={href({ name: 'run', id: r.id })}>{displayName(r)}</a></td>
                 <td><CellChip cell={r.cell} /></td>
                 <td className="status-col"><StatusCell runId={r.id} status={r.status} error={r.error} /></td>
                 <td>{formatTask(r.task)}</td>
@@ -173,25 +173,12 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
 
       <ChartControls settings={settings} groupKeys={groupKeys} />
 
-      {orderedMetrics.length === 0 ? (
+      {metrics.length === 0 ? (
         <div className="card empty">
           <p>No metrics recorded yet{runs.some((r) => !terminal.has(r.status)) ? ' — curves appear as soon as the runs report their first batch.' : '.'}</p>
         </div>
       ) : (
-        <div className="charts-grid">
-          {orderedMetrics.map((m) => (
-            <MetricChart
-              key={m}
-              runs={stableChartRuns}
-              styles={styles}
-              metric={m}
-              x={settings.x}
-              smoothing={settings.smoothing}
-              logScale={settings.logScale}
-              grouping={grouping}
-            />
-          ))}
-        </div>
+        <MetricGrid runs={stableChartRuns} styles={styles} metrics={metrics} settings={settings} grouping={grouping} />
       )}
 
       <section className="card" aria-labelledby="summary-h">
@@ -221,7 +208,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
                 const testText = Object.entries(r.test).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')
                 return (
                   <tr key={r.id}>
-                    <td><span className="with-swatch"><LineSwatch style={styles.get(r.id)} width={20} />{r.name}</span></td>
+                    <td><span className="with-swatch"><LineSwatch style={styles.get(r.id)} width={20} />{displayName(r)}</span></td>
                     <td><CellChip cell={r.cell} /></td>
                     <td className={`num ${best !== null && best === winner ? 'winner' : ''}`} title={best !== null && best === winner ? 'Best of these runs' : undefined}>
                       {formatMetric(best)}
@@ -256,7 +243,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
                 <th scope="col">Setting</th>
                 {runs.map((r) => (
                   <th key={r.id} scope="col">
-                    <span className="with-swatch"><LineSwatch style={styles.get(r.id)} width={20} />{r.name}</span>
+                    <span className="with-swatch"><LineSwatch style={styles.get(r.id)} width={20} />{displayName(r)}</span>
                   </th>
                 ))}
               </tr>

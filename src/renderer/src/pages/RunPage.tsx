@@ -7,13 +7,13 @@ import type { RunDetail } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { useLiveEvent, useProgress } from '../live'
 import { useTheme } from '../theme'
-import { MetricChart, type ChartRun } from '../charts/MetricChart'
+import type { ChartRun } from '../charts/MetricChart'
+import { MetricGrid } from '../components/MetricGrid'
 import { runStyles } from '../charts/runStyles'
 import { CellChip, ErrorNote, StatusCell, TagEditor } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { flattenConfig } from '../lib/configDiff'
-import { orderMetrics } from '../lib/series'
-import { formatBytes, formatCount, formatDuration, formatMetric, formatWhen } from '../format'
+import { displayName, formatBytes, formatCount, formatDuration, formatMetric, formatWhen } from '../format'
 import { href, navigate } from '../lib/useRoute'
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
@@ -52,7 +52,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
     }
   })
 
-  const chartRuns = useMemo<ChartRun[]>(() => (run ? [{ id: run.id, name: run.name, cell: run.cell, status: terminal.has(run.status) ? 'done' : 'live' }] : []), [run])
+  const chartRuns = useMemo<ChartRun[]>(() => (run ? [{ id: run.id, name: displayName(run), cell: run.cell, status: terminal.has(run.status) ? 'done' : 'live' }] : []), [run])
   const styles = useMemo(() => runStyles(run ? [run] : [], theme), [run, theme])
 
   if (error && !run) {
@@ -81,7 +81,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
       <div className="page-head">
         <div>
           <h1 className="page-title run-title">
-            <CellChip cell={run.cell} /> {run.name}
+            <CellChip cell={run.cell} /> {displayName(run)}
             {run.archived && <span className="badge subtle">archived</span>}
           </h1>
           <p className="page-lede">
@@ -164,11 +164,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
         {metrics.length === 0 ? (
           <div className="card empty"><p>No metrics yet{terminal.has(run.status) ? '.' : ' — they appear as the run trains.'}</p></div>
         ) : (
-          <div className="charts-grid">
-            {orderMetrics(metrics).map((m) => (
-              <MetricChart key={m} runs={chartRuns} styles={styles} metric={m} x={settings.x} smoothing={settings.smoothing} logScale={settings.logScale} />
-            ))}
-          </div>
+          <MetricGrid runs={chartRuns} styles={styles} metrics={metrics} settings={settings} />
         )}
       </section>
 

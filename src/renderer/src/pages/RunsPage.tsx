@@ -8,7 +8,7 @@ import type { RunSummary } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { useLiveEvent, useProgress } from '../live'
 import { CellChip, ErrorNote, StatusCell, Tags } from '../components/bits'
-import { cellLabel, formatCount, formatDuration, formatLr, formatMetric, formatTask, formatWhen } from '../format'
+import { cellLabel, displayName, formatCount, formatDuration, formatLr, formatMetric, formatTask, formatWhen } from '../format'
 import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne, type SelectionState } from '../lib/selection'
 import { computeWindow, pagesFor, scrollToRow } from '../lib/windowing'
 import {
@@ -41,18 +41,18 @@ interface Column {
 
 const columns: Column[] = [
   { id: 'select', label: '', width: '36px' },
-  { id: 'status', label: 'Status', width: '156px', sortable: true },
-  { id: 'name', label: 'Run', width: 'minmax(150px, 1.3fr)', sortable: true },
-  { id: 'cell', label: 'Cell', width: '64px', sortable: true },
-  { id: 'task', label: 'Data', width: 'minmax(90px, 0.7fr)' },
-  { id: 'hp', label: 'Hyperparameters', width: 'minmax(190px, 1.2fr)', title: 'units × layers · optimizer lr · batch · epochs · sequence length' },
-  { id: 'paramCount', label: 'Params', width: '72px', sortable: true, align: 'right' },
-  { id: 'backend', label: 'Backend', width: '84px' },
-  { id: 'last', label: 'Last', width: '76px', sortable: true, align: 'right' },
-  { id: 'best', label: 'Best @ epoch', width: '116px', sortable: true, align: 'right' },
-  { id: 'durationMs', label: 'Duration', width: '86px', sortable: true, align: 'right' },
-  { id: 'createdAt', label: 'Created', width: '96px', sortable: true },
-  { id: 'tags', label: 'Tags', width: 'minmax(80px, 0.8fr)' }
+  { id: 'status', label: 'Status', width: '124px', sortable: true },
+  { id: 'name', label: 'Run', width: 'minmax(150px, 1.5fr)', sortable: true },
+  { id: 'cell', label: 'Cell', width: '56px', sortable: true },
+  { id: 'task', label: 'Data', width: 'minmax(64px, 0.5fr)' },
+  { id: 'hp', label: 'Hyperparameters', width: 'minmax(196px, 1.1fr)', title: 'units × layers · optimizer lr · batch · epochs · sequence length' },
+  { id: 'paramCount', label: 'Params', width: '64px', sortable: true, align: 'right' },
+  { id: 'backend', label: 'Backend', width: '64px' },
+  { id: 'last', label: 'Last', width: '82px', sortable: true, align: 'right' },
+  { id: 'best', label: 'Best @ epoch', width: '108px', sortable: true, align: 'right' },
+  { id: 'durationMs', label: 'Duration', width: '80px', sortable: true, align: 'right' },
+  { id: 'createdAt', label: 'Created', width: '86px', sortable: true },
+  { id: 'tags', label: 'Tags', width: 'minmax(60px, 0.6fr)' }
 ]
 const gridTemplate = columns.map((c) => c.width).join(' ')
 
@@ -302,7 +302,7 @@ export function RunsPage({ query }: { query: Record<string, string> }): React.JS
         </a>
       </div>
 
-      <Filters state={state} update={update} metricOptions={metricOptions} datasetOptions={datasetOptions} />
+      <Filters state={state} update={update} datasetOptions={datasetOptions} />
 
       <div className="selection-bar" aria-live="polite">
         <span className="count" data-testid="runs-count">
@@ -345,6 +345,20 @@ export function RunsPage({ query }: { query: Record<string, string> }): React.JS
           </button>
         )}
         <ErrorNote message={actionError} onDismiss={() => setActionError(null)} />
+          <label className="field-inline view-option">
+            <span>Metric</span>
+            <select value={state.metric} onChange={(e) => update({ metric: e.target.value, sort: state.sort.startsWith('summary:') ? 'createdAt' : state.sort })}>
+              {metricOptions.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={state.archived} onChange={(e) => update({ archived: e.target.checked })} />
+            Archived too
+          </label>
       </div>
 
       <ErrorNote message={error} />
@@ -374,7 +388,7 @@ export function RunsPage({ query }: { query: Record<string, string> }): React.JS
               )
             }
             return (
-              <div key={c.id} role="columnheader" aria-sort={c.sortable ? ariaSort : undefined} className={c.align === 'right' ? 'num' : undefined} title={c.title}>
+              <div key={c.id} role="columnheader" aria-sort={c.sortable ? ariaSort : undefined} className={c.align === 'right' ? 'num' : c.id === 'createdAt' ? 'col-created' : undefined} title={c.title}>
                 {c.sortable ? (
                   <button
                     type="button"
@@ -429,12 +443,10 @@ export function RunsPage({ query }: { query: Record<string, string> }): React.JS
 function Filters({
   state,
   update,
-  metricOptions,
   datasetOptions
 }: {
   state: TableState
   update: (p: Partial<TableState>) => void
-  metricOptions: string[]
   datasetOptions: string[]
 }): React.JSX.Element {
   // Text fields filter as you type, a moment after you stop, so every keystroke does not query the host.
@@ -487,20 +499,6 @@ function Filters({
         <span>Tag</span>
         <input value={tag} placeholder="any" onChange={(e) => setTag(e.target.value)} size={8} />
       </label>
-      <label className="field-inline">
-        <span>Metric</span>
-        <select value={state.metric} onChange={(e) => update({ metric: e.target.value, sort: state.sort.startsWith('summary:') ? 'createdAt' : state.sort })}>
-          {metricOptions.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="check">
-        <input type="checkbox" checked={state.archived} onChange={(e) => update({ archived: e.target.checked })} />
-        Archived too
-      </label>
     </div>
   )
 }
@@ -551,7 +549,7 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
         <input
           type="checkbox"
           checked={selected}
-          aria-label={`Select ${run.name}`}
+          aria-label={`Select ${displayName(run)}`}
           tabIndex={-1}
           onClick={(e) => {
             e.preventDefault()
@@ -565,7 +563,7 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
       </div>
       <div role="gridcell" className="name-cell">
         <a href={href({ name: 'run', id: run.id })} tabIndex={-1} className="run-name">
-          {run.name}
+          {displayName(run)}
         </a>
         {run.error && <span className="row-error" title={run.error}>{run.error}</span>}
       </div>
@@ -576,7 +574,7 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
         {formatTask(run.task)}
       </div>
       <div role="gridcell" className="hp mono clip" title={`units ${hp.units}, layers ${hp.layers}, ${hp.optimizer} lr ${hp.lr}, batch ${hp.batch}, ${hp.epochs} epochs, sequence length ${hp.seqLen}`}>
-        {hp.units}×{hp.layers} · {hp.optimizer} {formatLr(hp.lr)} · b{hp.batch} · {hp.epochs} ep · T{hp.seqLen}
+        {hp.units}×{hp.layers} {hp.optimizer} {formatLr(hp.lr)} b{hp.batch} {hp.epochs}ep T{hp.seqLen}
       </div>
       <div role="gridcell" className="num">
         {formatCount(run.paramCount)}
@@ -600,7 +598,7 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
       <div role="gridcell" className="num">
         <Duration run={run} />
       </div>
-      <div role="gridcell" className="muted" title={run.createdAt}>
+      <div role="gridcell" className="muted col-created" title={run.createdAt}>
         {formatWhen(run.createdAt)}
       </div>
       <div role="gridcell" className="clip">
