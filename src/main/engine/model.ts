@@ -4,8 +4,9 @@
  *
  * The cells follow ../shared/CELLS.md, not tfjs-layers' defaults: recurrent activation sigmoid (tfjs defaults to
  * hardSigmoid), forget-gate bias 1 for LSTM (tfjs defaults to off). tfjs-layers' GRU can only compute the reset-before
- * form, so `gruForm: 'auto'` means reset-before here and the run records it; an explicit 'reset-after' fails rather
- * than silently computing something else.
+ * form, so with engine "layers" `gruForm: 'auto'` means reset-before and the run records it; an explicit 'reset-after'
+ * fails rather than silently computing something else. Engine "fused" builds the WebAssembly layers of ./fused (same
+ * equations, both GRU forms; 'auto' is reset-after there, the CELLS.md default).
  *
  * The classification head outputs logits; the loss applies softmax (softmax + cross-entropy in one stable op) and
  * `predict` in artifacts.ts applies it for callers. Initial weights use tfjs' Keras-style initializers (Glorot-uniform
@@ -49,7 +50,7 @@ export function resolveGruForm(config: Pick<RunConfig, 'gruForm' | 'engine'>): '
   if (config.gruForm === 'reset-after') {
     throw new Error(
       'GRU reset-after cannot be computed with engine "layers": tfjs-layers implements only the reset-before form. ' +
-        'Use gruForm "reset-before" (or "auto", which records reset-before), or the fused engine once it is available.'
+        'Use gruForm "reset-before" (or "auto", which records reset-before), or engine "fused", which computes both forms.'
     )
   }
   return 'reset-before'
