@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import type { Store} from '../../src/main/store/store';
 import { StoreError } from '../../src/main/store/store'
 import { LATEST_VERSION, GATELAB_APPLICATION_ID } from '../../src/main/store/migrations'
+import { downsampleM4, makeBuckets } from '../../src/main/store/downsample'
 import { config, finishInfo, openTemp, points, startInfo, tempDbPath } from '../fixtures/store/helpers'
 
 function storeError(fn: () => unknown): StoreError {
@@ -80,6 +81,15 @@ describe('the life of a run', () => {
     expect(done.test).toEqual({ loss: 0.021 })
     expect(done.best).toEqual({ metric: 'valLoss', value: 0.018, epoch: 8 })
     expect(store.getSweep(sweep.id).spec).toEqual({ grid: { cell: ['lstm', 'gru'] } })
+    store.createRun({ config: cfg, sweepId: sweep.id })
+    const other = store.createSweep({ name: 'empty' })
+    const sweeps = new Map(store.listSweeps().map((s) => [s.id, [s.total, s.counts]]))
+    expect(sweeps).toEqual(
+      new Map<string, unknown>([
+        [other.id, [0, {}]],
+        [sweep.id, [2, { completed: 1, queued: 1 }]]
+      ])
+    )
     store.close()
   })
 
@@ -274,6 +284,23 @@ describe('series for charts and export', () => {
     expect(sb!.points).toContainEqual([1, -5])
     const bucket = (x: number): number => Math.min(99, Math.floor(((x - 1) / 9_999) * 100))
     expect(new Set(sb!.points.map((p) => bucket(p[0]))).size).toBe(bucket(3_000) + 1)
+    store.close()
+  })
+
+  it('gives exactly what M4 over every point gives (the SQL bucket passes agree with the reference code)', () => {
+    const store = openTemp()
+    const a = store.createRun({ config: config() }).id
+    let r = 12345
+    const noise = (): number => ((r = (r * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    store.appendMetrics(a, points('loss', 1, 7_919, () => noise() * 2 - 1))
+    for (const [x, range] of [['step', undefined], ['wallMs', undefined], ['step', [500, 4_321]]] as const) {
+      const got = store.getSeries({ runIds: [a], metric: 'loss', x, points: 300, range: range ? [...range] : undefined })
+      const full = store.getFullSeries(a).filter((p) => !range || (p.step >= range[0] && p.step <= range[1]))
+      const xs = full.map((p) => (x === 'step' ? p.step : p.wallMs))
+      const expected = downsampleM4(xs, full.map((p) => p.value), makeBuckets(got.range![0], got.range![1], 300), 300)
+      expect(got.series[0]!.points).toEqual(expected.x.map((v, i) => [v, expected.y[i]]))
+      expect(got.series[0]!.total).toBe(full.length)
+    }
     store.close()
   })
 

@@ -20,9 +20,10 @@ export function makeBuckets(lo: number, hi: number, points: number): Buckets {
   return { lo, hi, count: Math.max(1, Math.floor(points / 4)) }
 }
 
+/** The bucket of x. The store computes the same expression in SQL, `(x - lo) * (count / (hi - lo))`, so both agree to the bit. */
 export function bucketOf(b: Buckets, x: number): number {
   if (b.hi <= b.lo) return 0
-  const i = Math.floor(((x - b.lo) / (b.hi - b.lo)) * b.count)
+  const i = Math.floor((x - b.lo) * (b.count / (b.hi - b.lo)))
   return i < 0 ? 0 : i >= b.count ? b.count - 1 : i
 }
 
