@@ -237,13 +237,30 @@ describe('bad files', () => {
     const path = write('two.csv', 't,a,b\n' + Array.from({ length: 60 }, (_, i) => `${i},${i},${-i}`).join('\n'))
     const e = await loadError({ task: `csv:${path}` })
     expect(e.code).toBe('no-target')
-    expect(e.message).toMatch(/Several columns hold numbers \("a", "b"\).*--target COLUMN/)
+    expect(e.message).toBe(`${path}: Several columns hold numbers ("a", "b"), so there is no obvious target. Choose the column to predict with --target COLUMN.`)
+  })
+
+  it('invalid UTF-8 after a clean start is refused with the fix', async () => {
+    const start = 't,y\n' + Array.from({ length: 200_000 }, (_, i) => `${i},${i % 7}`).join('\n')
+    const path = write('late-latin.csv', Buffer.concat([Buffer.from(start), Buffer.from('\n200000,caf\xe9\n', 'latin1')]))
+    const e = await loadError({ task: `csv:${path}`, target: 'y' })
+    expect(e.code).toBe('bad-encoding')
+    expect(e.message).toMatch(/late-latin\.csv: The file is not valid UTF-8 \(after byte \d+\)\. Save it as UTF-8/)
   })
 
   it('an unclosed quote', async () => {
     const path = write('quote.csv', 't,y\n1,2\n2,"3\n3,4\n')
     const e = await loadError({ task: `csv:${path}`, target: 'y' })
     expect([e.code, e.line]).toEqual(['unclosed-quote', 3])
+  })
+})
+
+describe('feature choices', () => {
+  it("'*' takes every numeric column except the time column and index-like columns", async () => {
+    const path = write('wide.csv', 'id,date,a,b,label,c\n' + Array.from({ length: 60 }, (_, i) => `${i},${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)},${i},${2 * i},x,${-i}`).join('\n'))
+    const ds = await loadExternalDataset(config({ task: `csv:${path}`, target: 'a', features: ['*'], time: 'date', lookback: 3 }))
+    expect(ds.meta.features).toEqual(['a', 'b', 'c'])
+    expect(ds.inputSize).toBe(3)
   })
 })
 

@@ -153,6 +153,12 @@ describe('planSeries + buildWindows', () => {
     expect(built.baselines.testMsePersistence).toBeGreaterThan(0)
   })
 
+  it('refuse settings whose windows would not fit in a trainer, before building them', () => {
+    const s = series({ y: range(1_000_000) })
+    expect(() => planSeries(s, { file: 'f.csv', missing: 'error', lookback: 300, horizon: 1, stride: 1 })).toThrow(/f\.csv: These settings cut \d+ windows, 1\.\d GiB of float32.*Raise --stride/)
+    expect(planSeries(s, { file: 'f.csv', missing: 'error', lookback: 300, horizon: 1, stride: 4 }).parts.train.windows).toBe(Math.floor((700_000 - 301) / 4) + 1)
+  })
+
   it('need every row to have a time unless missing rows may be dropped', () => {
     const s = series({ y: range(40) }, range(40, (i) => (i === 5 ? NaN : i)))
     expect(() => planSeries(s, { file: 'f.csv', missing: 'error', lookback: 3, horizon: 1, stride: 1 })).toThrow(/line 7.*no time.*--missing drop/)

@@ -62,7 +62,7 @@ export async function scanCsvFile(path: string, file: string, options: ResolvedI
       decoder = new TextDecoder('utf-8', { fatal: true })
       text = decoder.decode(bytes, { stream: !complete })
     } catch {
-      // Not UTF-8 in the first 64 KiB: most likely a spreadsheet's legacy "CSV" export, which is Windows-1252.
+      // Not UTF-8 in the first piece (up to 1 MiB): most likely a spreadsheet's legacy "CSV" export, which is Windows-1252.
       encoding = 'windows-1252'
       decoder = new TextDecoder('windows-1252')
       text = decoder.decode(bytes, { stream: !complete })

@@ -5,7 +5,7 @@
  */
 import { basename, resolve } from 'node:path'
 import type { RunConfig } from '../../shared/config'
-import { dataError } from '../../shared/data/errors'
+import { DataError, dataError } from '../../shared/data/errors'
 import { importOptionsFromConfig } from '../../shared/data/options'
 import { buildWindows, planSeries } from '../../shared/data/prepare'
 import { firstError } from '../../shared/data/scan'
@@ -42,7 +42,8 @@ export async function loadExternalDataset(config: RunConfig): Promise<SequenceDa
   if (error) throw error
   if (!scan.series) {
     const why = scan.problems.find((p) => p.code === 'several-targets')
-    throw dataError('no-target', { file }, why ? why.message.replace(/^.*?: /, '').replace(/\.[^.]*$/, '') : 'No target column could be chosen', 'Choose the column to predict with --target COLUMN (`gatelab inspect-csv FILE` lists the columns).')
+    if (why) throw new DataError('no-target', why.message, { file })
+    throw dataError('no-target', { file }, 'No target column could be chosen', 'Choose the column to predict with --target COLUMN (`gatelab inspect-csv FILE` lists the columns).')
   }
   const plan = planSeries(scan.series, { file, missing: options.missing, lookback: options.lookback, horizon: options.horizon, stride: options.stride })
   const built = buildWindows(plan, options.scaling)
