@@ -81,6 +81,8 @@ describe('training engine in a trainer process', () => {
     expect(Buffer.from(b.artifacts[1]!.data).equals(Buffer.from(a.artifacts[1]!.data))).toBe(true)
     expect(series(c.points, 'batchLoss')).not.toEqual(series(a.points, 'batchLoss'))
     expect(c.started!.dataset.contentHash).not.toBe(a.started!.dataset.contentHash)
+    // Dropout masks are made and released every batch: still no tensor growth across epochs.
+    expect(new Set(series(a.points, 'numTensors')).size).toBe(1)
   })
 
   it('stops a diverging run as failed, saying what to try', async () => {
