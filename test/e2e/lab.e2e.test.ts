@@ -23,7 +23,11 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
   let page: Page
   let runIds: string[] = []
   const consoleErrors: string[] = []
-  const shot = (name: string, fullPage = false): Promise<Buffer> => page.screenshot({ path: join(screenshotDir, name), fullPage })
+  const shot = async (name: string, fullPage = false): Promise<void> => {
+    // From the top, so the sticky bars sit where a reader expects them in a full-page picture.
+    if (fullPage) await page.evaluate('window.scrollTo(0, 0)')
+    await page.screenshot({ path: join(screenshotDir, name), fullPage })
+  }
 
   beforeAll(async () => {
     ;[host, browser] = await Promise.all([startHost(), launchChromium()])

@@ -40,6 +40,11 @@ export interface MetricChartProps {
 }
 
 const POINTS = 2000
+/**
+ * Curves with fewer points are drawn raw: an EMA over a handful of per-epoch values mostly shows its own lag (after 3
+ * epochs a 0.6-smoothed curve still sits far above the last value), which misleads more than it helps.
+ */
+export const MIN_SMOOTH_POINTS = 20
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
 const xLabels: Record<XAxis, string> = { epoch: 'epoch', step: 'step', wallMs: 'time' }
 
@@ -176,7 +181,10 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       const groups = groupBy(runs, (r) => r.group ?? r.cell)
       groups.forEach((g, gi) => {
         const color = grouping.byCell ? cellColors[theme][g.items[0]!.cell] : groupColors[gi % groupColors.length]!
-        const members = g.items.map((r) => smoothPoints(data.get(r.id) ?? [], smoothing, scale))
+        const members = g.items.map((r) => {
+          const pts = data.get(r.id) ?? []
+          return pts.length >= MIN_SMOOTH_POINTS ? smoothPoints(pts, smoothing, scale) : pts
+        })
         const curve = groupCurve(members, grouping.band)
         const stack = `band:${g.key}`
         series.push({
@@ -197,7 +205,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       for (const r of runs) {
         const st = styles.get(r.id) ?? { color: cellColors[theme][r.cell], dash: 'solid' as const }
         const pts = data.get(r.id) ?? []
-        if (smoothing > 0) {
+        if (smoothing > 0 && pts.length >= MIN_SMOOTH_POINTS) {
           series.push(line(`raw:${r.id}`, r.name, pts, st.color, st.dash, 1, theme === 'dark' ? 0.3 : 0.22, true))
           series.push(line(`run:${r.id}`, r.name, smoothPoints(pts, smoothing, scale), st.color, st.dash, 1.8, 1, false))
         } else {
@@ -268,6 +276,9 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       <figcaption>
         <span className="metric-name mono">{title ?? metric}</span>
         {detail && <span className="badge subtle" title="Full-resolution points for the zoomed range">zoomed · full resolution</span>}
+        {smoothing > 0 && loaded && drawn.length > 0 && drawn.every((r) => (data.get(r.id)?.length ?? 0) < MIN_SMOOTH_POINTS) && (
+          <span className="badge subtle" title={`Curves with fewer than ${MIN_SMOOTH_POINTS} points are drawn unsmoothed`}>raw · few points</span>
+        )}
         {!detail && downsampled && <span className="badge subtle" title={`At most ${POINTS} points per run are drawn; zoom in for more`}>downsampled</span>}
       </figcaption>
       <div className="chart-wrap">

@@ -84,7 +84,12 @@ export function RunsPage({ query }: { query: Record<string, string> }): React.JS
     currentRef.current = current
     keyRef.current = requestKey
   })
+  // Pages asked for under the current request; forgotten when the request changes, so going back to an earlier
+  // filter asks again instead of waiting for pages that were replaced.
   const requested = useRef(new Set<string>())
+  useEffect(() => {
+    requested.current = new Set()
+  }, [requestKey])
   const [error, setError] = useState<string | null>(null)
   const [selection, setSelection] = useState<SelectionState>(emptySelection)
   const [confirmDelete, setConfirmDelete] = useState(false)
