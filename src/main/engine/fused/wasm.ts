@@ -68,10 +68,14 @@ export function wasmCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
 
 let compiled: WasmModule | undefined
 
-/** The compiled module, or an error that says where it looked and how to build it. */
+/** The compiled module (once per process), or an error that says where it looked and how to build it. */
 export function kernelModule(): WasmModule {
-  if (compiled) return compiled
-  const candidates = wasmCandidates()
+  compiled ??= compileKernelModule(wasmCandidates())
+  return compiled
+}
+
+/** Compiles the first of `candidates` that exists. */
+export function compileKernelModule(candidates: string[]): WasmModule {
   const found = candidates.find((p) => existsSync(p))
   if (!found) {
     throw new Error(
@@ -81,11 +85,10 @@ export function kernelModule(): WasmModule {
     )
   }
   try {
-    compiled = new WebAssemblyApi.Module(readFileSync(found))
+    return new WebAssemblyApi.Module(readFileSync(found))
   } catch (error) {
     throw new Error(`${found} is not a usable WebAssembly SIMD module (${(error as Error).message}); rebuild it with \`npm run build:kernels\``)
   }
-  return compiled
 }
 
 /**
