@@ -144,3 +144,12 @@ describe('ISO dates on the fast path', () => {
     for (const bad of ['2024-13-01', '2024-00-10', '2024-03-01X12:30', '2024-3-1']) expect(parseTime(bad), bad).toBeNaN()
   })
 })
+
+describe('single-column files', () => {
+  it('have no delimiter to find: one column, named by its header', () => {
+    const d = detectDialect('value\n1.5\n2.5\n3\n')
+    expect(d.columns).toEqual(['value'])
+    expect(d.dialect.header).toBe(true)
+    expect(d.sampleTypes).toEqual(['number'])
+  })
+})
