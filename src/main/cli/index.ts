@@ -12,6 +12,8 @@ import { GateLabError } from '../../shared/api'
 import { datasets, datasetsUsage } from './datasets'
 import { inspectCsvCommand, inspectUsage } from './inspect'
 import { runs, runsUsage, show, showUsage } from './runs'
+import { report, reportUsage } from './report'
+import { exportCommand, exportUsage } from './export'
 import packageJson from '../../../package.json'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
@@ -22,7 +24,9 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   datasets,
   'inspect-csv': inspectCsvCommand,
   runs,
-  show
+  show,
+  report,
+  export: exportCommand
 }
 
 const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
@@ -33,6 +37,8 @@ Usage:
   ${compareUsage}
   ${runsUsage}
   ${showUsage}
+  ${reportUsage}
+  ${exportUsage}
   ${serveUsage}
   ${datasetsUsage}
   ${inspectUsage}

@@ -1,0 +1,31 @@
+/**
+ * `gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png --out PATH [--db PATH]`: the runs' data at full
+ * resolution (CSV long form, JSON with configs), their best weights (tfjs files + the plain JSON layout), or every
+ * report figure as SVG or PNG at 2x. csv and json write one file; weights, svg and png write into a folder.
+ */
+import { exportFormats, type ExportFormat } from '../report/exports'
+import { UsageError, parseCommandArgs } from './args'
+import { runExport } from './report'
+
+export const exportUsage = 'gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png --out PATH [--db PATH]   data, weights or figures'
+
+const cliFormats: readonly ExportFormat[] = exportFormats.filter((f) => f !== 'html' && f !== 'pdf')
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('export', argv, {
+    runs: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    db: { type: 'string' }
+  })
+  if (positionals.length > 0) throw new UsageError(`export: unexpected argument "${positionals[0]}"`)
+  if (!values.runs) throw new UsageError('export: --runs ID[,ID...] is required (the runs to export)')
+  if (!values.format) throw new UsageError(`export: --format is required: ${cliFormats.join(', ')}`)
+  const format = values.format.toLowerCase() as ExportFormat
+  if (!cliFormats.includes(format)) {
+    const hint = format === 'html' || format === 'pdf' ? ` (for a report use \`gatelab report --out FILE.${format}\`)` : ''
+    throw new UsageError(`export: --format must be one of ${cliFormats.join(', ')}, not "${values.format}"${hint}`)
+  }
+  if (!values.out) throw new UsageError(`export: --out is required (${format === 'csv' || format === 'json' ? `a .${format} file` : 'a folder'})`)
+  return runExport('export', { db: values.db, runs: values.runs, format, out: values.out, folder: format !== 'csv' && format !== 'json' })
+}

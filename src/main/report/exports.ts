@@ -1,0 +1,116 @@
+/**
+ * The one entry point for reports and exports: runs in, files out. The CLI writes the files to disk, the API sends
+ * them to the UI (browser mode downloads them, the desktop app saves them where the user chose).
+ */
+import { basename } from 'node:path'
+import { reportFigures } from './charts'
+import { toCsv, toJson } from './data'
+import { ReportError } from './errors'
+import { renderReportHtml } from './html'
+import { buildReportModel, currentEnvironment, PREDICTIONS_FILE, type ReportEnvironment } from './model'
+import type { Paper, PdfRenderer } from './pdf.node'
+import { svgToPng } from './png'
+import { loadRuns, readArtifact, type ReportSource, type RunData } from './source'
+import { PLAIN_FILE, plainWeights, renameWeightsPath, TOPOLOGY_FILE, WEIGHTS_FILE } from './weights'
+
+export const exportFormats = ['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png'] as const
+export type ExportFormat = (typeof exportFormats)[number]
+
+export interface ExportFile {
+  /** A relative path: "report.html", or "<run id>/model.json" when `layout` is "folders". */
+  name: string
+  mediaType: string
+  data: Uint8Array
+}
+
+export interface ExportOptions {
+  paper?: Paper
+  /** Prints the HTML to PDF: pdf.node.ts (Chromium through playwright-core) or pdf.electron.ts (the desktop app). */
+  pdf?: PdfRenderer
+  /**
+   * How per-run files are named: "folders" (CLI: <run id>/model.json, so tf.loadLayersModel finds weights.bin beside
+   * it) or "flat" (downloads: <run id>-model.json pointing at <run id>-weights.bin).
+   */
+  layout?: 'folders' | 'flat'
+  env?: ReportEnvironment
+  title?: string
+}
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+
+/** The stem of exported file names: the run id for one run, "gatelab-N-runs" for several. */
+export function exportStem(ids: readonly string[]): string {
+  return ids.length === 1 ? `gatelab-${ids[0]}` : `gatelab-${ids.length}-runs`
+}
+
+function reportInputs(source: ReportSource, data: readonly RunData[], options: ExportOptions) {
+  const predictions = new Map<string, Uint8Array>()
+  for (const { run } of data) {
+    const bytes = readArtifact(source, run, PREDICTIONS_FILE)
+    if (bytes) predictions.set(run.id, bytes)
+  }
+  return buildReportModel(data, options.env ?? currentEnvironment(), { predictions, ...(options.title ? { title: options.title } : {}) })
+}
+
+function weightFiles(source: ReportSource, data: readonly RunData[], layout: 'folders' | 'flat'): ExportFile[] {
+  const files: ExportFile[] = []
+  const without: string[] = []
+  for (const { run } of data) {
+    const topology = readArtifact(source, run, TOPOLOGY_FILE)
+    const weights = readArtifact(source, run, WEIGHTS_FILE)
+    if (!topology || !weights) {
+      without.push(`${run.id} (${run.status})`)
+      continue
+    }
+    const name = (file: string): string => (layout === 'folders' ? `${run.id}/${file}` : `${run.id}-${file}`)
+    files.push(
+      { name: name(TOPOLOGY_FILE), mediaType: 'application/json', data: layout === 'folders' ? topology : renameWeightsPath(topology, basename(name(WEIGHTS_FILE))) },
+      { name: name(WEIGHTS_FILE), mediaType: 'application/octet-stream', data: weights },
+      { name: name(PLAIN_FILE), mediaType: 'application/json', data: utf8(JSON.stringify(plainWeights(run, topology, weights)) + '\n') }
+    )
+  }
+  if (without.length > 0) {
+    throw new ReportError(
+      'invalid',
+      `No saved weights for ${without.join(', ')}: a run saves its best weights when it completes or is cancelled after its first epoch. Leave ${without.length > 1 ? 'these runs' : 'it'} out of --runs.`
+    )
+  }
+  return files
+}
+
+/** Builds the files of one export of `runIds` in `format`. Unknown runs fail before any work (ReportError not_found). */
+export async function exportRuns(source: ReportSource, runIds: readonly string[], format: ExportFormat, options: ExportOptions = {}): Promise<ExportFile[]> {
+  const data = loadRuns(source, runIds)
+  const stem = exportStem(data.map((d) => d.run.id))
+  switch (format) {
+    case 'csv':
+      return [{ name: `${stem}.csv`, mediaType: 'text/csv', data: utf8(toCsv(data)) }]
+    case 'json': {
+      const env = options.env ?? currentEnvironment()
+      return [{ name: `${stem}.json`, mediaType: 'application/json', data: utf8(toJson(data, env)) }]
+    }
+    case 'weights':
+      return weightFiles(source, data, options.layout ?? 'folders')
+    case 'html':
+    case 'pdf': {
+      const model = reportInputs(source, data, options)
+      const html = renderReportHtml(model)
+      if (format === 'html') return [{ name: `${stem}-report.html`, mediaType: 'text/html', data: utf8(html) }]
+      if (!options.pdf) throw new ReportError('chromium_missing', 'PDF export is not available in this host')
+      return [{ name: `${stem}-report.pdf`, mediaType: 'application/pdf', data: await options.pdf(html, { paper: options.paper ?? 'a4' }) }]
+    }
+    case 'svg':
+    case 'png': {
+      const figures = reportFigures(reportInputs(source, data, options))
+      const files: ExportFile[] = []
+      for (const f of figures) {
+        files.push(
+          format === 'svg'
+            ? { name: `${f.id}.svg`, mediaType: 'image/svg+xml', data: utf8(f.svg) }
+            : { name: `${f.id}.png`, mediaType: 'image/png', data: await svgToPng(f.svg, 2) }
+        )
+      }
+      return files
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * PDF in the desktop app: the report's HTML printed by Electron's own Chromium (webContents.printToPDF), in a hidden,
+ * sandboxed window with JavaScript off. Same signature as pdf.node.ts; the app passes this one to the report service.
+ */
+import { BrowserWindow } from 'electron'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { PdfRenderer } from './pdf.node'
+
+export const htmlToPdf: PdfRenderer = async (html, options) => {
+  // A file, not a data: URL: reports with many figures are megabytes, and file:// keeps the page's origin opaque.
+  const dir = await mkdtemp(join(tmpdir(), 'gatelab-report-'))
+  const file = join(dir, 'report.html')
+  const window = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false } })
+  try {
+    await writeFile(file, html, 'utf8')
+    await window.loadFile(file)
+    const pdf = await window.webContents.printToPDF({
+      pageSize: options.paper === 'letter' ? 'Letter' : 'A4',
+      printBackground: true,
+      // Inches; the same 14/13/16 mm as pdf.node.ts and the report's @page rule.
+      margins: { top: 0.55, right: 0.51, bottom: 0.63, left: 0.51 },
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate:
+        '<div style="font: 8px Helvetica, Arial, sans-serif; color: #777; width: 100%; text-align: center;"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+    })
+    return new Uint8Array(pdf)
+  } finally {
+    window.destroy()
+    await rm(dir, { recursive: true, force: true })
+  }
+}

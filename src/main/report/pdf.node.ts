@@ -1,0 +1,71 @@
+/**
+ * PDF in plain Node (CLI, browser mode, tests): the report's HTML printed by a headless Chromium through
+ * playwright-core. The desktop app prints with its own Chromium instead (pdf.electron.ts, same signature).
+ */
+import { existsSync } from 'node:fs'
+import type * as Playwright from 'playwright-core'
+import { ReportError } from './errors'
+
+export type Paper = 'a4' | 'letter'
+
+export interface PdfOptions {
+  paper: Paper
+}
+
+/** The HTML report → PDF bytes. */
+export type PdfRenderer = (html: string, options: PdfOptions) => Promise<Uint8Array>
+
+/** Where Chromium usually is; GATELAB_CHROMIUM overrides. */
+const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome']
+
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env.GATELAB_CHROMIUM
+  if (chosen) {
+    if (existsSync(chosen)) return chosen
+    throw new ReportError('chromium_missing', `GATELAB_CHROMIUM is ${chosen}, but there is no file there. Point it at a Chromium or Chrome binary.`)
+  }
+  const found = candidates.find((path) => existsSync(path))
+  if (found) return found
+  throw new ReportError(
+    'chromium_missing',
+    'PDF needs Chromium or Chrome, and none was found. Install one (Debian/Ubuntu: `apt-get install -y chromium`) or set ' +
+      'GATELAB_CHROMIUM to its binary; or write HTML (--out report.html) and print it to PDF from any browser.'
+  )
+}
+
+/** Page margins; they match the @page rule of the HTML report, so on-screen printing and this PDF agree. */
+const margin = { top: '14mm', right: '13mm', bottom: '16mm', left: '13mm' }
+
+export const htmlToPdf: PdfRenderer = async (html, options) => {
+  const executablePath = findChromium()
+  let playwright: typeof Playwright
+  try {
+    playwright = await import('playwright-core')
+  } catch (error) {
+    throw new ReportError('chromium_missing', `PDF needs the playwright-core package, which could not be loaded (${(error as Error).message}). Run \`npm install\`.`, {
+      cause: error
+    })
+  }
+  // The report is ours and needs no script to print (its charts are SVG): JavaScript off, and no network at all.
+  const browser = await playwright.chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+  try {
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true })
+    const page = await context.newPage()
+    await page.setContent(html, { waitUntil: 'load' })
+    const pdf = await page.pdf({
+      format: options.paper === 'letter' ? 'Letter' : 'A4',
+      printBackground: true,
+      margin,
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate:
+        '<div style="font: 8px Helvetica, Arial, sans-serif; color: #777; width: 100%; text-align: center;"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+    })
+    return new Uint8Array(pdf)
+  } finally {
+    await browser.close()
+  }
+}
