@@ -556,10 +556,9 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
           checked={selected}
           aria-label={`Select ${displayName(run)}`}
           tabIndex={-1}
-          onClick={(e) => {
-            e.preventDefault()
-            onSelect(index, run, e.shiftKey)
-          }}
+          // The click carries shiftKey (onChange does not); the selection state then drives `checked`. No
+          // preventDefault: on a checkbox it leaves the box showing the old state.
+          onClick={(e) => onSelect(index, run, e.shiftKey)}
           onChange={() => undefined}
         />
       </div>
