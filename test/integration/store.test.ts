@@ -43,7 +43,7 @@ describe('a new lab file', () => {
     // A metric row for a run that does not exist must be refused by the foreign key, not stored as an orphan.
     const db = new Database(path)
     db.pragma('foreign_keys = ON')
-    expect(() => db.prepare('insert into metrics (run_rid, name_id, epoch, step, wall_ms, value) values (999999, 1, 0, 0, 0, 0)').run()).toThrow(/FOREIGN KEY/)
+    expect(() => db.prepare('insert into metrics (run_rid, name_id, seq, epoch, step, wall_ms, value) values (999999, 1, 0, 0, 0, 0, 0)').run()).toThrow(/FOREIGN KEY/)
     db.close()
     expect(store.getRun(run.id).status).toBe('queued')
     store.close()

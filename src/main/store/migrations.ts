@@ -94,16 +94,20 @@ export const migrations: readonly Migration[] = [
           name text not null unique
         );
 
-        -- Full resolution, one row per point. value is NULL for NaN (SQLite has no NaN).
+        -- Full resolution, one row per point; value is NULL for NaN (SQLite has no NaN). Clustered by series: a
+        -- WITHOUT ROWID table keyed (run, metric, arrival number) is one B-tree whose rows for a series sit together
+        -- and are always appended at its end, so ingestion touches one tree (not a table and an index) and reading a
+        -- curve reads neighbouring pages. seq counts the run's points of that metric from 0 (= metric_summary.count).
         create table metrics (
           run_rid integer not null references runs(rid) on delete cascade,
           name_id integer not null,
+          seq integer not null,
           epoch integer not null,
           step integer not null,
           wall_ms real not null,
-          value real
-        );
-        create index metrics_series on metrics(run_rid, name_id, step);
+          value real,
+          primary key (run_rid, name_id, seq)
+        ) without rowid;
 
         -- Kept up to date by every metrics batch, so listing and sorting runs never scans metrics.
         create table metric_summary (

@@ -482,13 +482,18 @@ export class Store {
       const rid = this.rid(id)
       const sums = new Map<number, SummaryAcc>()
       const insert = this.stmt.insertMetric
+      // Each point's arrival number within its series continues from the summary's count (same transaction).
+      const next = new Map<number, number>()
       for (const p of points) {
         if (!Number.isInteger(p.step) || !Number.isInteger(p.epoch) || typeof p.wallMs !== 'number' || typeof p.value !== 'number') {
           throw new StoreError('invalid', `A metric point of run ${id} is malformed: ${JSON.stringify(p)}`)
         }
         const nameId = this.nameId(p.name)
         const value = Number.isNaN(p.value) ? null : p.value
-        insert.run(rid, nameId, p.epoch, p.step, p.wallMs, value)
+        let seq = next.get(nameId)
+        if (seq === undefined) seq = (this.stmt.seriesCount.get(rid, nameId) as number | undefined) ?? 0
+        next.set(nameId, seq + 1)
+        insert.run(rid, nameId, seq, p.epoch, p.step, p.wallMs, value)
         let s = sums.get(nameId)
         if (!s) {
           s = { count: 0, last: null, lastStep: 0, lastEpoch: 0, min: null, minStep: null, minEpoch: null, max: null, maxStep: null, maxEpoch: null }
@@ -918,10 +923,9 @@ export class Store {
   }
 
   /**
-   * One run's series on the shared buckets. When it fits the budget, every point. Otherwise SQLite computes each
-   * bucket's first, last, min and max point (four GROUP BY passes in C, far faster than handing every row to
-   * JavaScript), and those candidates go through the same M4 code as everything else: M4 of the candidates is M4 of
-   * the series.
+   * One run's series on the shared buckets: its rows in one read (a contiguous stretch of the clustered metrics
+   * table), reduced by M4 in JavaScript. (Computing the bucket extremes with GROUP BY in SQL was measured slower: each
+   * pass sorts.)
    */
   private seriesOf(
     rid: number,
@@ -931,28 +935,19 @@ export class Store {
     buckets: Buckets,
     budget: number
   ): { points: [number, number][]; total: number; downsampled: boolean } {
-    const where = `run_rid = ? and name_id = ? and ${col} between ? and ? and value is not null`
-    const args = [rid, nameId, range[0], range[1]]
-    const total = this.db.prepare(`select count(*) from metrics where ${where}`).pluck().get(...args) as number
-    const m4 = new M4(buckets, total <= budget ? budget : 0)
-    if (total <= budget) {
-      for (const [px, py] of this.db.prepare(`select ${col}, value from metrics where ${where}`).raw(true).all(...args) as [number, number][]) m4.add(px, py)
-    } else {
-      const span = buckets.hi - buckets.lo
-      const bucket = span > 0 ? `min(cast((${col} - ${buckets.lo}) * ${buckets.count / span} as integer), ${buckets.count - 1})` : '0'
-      const rows = `select ${bucket} as b, ${col} as x, value as y from metrics where ${where}`
-      // A bare column next to a single min() or max() comes from the row holding that extreme (SQLite guarantees it).
-      for (const agg of ['min(x), y', 'max(x), y', 'x, min(y)', 'x, max(y)']) {
-        for (const [px, py] of this.db.prepare(`select ${agg} from (${rows}) group by b`).raw(true).all(...args) as [number, number][]) m4.add(px, py)
-      }
-    }
+    const rows = this.db
+      .prepare(`select ${col}, value from metrics where run_rid = ? and name_id = ? and ${col} between ? and ?`)
+      .raw(true)
+      .all(rid, nameId, range[0], range[1]) as [number, number | null][]
+    const m4 = new M4(buckets, budget)
+    for (const [px, py] of rows) m4.add(px, py)
     const { x: xs, y: ys } = m4.result()
-    return { points: xs.map((v, i) => [v, ys[i]!]), total, downsampled: total > budget }
+    return { points: xs.map((v, i) => [v, ys[i]!]), total: m4.count, downsampled: !m4.complete }
   }
 
   /**
    * Every point of a run at full resolution (all metrics, or the names given), for export: ordered by metric name, then
-   * step, then arrival. A NaN value comes back as NaN.
+   * arrival (a trainer sends points in step order). A NaN value comes back as NaN.
    */
   getFullSeries(id: string, metrics?: readonly string[]): MetricPoint[] {
     return this.read(() => {
@@ -961,7 +956,7 @@ export class Store {
         .prepare('select n.id, n.name from metric_summary s join metric_names n on n.id = s.name_id where s.run_rid = ? order by n.name')
         .all(rid) as { id: number; name: string }[]
       const wanted = metrics ? names.filter((n) => metrics.includes(n.name)) : names
-      const stmt = this.db.prepare('select epoch, step, wall_ms, value from metrics where run_rid = ? and name_id = ? order by step, rowid').raw(true)
+      const stmt = this.db.prepare('select epoch, step, wall_ms, value from metrics where run_rid = ? and name_id = ? order by seq').raw(true)
       const out: MetricPoint[] = []
       for (const n of wanted) {
         for (const [epoch, step, wallMs, value] of stmt.iterate(rid, n.id) as Iterable<[number, number, number, number | null]>) {
@@ -1154,7 +1149,8 @@ export class Store {
         `insert into runs (id, name, status, created_at, updated_at, cell, task, seed, config, notes, sweep_id, group_key, owner_id, seq)
          values (@id, @name, @status, @created_at, @updated_at, @cell, @task, @seed, @config, @notes, @sweep_id, @group_key, @owner_id, @seq)`
       ),
-      insertMetric: this.db.prepare('insert into metrics (run_rid, name_id, epoch, step, wall_ms, value) values (?, ?, ?, ?, ?, ?)'),
+      insertMetric: this.db.prepare('insert into metrics (run_rid, name_id, seq, epoch, step, wall_ms, value) values (?, ?, ?, ?, ?, ?, ?)'),
+      seriesCount: this.db.prepare('select count from metric_summary where run_rid = ? and name_id = ?').pluck(),
       // In an upsert's SET every expression sees the row as it was before the update, so the order does not matter.
       upsertSummary: this.db.prepare(
         `insert into metric_summary (run_rid, name_id, count, last, last_step, last_epoch, min, min_step, min_epoch, max, max_step, max_epoch)
