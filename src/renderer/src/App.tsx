@@ -10,6 +10,8 @@ import { RunsPage } from './pages/RunsPage'
 import { RunPage } from './pages/RunPage'
 import { ComparePage } from './pages/ComparePage'
 import { NewRunPage } from './pages/NewRunPage'
+import { SweepsPage } from './pages/SweepsPage'
+import { SweepPage } from './pages/SweepPage'
 import { formatDuration } from './format'
 
 export function App({ connection }: { connection: Connection }): React.JSX.Element {
@@ -42,9 +44,10 @@ export function App({ connection }: { connection: Connection }): React.JSX.Eleme
   )
 }
 
-const nav: Array<{ section: 'runs' | 'compare' | 'new' | 'system'; label: string; route: Route }> = [
+const nav: Array<{ section: 'runs' | 'compare' | 'sweeps' | 'new' | 'system'; label: string; route: Route }> = [
   { section: 'runs', label: 'Runs', route: { name: 'runs', query: {} } },
   { section: 'compare', label: 'Compare', route: { name: 'compare', ids: [] } },
+  { section: 'sweeps', label: 'Sweeps', route: { name: 'sweeps' } },
   { section: 'new', label: 'New run', route: { name: 'new', from: null } },
   { section: 'system', label: 'System', route: { name: 'system' } }
 ]
@@ -58,7 +61,7 @@ function Shell({ kind, preference, setPreference }: { kind: 'ipc' | 'http'; pref
   const section = sectionOf(route)
 
   useEffect(() => {
-    const titles: Record<string, string> = { runs: 'Runs', compare: 'Compare', new: 'New run', system: 'System' }
+    const titles: Record<string, string> = { runs: 'Runs', compare: 'Compare', new: 'New run', system: 'System', sweeps: 'Sweeps' }
     document.title = section ? `${titles[section]} · GateLab` : 'GateLab'
   }, [section])
 
@@ -106,6 +109,10 @@ function Page({ route }: { route: Route }): React.JSX.Element {
       return <NewRunPage key={route.from ?? ''} from={route.from} />
     case 'system':
       return <SystemPage />
+    case 'sweeps':
+      return <SweepsPage />
+    case 'sweep':
+      return <SweepPage key={route.id} id={route.id} />
     case 'notFound':
       return (
         <div className="page">

@@ -7,6 +7,8 @@
  *   #/compare?ids=A,B runs side by side
  *   #/new             the New run form (#/new?from=ID starts from a run's config)
  *   #/system          what the lab runs on
+ *   #/sweeps          every sweep, and a spec editor that starts one
+ *   #/sweeps/ID       one sweep: its runs, plots and statistics
  */
 export type Route =
   | { name: 'runs'; query: Record<string, string> }
@@ -14,6 +16,8 @@ export type Route =
   | { name: 'compare'; ids: string[] }
   | { name: 'new'; from: string | null }
   | { name: 'system' }
+  | { name: 'sweeps' }
+  | { name: 'sweep'; id: string }
   | { name: 'notFound'; hash: string }
 
 function parseQuery(text: string): Record<string, string> {
@@ -37,6 +41,8 @@ export function parseHash(hash: string): Route {
   }
   if (head === 'new' && parts.length === 1) return { name: 'new', from: query.from ?? null }
   if (head === 'system' && parts.length === 1) return { name: 'system' }
+  if (head === 'sweeps' && parts.length === 1) return { name: 'sweeps' }
+  if (head === 'sweeps' && parts.length === 2 && second) return { name: 'sweep', id: second }
   return { name: 'notFound', hash }
 }
 
@@ -57,13 +63,17 @@ export function formatRoute(route: Route): string {
       return route.from ? `#/new?from=${encodeURIComponent(route.from)}` : '#/new'
     case 'system':
       return '#/system'
+    case 'sweeps':
+      return '#/sweeps'
+    case 'sweep':
+      return `#/sweeps/${encodeURIComponent(route.id)}`
     case 'notFound':
       return route.hash
   }
 }
 
 /** The top-level section a route belongs to, for the navigation bar. */
-export function sectionOf(route: Route): 'runs' | 'compare' | 'new' | 'system' | null {
+export function sectionOf(route: Route): 'runs' | 'compare' | 'new' | 'system' | 'sweeps' | null {
   switch (route.name) {
     case 'runs':
     case 'run':
@@ -74,6 +84,9 @@ export function sectionOf(route: Route): 'runs' | 'compare' | 'new' | 'system' |
       return 'new'
     case 'system':
       return 'system'
+    case 'sweeps':
+    case 'sweep':
+      return 'sweeps'
     default:
       return null
   }
