@@ -6,6 +6,7 @@
  */
 import { DataError, dataError, quoteCell, type DataErrorCode } from './errors'
 import type { CellType, DialectDetection } from './csv'
+import type { MissingPolicy } from './prepare'
 import { isIndexLikeName, isMissingCell, isNonFiniteCell, missingTokensDescription, parseIsoDate, parseNumber } from './values'
 
 /** How many lines a message lists before "…". */
@@ -150,8 +151,8 @@ export interface ScanOptions {
   detection: DialectDetection
   request: SelectionRequest
   previewRows?: number
-  /** With `drop`, rows whose time cell is empty are dropped rather than reported. */
-  missing?: 'error' | 'drop' | 'ffill' | 'interpolate'
+  /** Under `error` (the default) missing cells in the columns used are errors; otherwise warnings. */
+  missing?: MissingPolicy
 }
 
 /** Feed records with `record`, then call `finish`. */
