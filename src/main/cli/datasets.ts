@@ -2,7 +2,7 @@
 import { bundledDatasets } from '../../shared/data/bundled'
 import { parseCommandArgs } from './args'
 
-export const datasetsUsage = 'gatelab datasets [--json]                 list the bundled real series (use them with --task data:NAME)'
+export const datasetsUsage = 'gatelab datasets [--json]   the bundled real series, with sources and licences (use them with --task data:NAME)'
 
 export async function datasets(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('datasets', argv, { json: { type: 'boolean' } })

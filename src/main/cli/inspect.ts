@@ -9,10 +9,9 @@ import type { ImportOptions } from '../../shared/data/options'
 import { inspectCsv, type CsvInspection } from '../data/inspect'
 import { UsageError, intFlag, parseCommandArgs } from './args'
 
-export const inspectUsage = `gatelab inspect-csv PATH [--json] [--delimiter ,|;|tab|pipe] [--decimal .|,] [--header|--no-header]
-        [--target COLUMN] [--features COL,COL|*] [--time COLUMN] [--missing error|drop|ffill|interpolate]
-        [--lookback N] [--horizon N] [--stride N] [--rows N]
-                                          check a CSV file and show how it would be imported`
+export const inspectUsage = `gatelab inspect-csv PATH [--json] [--rows N] [--delimiter ,|;|tab|pipe] [--decimal .|,] [--header|--no-header]
+                [--target COLUMN] [--features COL,COL|*] [--time COLUMN] [--missing error|drop|ffill|interpolate]
+                [--lookback N] [--horizon N] [--stride N]   check a CSV file and show how a run would import it`
 
 export async function inspectCsvCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('inspect-csv', argv, {
