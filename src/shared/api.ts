@@ -95,7 +95,20 @@ export const requestSchemas = {
       stat: z.enum(['best', 'last']).default('best')
     })
     .strict()
-    .refine((r) => (r.runIds === undefined) !== (r.sweepId === undefined), { message: 'give either runIds or sweepId' })
+    .refine((r) => (r.runIds === undefined) !== (r.sweepId === undefined), { message: 'give either runIds or sweepId' }),
+  /**
+   * A report or export of runs as files (docs/REPORTS.md): html (one self-contained file), pdf (Chromium), csv (long
+   * form, full resolution), json (runs with configs and metrics), weights (per run: <id>-model.json + <id>-weights.bin
+   * for tfjs, <id>-weights.json in the plain layout), svg or png (every report figure). Browser mode downloads the
+   * files; the desktop app saves them where the user chooses.
+   */
+  exportRuns: z
+    .object({
+      runIds: z.array(runId).min(1).max(100),
+      format: z.enum(['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png']),
+      paper: z.enum(['a4', 'letter']).default('a4')
+    })
+    .strict()
 } as const
 
 export type ApiMethod = keyof typeof requestSchemas
@@ -225,6 +238,15 @@ export interface ApiResults {
   startSweep: { sweepId: string; name: string; runIds: string[] }
   listSweeps: { sweeps: SweepSummary[] }
   compareRuns: RunComparison
+  exportRuns: { files: ExportedFile[] }
+}
+
+/** One file of an export; the bytes travel as base64 so the same result crosses IPC and HTTP. */
+export interface ExportedFile {
+  /** A file name without folders, e.g. "gatelab-2-runs-report.html", "<run id>-weights.bin". */
+  name: string
+  mediaType: string
+  base64: string
 }
 
 export interface SweepSummary {

@@ -51,7 +51,7 @@ export function loadRuns(source: ReportSource, ids: readonly string[]): RunData[
   }
   if (missing.length > 0) {
     const list = missing.map((id) => `"${id}"`).join(', ')
-    throw new ReportError('not_found', `No run ${list} in this lab${missing.length > 1 ? ' (' + missing.length + ' runs)' : ''}. Check the ids (and --db): the Runs page and \`gatelab\` list them.`)
+    throw new ReportError('not_found', `No run ${list} in this lab${missing.length > 1 ? ' (' + missing.length + ' runs)' : ''}. Check the ids (and --db): \`gatelab runs\` and the Runs page list them.`)
   }
   // Two prefixes may name the same run: report it once.
   const unique = [...new Map(runs.map((run) => [run.id, run])).values()]
