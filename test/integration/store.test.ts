@@ -420,6 +420,21 @@ describe('two stores on one file (as the app and a CLI sweep would)', () => {
     app.close()
   })
 
+  it('forgets closed owners that own no run, keeps the ones that do', () => {
+    const path = tempDbPath()
+    const first = openTemp({ owner: { kind: 'cli' } }, path)
+    const run = first.createRun({ config: config() }).id
+    first.close()
+    for (let i = 0; i < 5; i++) openTemp({ owner: { kind: 'cli' } }, path).close()
+    const store = openTemp({}, path)
+    const db = new Database(path, { readonly: true })
+    // This store, and the closed one that created the run; the five that did nothing are gone.
+    expect(db.prepare('select count(*) from owners').pluck().get()).toBe(2)
+    db.close()
+    expect(store.getRun(run).owner).toMatchObject({ kind: 'cli' })
+    store.close()
+  })
+
   it('never interrupts a run another live process owns; interrupts the runs of a closed owner at once', () => {
     const path = tempDbPath()
     const a = openTemp({ owner: { kind: 'cli' } }, path)

@@ -1342,15 +1342,23 @@ export class Store {
     }
   }
 
-  /** Owners that are closed or long dead and own no run any more are only clutter. */
+  /**
+   * Owners that closed, or died more than a day ago, and own no run any more are only clutter. A live owner is never
+   * removed, however old its heartbeat (its next createRun would otherwise point at a missing owner).
+   */
   private forgetOldOwners(): void {
     try {
-      this.db
+      const dayAgo = Date.now() - 24 * 3600_000
+      const candidates = this.db
         .prepare(
-          `delete from owners where id != ? and (closed_at is not null or heartbeat_at < ?)
-             and not exists (select 1 from runs where owner_id = owners.id)`
+          `select id, pid, hostname, identity, heartbeat_at, closed_at from owners o
+           where id != ? and (closed_at is not null or heartbeat_at < ?) and not exists (select 1 from runs where owner_id = o.id)`
         )
-        .run(this.ownerId, Date.now() - 24 * 3600_000)
+        .all(this.ownerId, dayAgo) as OwnerDb[]
+      const remove = this.db.prepare('delete from owners where id = ?')
+      this.db.transaction(() => {
+        for (const o of candidates) if (o.closed_at !== null || ownerProcessState(o) !== 'alive') remove.run(o.id)
+      })()
     } catch {
       // Housekeeping only; a busy file can be tidied next time.
     }
