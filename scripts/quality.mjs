@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
   }
 })
 const chunks = join(root, 'out', 'main', 'chunks')
-const bundle = readdirSync(chunks).find((f) => f.startsWith('trainer-') && f.endsWith('.js'))
+const bundle = readdirSync(chunks).find((f) => /^trainer(-[\w-]+)?\.js$/.test(f))
 if (!bundle) throw new Error('No built trainer in out/main/chunks: run `npm run build` first')
 // A build during these minutes replaces out/: train with a private copy of the trainer bundle. It lives under
 // node_modules/.cache so that its own imports (@tensorflow/tfjs, zod) still resolve to this repository's packages.
