@@ -31,7 +31,10 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts')
-        }
+        },
+        // Stable names, no content hash: a host that is running while out/ is rebuilt must still find its trainer
+        // entry (out/main/chunks/trainer.js); nothing here is cached by a browser, so hashes buy nothing.
+        output: { chunkFileNames: 'chunks/[name].js' }
       }
     }
   },

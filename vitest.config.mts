@@ -1,13 +1,13 @@
 import { basename, dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { defineConfig, type Plugin } from 'vitest/config'
 
-// electron-vite turns `import x from './trainer?modulePath'` into the path of a separately built bundle. Under Vitest
-// the same import resolves to the bundle `npm run build` wrote (out/main/chunks/trainer-<hash>.js), so tests run the
-// real built trainer. `npm test` builds first.
 const __dirname = dirname(fileURLToPath(import.meta.url))
 
+// electron-vite turns `import x from './trainer?modulePath'` into the path of a separately built bundle. Under Vitest
+// the same import resolves to the bundle `npm run build` wrote (out/main/chunks/trainer.js: chunk names carry no hash,
+// see electron.vite.config.ts), so tests run the real built trainer. `npm test` builds first.
 export function builtModulePath(): Plugin {
   return {
     name: 'gatelab:built-module-path',
@@ -17,16 +17,9 @@ export function builtModulePath(): Plugin {
     },
     load(id) {
       if (!id.startsWith('\0modulePath:')) return null
-      const name = id.slice('\0modulePath:'.length)
-      const dir = resolve(__dirname, 'out/main/chunks')
-      let file: string | undefined
-      try {
-        file = readdirSync(dir).find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'))
-      } catch {
-        // reported below
-      }
-      if (!file) throw new Error(`No built ${name} bundle in ${dir}: run \`npm run build\` before the tests`)
-      return `export default ${JSON.stringify(resolve(dir, file))}`
+      const file = resolve(__dirname, 'out/main/chunks', `${id.slice('\0modulePath:'.length)}.js`)
+      if (!existsSync(file)) throw new Error(`No built bundle at ${file}: run \`npm run build\` before the tests`)
+      return `export default ${JSON.stringify(file)}`
     }
   }
 }

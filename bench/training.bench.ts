@@ -1,0 +1,206 @@
+/**
+ * Issue 9: training speed and time to solve, GateLab against PyTorch on the same machine, in one run.
+ *
+ * Throughput: LSTM and GRU at (units, seqLen, batch) = (32, 50, 32), (64, 50, 32), (128, 100, 32), one input feature
+ * (the `noise` task), MSE on the last step, Adam — on every TF.js backend present and every engine that runs here,
+ * each in a real trainer process as a run would be: the first epoch is the warm-up, the median epoch after it gives
+ * ms per batch; the trainer's peak RSS is read from /proc. PyTorch rows come from bench/peers/torch_rnn.py (one thread).
+ *
+ * Time to solve: the adding problem (T = 50 and 100, 32 units, batch 32, Adam 1e-2, clip 1); solved = validation MSE
+ * below 0.01 on a fixed 1,000-sequence set checked every 100 steps (one epoch = 100 batches); give up after 3,000
+ * steps. LSTM, GRU and the vanilla RNN as the control; the PyTorch peer is bench/peers/torch_adding.py.
+ */
+import { it } from 'vitest'
+import { existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import trainerPath from '../src/main/runner/trainerPath'
+import { createNodeSpawner } from '../src/main/runner/spawner.node'
+import type { TrainerProcess } from '../src/main/runner/trainerProcess'
+import { normalizeRunConfig, type RunConfigInput } from '../src/shared/config'
+import type { MetricPoint, TrainerMessage } from '../src/shared/protocol'
+import { median, quick, round, writeRows, type BenchRow } from './record'
+
+const spawnTrainer = createNodeSpawner(trainerPath)
+const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!
+const rows: BenchRow[] = []
+
+type Probe = Extract<TrainerMessage, { type: 'probe:result' }>
+type Finished = Extract<TrainerMessage, { type: 'run:finished' }>
+
+/** Peak resident set size of a process so far (Linux); null elsewhere. */
+function peakRssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? round(Number(match[1]) / 1024) : null
+  } catch {
+    return null
+  }
+}
+
+interface TrainOutcome {
+  finished: Finished
+  points: MetricPoint[]
+  peakRssMb: number | null
+  /** Wall time from the train request to the run's end, in ms. */
+  wallMs: number
+  /** The backend the trainer reported in run:started. */
+  backend: string
+}
+
+/** Trains one run in its own trainer process; `stopWhen` may cancel it early (time to solve). */
+async function trainOnce(input: RunConfigInput, env: Record<string, string> = {}, stopWhen?: (p: MetricPoint) => boolean): Promise<TrainOutcome> {
+  const result = normalizeRunConfig(input)
+  if (!result.ok) throw new Error(result.message)
+  const trainer: TrainerProcess = spawnTrainer({ name: 'bench', env })
+  const points: MetricPoint[] = []
+  let peak: number | null = null
+  let backend = 'unknown'
+  const off = trainer.onMessage((m) => {
+    if (m.type === 'run:started') backend = m.backend
+    if (m.type !== 'metrics') return
+    points.push(...m.points)
+    peak = peakRssMb(trainer.pid) ?? peak
+    if (stopWhen && m.points.some(stopWhen)) trainer.send({ type: 'cancel' })
+  })
+  try {
+    await trainer.ready()
+    const t = performance.now()
+    const finished = await trainer.request<Finished>((seq) => ({ type: 'train', seq, runId: 'bench', config: result.config }), Number.POSITIVE_INFINITY)
+    const wallMs = performance.now() - t
+    peak = peakRssMb(trainer.pid) ?? peak
+    if (finished.status === 'failed') throw new Error(finished.error ?? 'the run failed')
+    return { finished, points, peakRssMb: peak, wallMs, backend }
+  } finally {
+    off()
+    await trainer.stop()
+  }
+}
+
+function torchPeer(script: string, args: string[]): Record<string, unknown> | { reason: string } {
+  const run = spawnSync(python, [join(__dirname, 'peers', script), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    timeout: 30 * 60_000
+  })
+  const line = run.stdout?.trim().split('\n').pop()
+  if (run.status !== 0 || !line) return { reason: line || run.stderr?.trim() || `${python} failed (${run.error?.message ?? run.status})` }
+  return JSON.parse(line) as Record<string, unknown>
+}
+
+async function backendsHere(): Promise<string[]> {
+  const trainer = spawnTrainer({ name: 'bench probe' })
+  try {
+    const probe = await trainer.request<Probe>((seq) => ({ type: 'probe', seq }))
+    return probe.backends.filter((b) => b.available).map((b) => b.name)
+  } finally {
+    await trainer.stop()
+  }
+}
+
+const throughputConfigs: Array<[number, number, number]> = quick ? [[32, 50, 32], [64, 50, 32]] : [[32, 50, 32], [64, 50, 32], [128, 100, 32]]
+const engines = ['layers', 'fused'] as const
+
+it('throughput per backend, engine, cell and size, with PyTorch peers', async () => {
+  const backends = await backendsHere()
+  for (const [units, seqLen, batch] of throughputConfigs) {
+    for (const cell of ['lstm', 'gru'] as const) {
+      const peer = torchPeer('torch_rnn.py', ['--config', `${cell},${units},${seqLen},${batch}`, '--steps', quick ? '5' : '10', '--reps', '3'])
+      const torchSamplesPerSec = 'reason' in peer ? null : (peer.samplesPerSec as number)
+      for (const backend of backends) {
+        for (const engine of engines) {
+          // The cpu backend is plain JavaScript: the large size takes minutes per epoch there, and says nothing new.
+          if (backend === 'cpu' && units > 64) continue
+          // Batches per epoch: enough for a stable timing, few enough for a bench run of minutes.
+          const batches = Math.max(3, Math.round((quick ? 400 : 800) / ((units / 32) * (seqLen / 50) * (backend === 'cpu' ? 6 : 1))))
+          const epochs = quick ? 3 : 4
+          const name = `${engine} ${cell} ${units}u T${seqLen} b${batch} (${backend})`
+          let outcome: TrainOutcome
+          try {
+            outcome = await trainOnce(
+              { task: 'noise', seqLen, samples: batch * batches, valSamples: batch, testSamples: batch, cell, units, batch, epochs, lr: 1e-3, seed: 1, backend: backend as 'wasm', engine },
+              {}
+            )
+          } catch (error) {
+            rows.push({ name, value: 0, unit: 'samples/s', backend, engine, cell, units, seqLen, batch, skipped: (error as Error).message })
+            continue
+          }
+          const epochMs = outcome.points.filter((p) => p.name === 'epochMs' && p.epoch > 1).map((p) => p.value)
+          const msPerBatch = median(epochMs) / batches
+          const samplesPerSec = (batch * 1000) / msPerBatch
+          const ratio = torchSamplesPerSec ? samplesPerSec / torchSamplesPerSec : undefined
+          rows.push({
+            name,
+            value: round(samplesPerSec),
+            unit: 'samples/s',
+            ...(torchSamplesPerSec ? { baseline: round(torchSamplesPerSec), ratio: round(ratio!) } : {}),
+            backend,
+            engine,
+            cell,
+            units,
+            seqLen,
+            batch,
+            samplesPerSec: round(samplesPerSec),
+            msPerBatch: round(msPerBatch),
+            peakRssMb: outcome.peakRssMb,
+            torchSamplesPerSec: torchSamplesPerSec === null ? null : round(torchSamplesPerSec),
+            ...('reason' in peer ? { torchMissing: peer.reason } : {}),
+            formNote: cell === 'gru' ? (engine === 'layers' ? 'GateLab GRU reset-before (tfjs-layers) vs PyTorch reset-after' : 'both GRU reset-after') : undefined
+          })
+        }
+      }
+    }
+  }
+  writeRows('training-throughput', rows.splice(0))
+})
+
+it('time to solve the adding problem, with PyTorch peers', async () => {
+  const lengths = quick ? [50] : [50, 100]
+  const cells = ['lstm', 'gru', 'rnn'] as const
+  const maxSteps = quick ? 1500 : 3000
+  for (const seqLen of lengths) {
+    for (const cell of cells) {
+      for (const engine of engines) {
+        const name = `time to solve: adding T${seqLen} ${cell} (${engine})`
+        let outcome: TrainOutcome
+        try {
+          outcome = await trainOnce(
+            { task: 'adding', seqLen, samples: 100 * 32, valSamples: 1000, testSamples: 32, cell, units: 32, batch: 32, epochs: maxSteps / 100, lr: 1e-2, clip: 1, seed: 1, engine },
+            {},
+            (p) => p.name === 'valLoss' && p.value < 0.01
+          )
+        } catch (error) {
+          rows.push({ name, value: 0, unit: 's', cell, seqLen, engine, skipped: (error as Error).message })
+          continue
+        }
+        const solvedAt = outcome.points.find((p) => p.name === 'valLoss' && p.value < 0.01)
+        const lastVal = outcome.points.filter((p) => p.name === 'valLoss').pop()
+        const peer = torchPeer('torch_adding.py', ['--cell', cell, '--seq-len', String(seqLen), '--max-steps', String(maxSteps)])
+        const torchSeconds = 'reason' in peer || !peer.solved ? null : (peer.seconds as number)
+        const seconds = solvedAt ? solvedAt.wallMs / 1000 : null
+        rows.push({
+          name,
+          value: seconds === null ? 0 : round(seconds),
+          unit: seconds === null ? `s (not solved in ${maxSteps} steps)` : 's',
+          ...(seconds !== null && torchSeconds !== null ? { baseline: round(torchSeconds), ratio: round(seconds / torchSeconds) } : {}),
+          backend: outcome.backend,
+          engine,
+          cell,
+          units: 32,
+          seqLen,
+          batch: 32,
+          solved: seconds !== null,
+          steps: solvedAt ? solvedAt.step : (lastVal?.step ?? null),
+          lastValMse: lastVal ? round(lastVal.value) : null,
+          peakRssMb: outcome.peakRssMb,
+          torchSolved: 'reason' in peer ? null : peer.solved,
+          torchSteps: 'reason' in peer ? null : peer.steps,
+          torchSeconds: 'reason' in peer ? null : round(peer.seconds as number),
+          ...('reason' in peer ? { torchMissing: peer.reason } : {})
+        })
+      }
+    }
+  }
+  writeRows('training-solve', rows.splice(0))
+})
