@@ -165,6 +165,8 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await rows.nth(0).getByRole('checkbox').click()
     await rows.nth(1).getByRole('checkbox').click({ modifiers: ['Shift'] })
     await expect(page.getByTestId('runs-count').textContent()).resolves.toBe('2 selected')
+    await expect(rows.nth(1).getByRole('checkbox').isChecked()).resolves.toBe(true)
+    await expect(rows.nth(1).getAttribute('aria-selected')).resolves.toBe('true')
     await expect(page.getByRole('button', { name: 'Compare 2' }).isEnabled()).resolves.toBe(true)
     await shot('lab-runs.png')
 

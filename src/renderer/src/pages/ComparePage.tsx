@@ -14,8 +14,9 @@ import { runStyles } from '../charts/runStyles'
 import { LineSwatch } from '../charts/LineSwatch'
 import { CellChip, ErrorNote, StatusCell } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
+import { StatsPanel } from '../components/StatsPanel'
 import { diffConfigs, flattenConfig } from '../lib/configDiff'
-import { lowerIsBetter, orderMetrics } from '../lib/series'
+import { lowerIsBetter } from '../lib/series'
 import { bestOf } from '../lib/runsQuery'
 import { cellLabel, displayName, formatCount, formatDuration, formatMetric, formatTask } from '../format'
 import { href } from '../lib/useRoute'
@@ -114,7 +115,8 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
   if (loaded.state === 'loading') return <div className="page"><h1 className="page-title">Compare</h1><p className="muted">Loading {ids.length} runs…</p></div>
   if (loaded.state === 'error') return <div className="page"><h1 className="page-title">Compare</h1><ErrorNote message={loaded.message} /></div>
 
-  const watched = runs.find((r) => r.best)?.best?.metric ?? (metrics.includes('valLoss') ? 'valLoss' : (orderMetrics(metrics)[0] ?? 'valLoss'))
+  // The metric the runs watch (valLoss, or valAcc for classification), known once a run has a best; valLoss before.
+  const watched = runs.find((r) => r.best)?.best?.metric ?? 'valLoss'
   const bestValues = runs.map((r) => bestOf(r, watched)?.value ?? null)
   const finite = bestValues.filter((x): x is number => x !== null && Number.isFinite(x))
   const winner = finite.length > 1 ? (lowerIsBetter(watched) ? Math.min(...finite) : Math.max(...finite)) : null
@@ -181,6 +183,8 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
         <MetricGrid runs={stableChartRuns} styles={styles} metrics={metrics} settings={settings} grouping={grouping} />
       )}
 
+      <StatsPanel runIds={ids} />
+
       <section className="card" aria-labelledby="summary-h">
         <h2 id="summary-h">Summary</h2>
         <div className="table-scroll">
@@ -203,7 +207,8 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
               {runs.map((r, i) => {
                 const best = bestValues[i]
                 const epochOfBest = bestOf(r, watched)?.epoch ?? null
-                const epochs = r.epochs ?? r.summary[watched]?.count ?? null
+                // Epochs done: the run's own count once finished, else how many per-epoch values it has reported.
+                const epochs = r.epochs ?? r.summary[watched]?.count ?? r.summary.loss?.count ?? null
                 const perEpoch = r.durationMs !== null && epochs ? r.durationMs / epochs : null
                 const testText = Object.entries(r.test).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')
                 return (
