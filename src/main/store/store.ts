@@ -900,13 +900,12 @@ export class Store {
       }
       let range: [number, number] | null = query.range ?? null
       if (!range && nameId !== undefined) {
-        const minStmt = this.db.prepare(`select min(${col}) from metrics where run_rid = ? and name_id = ?`).pluck()
-        const maxStmt = this.db.prepare(`select max(${col}) from metrics where run_rid = ? and name_id = ?`).pluck()
+        // One pass over each series, inside SQLite (no row reaches JavaScript).
+        const extent = this.db.prepare(`select min(${col}), max(${col}) from metrics where run_rid = ? and name_id = ?`).raw(true)
         let lo = Infinity
         let hi = -Infinity
         for (const r of runs) {
-          const a = minStmt.get(r.rid, nameId) as number | null
-          const b = maxStmt.get(r.rid, nameId) as number | null
+          const [a, b] = extent.get(r.rid, nameId) as [number | null, number | null]
           if (a !== null && a < lo) lo = a
           if (b !== null && b > hi) hi = b
         }
