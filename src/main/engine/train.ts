@@ -242,111 +242,117 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
     error = message
   }
 
-  training: for (epoch = 1; epoch <= config.epochs; epoch++) {
-    const epochStart = performance.now()
-    shuffleRng.shuffle(order)
-    const sums = new Array<number>(splitNames.length).fill(0)
-    for (let b = 0; b < batches; b++) {
-      if (cancelRequested()) {
-        status = 'cancelled'
-        flush(b)
-        break training
-      }
-      const indices = order.slice(b * config.batch, (b + 1) * config.batch)
-      const values = tf.tidy(() => {
-        const batch = gather(data, data.train, indices)
-        let quality: tf.Tensor | undefined
-        const { value, grads } = tf.variableGrads(() => {
-          const output = model.apply(batch.x, { training: true }) as tf.Tensor
-          const [loss, ...rest] = objective(data, config, output, batch.y)
-          quality = tf.keep(tf.stack(rest))
-          return loss!
-        }, variables)
-        const parts: tf.Tensor[] = [value.reshape([1]), quality!]
-        let update = grads
-        if (config.clip !== null) {
-          const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
-          // Scale every gradient by clip / max(norm, clip): unchanged below the threshold, norm = clip above it.
-          const scale = tf.div(config.clip, tf.maximum(norm, config.clip))
-          update = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)]))
-          parts.push(norm.reshape([1]))
+  // An error in the middle of training (out of memory, a kernel failure) still ends the run with what it measured.
+  try {
+    training: for (epoch = 1; epoch <= config.epochs; epoch++) {
+      const epochStart = performance.now()
+      shuffleRng.shuffle(order)
+      const sums = new Array<number>(splitNames.length).fill(0)
+      for (let b = 0; b < batches; b++) {
+        if (cancelRequested()) {
+          status = 'cancelled'
+          flush(b)
+          break training
         }
-        const read = tf.concat(parts).dataSync()
-        // Never apply an update computed from a non-finite loss: the weights stay those of the last good step.
-        if (Number.isFinite(read[0]!)) optimizer.applyGradients(update)
-        quality!.dispose()
-        return Array.from(read)
+        const indices = order.slice(b * config.batch, (b + 1) * config.batch)
+        const values = tf.tidy(() => {
+          const batch = gather(data, data.train, indices)
+          let quality: tf.Tensor | undefined
+          const { value, grads } = tf.variableGrads(() => {
+            const output = model.apply(batch.x, { training: true }) as tf.Tensor
+            const [loss, ...rest] = objective(data, config, output, batch.y)
+            quality = tf.keep(tf.stack(rest))
+            return loss!
+          }, variables)
+          const parts: tf.Tensor[] = [value.reshape([1]), quality!]
+          let update = grads
+          if (config.clip !== null) {
+            const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
+            // Scale every gradient by clip / max(norm, clip): unchanged below the threshold, norm = clip above it.
+            const scale = tf.div(config.clip, tf.maximum(norm, config.clip))
+            update = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)]))
+            parts.push(norm.reshape([1]))
+          }
+          const read = tf.concat(parts).dataSync()
+          // Never apply an update computed from a non-finite loss: the weights stay those of the last good step.
+          if (Number.isFinite(read[0]!)) optimizer.applyGradients(update)
+          quality!.dispose()
+          return Array.from(read)
+        })
+        const loss = values[0]!
+        step++
+        lastLoss = loss
+        if (!Number.isFinite(loss)) {
+          finishFailed(
+            `Training diverged: the loss became ${loss} at epoch ${epoch}, batch ${b + 1} (step ${step}). ` +
+              `Try a lower learning rate (it was ${lr}) or gradient clipping (e.g. clip 1${config.clip !== null ? `, now ${config.clip}` : ''}).`
+          )
+          flush(b + 1)
+          break training
+        }
+        for (let k = 0; k < splitNames.length; k++) sums[k]! += values[k]! * indices.length
+        const at = { epoch, step, wallMs: wallMs() }
+        points.push({ ...at, name: 'batchLoss', value: loss })
+        if (config.clip !== null) points.push({ ...at, name: 'gradNorm', value: values[splitNames.length]! })
+        if (performance.now() - lastFlush >= FLUSH_MS) flush(b + 1)
+        // Let the host's messages (cancel) in between batches.
+        await nextTick()
+      }
+
+      const trainValues = sums.map((s) => s / data.train.n)
+      const valValues = evaluate(model, data, config, data.val)
+      const metrics: Record<string, number> = {}
+      splitNames.forEach((name, k) => {
+        metrics[name] = trainValues[k]!
+        metrics[`val${name[0]!.toUpperCase()}${name.slice(1)}`] = valValues[k]!
       })
-      const loss = values[0]!
-      step++
-      lastLoss = loss
-      if (!Number.isFinite(loss)) {
-        finishFailed(
-          `Training diverged: the loss became ${loss} at epoch ${epoch}, batch ${b + 1} (step ${step}). ` +
-            `Try a lower learning rate (it was ${lr}) or gradient clipping (e.g. clip 1${config.clip !== null ? `, now ${config.clip}` : ''}).`
-        )
-        flush(b + 1)
-        break training
-      }
-      for (let k = 0; k < splitNames.length; k++) sums[k]! += values[k]! * indices.length
+      metrics.lr = lr
+      metrics.epochMs = Math.round(performance.now() - epochStart)
+      final = metrics
+      epochsDone = epoch
+      const diverged = !Number.isFinite(metrics.valLoss!)
+
+      // Best weights (the early-stopping metric, else valLoss), kept for the test metrics and the saved model.
+      const value = metrics[watched]!
+      const minDelta = config.earlyStopping?.minDelta ?? 0
+      const improved = best === null || (higherIsBetter(watched) ? value > best.value + minDelta : value < best.value - minDelta)
+      if (improved && !diverged) {
+        best = { metric: watched, value, epoch }
+        bestWeights?.forEach((t) => t.dispose())
+        bestWeights = snapshot(model)
+        sinceBest = 0
+      } else sinceBest++
+
+      // Counted after the best-weights snapshot, so an epoch's count includes everything the loop holds on to.
+      metrics.numTensors = tf.memory().numTensors
       const at = { epoch, step, wallMs: wallMs() }
-      points.push({ ...at, name: 'batchLoss', value: loss })
-      if (config.clip !== null) points.push({ ...at, name: 'gradNorm', value: values[splitNames.length]! })
-      if (performance.now() - lastFlush >= FLUSH_MS) flush(b + 1)
-      // Let the host's messages (cancel) in between batches.
-      await nextTick()
-    }
+      for (const name of names) points.push({ ...at, name, value: metrics[name]! })
+      flush(batches)
 
-    const trainValues = sums.map((s) => s / data.train.n)
-    const valValues = evaluate(model, data, config, data.val)
-    const metrics: Record<string, number> = {}
-    splitNames.forEach((name, k) => {
-      metrics[name] = trainValues[k]!
-      metrics[`val${name[0]!.toUpperCase()}${name.slice(1)}`] = valValues[k]!
-    })
-    metrics.lr = lr
-    metrics.epochMs = Math.round(performance.now() - epochStart)
-    final = metrics
-    epochsDone = epoch
-    const diverged = !Number.isFinite(metrics.valLoss!)
-
-    // Best weights (the early-stopping metric, else valLoss), kept for the test metrics and the saved model.
-    const value = metrics[watched]!
-    const minDelta = config.earlyStopping?.minDelta ?? 0
-    const improved = best === null || (higherIsBetter(watched) ? value > best.value + minDelta : value < best.value - minDelta)
-    if (improved && !diverged) {
-      best = { metric: watched, value, epoch }
-      bestWeights?.forEach((t) => t.dispose())
-      bestWeights = snapshot(model)
-      sinceBest = 0
-    } else sinceBest++
-
-    // Counted after the best-weights snapshot, so an epoch's count includes everything the loop holds on to.
-    metrics.numTensors = tf.memory().numTensors
-    const at = { epoch, step, wallMs: wallMs() }
-    for (const name of names) points.push({ ...at, name, value: metrics[name]! })
-    flush(batches)
-
-    if (diverged) {
-      finishFailed(`Training diverged: the validation loss became ${metrics.valLoss} after epoch ${epoch}. Try a lower learning rate (it was ${lr}) or gradient clipping (e.g. clip 1).`)
-      break
-    }
-    if (config.earlyStopping && sinceBest >= config.earlyStopping.patience) break
-
-    // Learning-rate schedules act between epochs.
-    if (config.schedule?.kind === 'step' && epoch % config.schedule.every === 0) lr *= config.schedule.factor
-    if (config.schedule?.kind === 'plateau') {
-      const sign = higherIsBetter(config.schedule.metric) ? -1 : 1
-      const v = sign * metrics[config.schedule.metric]!
-      if (v < plateauBest) {
-        plateauBest = v
-        sinceImprovement = 0
-      } else if (++sinceImprovement >= config.schedule.patience) {
-        lr = Math.max(config.schedule.minLr, lr * config.schedule.factor)
-        sinceImprovement = 0
+      if (diverged) {
+        finishFailed(`Training diverged: the validation loss became ${metrics.valLoss} after epoch ${epoch}. Try a lower learning rate (it was ${lr}) or gradient clipping (e.g. clip 1).`)
+        break
       }
+      if (config.earlyStopping && sinceBest >= config.earlyStopping.patience) break
+
+      // Learning-rate schedules act between epochs.
+      if (config.schedule?.kind === 'step' && epoch % config.schedule.every === 0) lr *= config.schedule.factor
+      if (config.schedule?.kind === 'plateau') {
+        const sign = higherIsBetter(config.schedule.metric) ? -1 : 1
+        const v = sign * metrics[config.schedule.metric]!
+        if (v < plateauBest) {
+          plateauBest = v
+          sinceImprovement = 0
+        } else if (++sinceImprovement >= config.schedule.patience) {
+          lr = Math.max(config.schedule.minLr, lr * config.schedule.factor)
+          sinceImprovement = 0
+        }
+      }
+      if (lr !== metrics.lr) setLearningRate(optimizer, lr)
     }
-    if (lr !== metrics.lr) setLearningRate(optimizer, lr)
+  } catch (thrown) {
+    finishFailed(`Training stopped at epoch ${epoch}, step ${step}: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
+    flush(0)
   }
 
   let test: Record<string, number> = {}
