@@ -126,6 +126,33 @@ describe('files GateLab must not touch', () => {
   })
 })
 
+describe('another process holding the write lock', () => {
+  it('makes a write wait for the busy timeout, then fail with locked; nothing half-written, and it works once free', () => {
+    const path = tempDbPath()
+    const store = openTemp({ busyTimeoutMs: 300 }, path)
+    const run = store.createRun({ config: config() }).id
+    const other = new Database(path)
+    other.exec('begin immediate')
+    const started = Date.now()
+    let error: unknown
+    try {
+      store.appendMetrics(run, points('loss', 1, 10))
+    } catch (e) {
+      error = e
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as StoreError).code).toBe('locked')
+    expect((error as StoreError).message).toContain(path)
+    expect(store.getFullSeries(run)).toEqual([]) // reads are not blocked by a writer (WAL)
+    other.exec('rollback')
+    other.close()
+    store.appendMetrics(run, points('loss', 1, 10))
+    expect(store.getFullSeries(run)).toHaveLength(10)
+    store.close()
+  })
+})
+
 describe('a read-only folder', () => {
   const readOnly = <T>(fn: (dir: string) => T, prepare: (dir: string) => void = () => {}): T => {
     if (canMount) {

@@ -55,6 +55,8 @@ export interface StoreOpenOptions extends OpenOptions {
    * no fsync per commit. For bulk imports and benchmarks.
    */
   synchronous?: 'full' | 'normal'
+  /** How long a write waits for another process's write lock before failing with `locked` (default 5000 ms). */
+  busyTimeoutMs?: number
 }
 
 export interface NewRun {
@@ -365,6 +367,7 @@ export class Store {
       if (fresh) db.pragma('auto_vacuum = INCREMENTAL')
       configureConnection(db, path)
       if (options.synchronous === 'normal') db.pragma('synchronous = NORMAL')
+      if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs))}`)
       try {
         migrate(db, packageJson.version)
       } catch (error) {
