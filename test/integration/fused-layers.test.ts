@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { FusedGRU, FusedLSTM, fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN, type FusedRecurrent } from '../../src/main/engine/fused'
+import { FusedGRU, FusedLSTM, INFERENCE_CHUNK, fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN, type FusedRecurrent } from '../../src/main/engine/fused'
 import { relativeError } from '../../src/main/engine/fused/reference'
 
 type Cell = 'lstm' | 'gru' | 'rnn'
@@ -173,6 +173,24 @@ describe('fused layers in a training loop', () => {
     expect(new FusedLSTM({ units: 3 }).getConfig()).toMatchObject({ unitForgetBias: true, recurrentActivation: 'sigmoid' })
     tf.dispose([xs, ys])
     model.dispose()
+  })
+
+  it('large batches outside training run in chunks: same outputs and gradients, bounded kernel memory', () => {
+    const layer = fusedLSTM({ units: 16, returnSequences: true })
+    layer.build([null, 40, 2])
+    const x = tf.randomNormal([INFERENCE_CHUNK * 2 + 5, 40, 2], 0, 1, 'float32', 9)
+    const chunked = layer.apply(x) as tf.Tensor
+    const whole = layer.apply(x, { training: true }) as tf.Tensor
+    expect(relativeError(chunked.dataSync(), whole.dataSync())).toBeLessThan(1e-6)
+    const trainingBytes = layer.kernelMemoryBytes
+    const small = fusedLSTM({ units: 16, returnSequences: true })
+    small.build([null, 40, 2])
+    small.setWeights(layer.getWeights())
+    tf.dispose(small.apply(x) as tf.Tensor)
+    expect(small.kernelMemoryBytes).toBeLessThan(trainingBytes * 0.6)
+    const grad = (training: boolean) => tf.grad((input: tf.Tensor) => tf.sum(tf.square(layer.apply(input, { training }) as tf.Tensor)))(x)
+    expect(relativeError(grad(false).dataSync(), grad(true).dataSync())).toBeLessThan(1e-6)
+    tf.dispose([x, chunked, whole])
   })
 
   it('unit forget bias initialises the forget gate bias to 1 and the rest to 0', () => {

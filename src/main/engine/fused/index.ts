@@ -2,7 +2,7 @@
  * Fused LSTM / GRU / RNN layers for TF.js backed by WebAssembly SIMD kernels (docs/KERNELS.md). Importing this module
  * registers the layer classes for serialization, so models that contain them can be loaded with tf.loadLayersModel.
  */
-export { FusedGRU, FusedLSTM, FusedSimpleRNN, fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN } from './layers'
+export { FusedGRU, FusedLSTM, FusedSimpleRNN, INFERENCE_CHUNK, fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN } from './layers'
 export type { FusedGRUArgs, FusedLSTMArgs, FusedRecurrent, FusedRecurrentArgs } from './layers'
 export { fusedRecurrent } from './op'
 export { FusedKernel, gateCount, trainingFlops, weightShapes, type FusedSpec, type FusedVariant } from './kernel'

@@ -43,6 +43,9 @@ export interface FusedGRUArgs extends FusedRecurrentArgs {
 
 type Config = tf.serialization.ConfigDict
 
+/** Largest batch one kernel call processes outside training (see `call`). */
+export const INFERENCE_CHUNK = 128
+
 abstract class FusedRecurrent extends tf.layers.Layer {
   readonly units: number
   readonly returnSequences: boolean
@@ -129,12 +132,17 @@ abstract class FusedRecurrent extends tf.layers.Layer {
       if (this.goBackwards) x = tf.reverse(x, 1)
       if (!this.kernelVar || !this.recurrentVar || !this.biasVar) throw new Error(`${this.getClassName()} was called before it was built`)
       this.fused ??= new FusedKernel()
-      return fusedRecurrent(
-        x,
-        { kernel: this.kernelVar.read(), recurrentKernel: this.recurrentVar.read(), bias: this.biasVar.read() },
-        this.spec,
-        this.fused
-      )
+      const kernel = this.fused
+      const weights = { kernel: this.kernelVar.read(), recurrentKernel: this.recurrentVar.read(), bias: this.biasVar.read() }
+      const batch = x.shape[0]!
+      // Outside training (validation, prediction) large batches run in chunks: the kernel keeps every step's
+      // activations, so one 1,000-sequence evaluation would otherwise leave the layer's memory at 10–30× its training
+      // size for the rest of the run. Gradients through chunks stay exact (each chunk is its own op).
+      if (kwargs.training !== true && batch > INFERENCE_CHUNK) {
+        const sizes = Array.from({ length: Math.ceil(batch / INFERENCE_CHUNK) }, (_, i) => Math.min(INFERENCE_CHUNK, batch - i * INFERENCE_CHUNK))
+        return tf.concat(tf.split(x, sizes, 0).map((part) => fusedRecurrent(part, weights, this.spec, kernel)), 0)
+      }
+      return fusedRecurrent(x, weights, this.spec, kernel)
     })
   }
 
