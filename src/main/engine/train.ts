@@ -165,6 +165,7 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
 
   const batches = Math.ceil(data.train.n / config.batch)
   const totalSteps = batches * config.epochs
+  const { description: _description, contentHash: _contentHash, ...extraMeta } = data.meta
   send({
     type: 'run:started',
     runId,
@@ -180,17 +181,8 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
       train: data.train.n,
       val: data.val.n,
       test: data.test.n,
-      meta: {
-        kind: data.kind,
-        seqLen: data.seqLen,
-        inputSize: data.inputSize,
-        outputSize: data.outputSize,
-        perStep: data.perStep,
-        ...(data.meta.baselines ? { baselines: data.meta.baselines } : {}),
-        ...(data.meta.scaling ? { scaling: data.meta.scaling } : {}),
-        ...(data.meta.features ? { features: data.meta.features } : {}),
-        ...(data.meta.targets ? { targets: data.meta.targets } : {})
-      }
+      // Everything the data source says about itself (baselines, source, licence, scaling, columns…) plus its shape.
+      meta: { kind: data.kind, seqLen: data.seqLen, inputSize: data.inputSize, outputSize: data.outputSize, perStep: data.perStep, ...extraMeta }
     },
     totalSteps
   })
