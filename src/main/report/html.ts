@@ -188,7 +188,9 @@ function configSection(model: ReportModel): string {
     .join('\n')
   const intro = single
     ? '<p>The complete, normalized configuration this run trained with (every default filled in).</p>'
-    : `<p>The complete configurations. <strong>${differing} of ${model.config.length} settings differ</strong> between the runs; they are marked ≠ and highlighted.</p>`
+    : `<p>The complete configurations. <strong>${differing} of ${model.config.length} settings differ</strong> between the runs${
+        differing > 0 ? ` (${model.config.filter((r) => r.differs).map((r) => `<code>${e(r.key)}</code>`).join(', ')})` : ''
+      }; they are marked ≠ and highlighted.</p>`
   return `<section id="config"><h2>Configuration</h2>${intro}<table><thead>${head}</thead><tbody>${rows}</tbody></table></section>`
 }
 

@@ -129,8 +129,9 @@ function nest(values: Float32Array | Int32Array, shape: readonly number[]): unkn
 /** Splits weights.bin by the manifest into named typed arrays (float32 and int32, little-endian as tfjs writes). */
 export function decodeWeights(specs: readonly WeightSpec[], bin: Uint8Array): Map<string, { shape: number[]; values: Float32Array | Int32Array }> {
   const out = new Map<string, { shape: number[]; values: Float32Array | Int32Array }>()
-  // Copy into an aligned buffer: the stored bytes may be a view at any offset of a larger buffer.
-  const buffer = bin.slice().buffer
+  // Copy into an exact, aligned buffer: the bytes may be a view into a larger one (a Node Buffer pool, SQLite, IPC),
+  // and Buffer#slice would not copy.
+  const buffer = new Uint8Array(bin).buffer
   let offset = 0
   for (const spec of specs) {
     const count = spec.shape.reduce((a, b) => a * b, 1)
