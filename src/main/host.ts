@@ -8,6 +8,7 @@ import { createLabStore } from './labStore'
 import { Store, type OwnerKind } from './store/store'
 import { createNodeSpawner } from './runner/spawner.node'
 import trainerPath from './runner/trainerPath'
+import { htmlToPdf } from './report/pdf.node'
 import type { SystemInfo } from '../shared/api'
 
 export interface NodeHostOptions {
@@ -28,7 +29,8 @@ export function createNodeLab(options: NodeHostOptions): Lab {
     mode: options.mode,
     store: createLabStore(store),
     spawnTrainer: createNodeSpawner(options.trainerEntry ?? trainerPath),
-    concurrency: options.concurrency
+    concurrency: options.concurrency,
+    pdf: htmlToPdf
   })
 }
 

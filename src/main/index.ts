@@ -14,6 +14,7 @@ import { Store } from './store/store'
 import { createLabStore } from './labStore'
 import { createElectronSpawner } from './runner/spawner.electron'
 import trainerPath from './runner/trainerPath'
+import { htmlToPdf } from './report/pdf.electron'
 import { dbFileName } from './paths'
 
 applySecurityPolicy()
@@ -38,7 +39,7 @@ async function start(): Promise<void> {
     app.exit(2)
     return
   }
-  lab = new Lab({ mode: 'electron', store: createLabStore(store), spawnTrainer: createElectronSpawner(trainerPath) })
+  lab = new Lab({ mode: 'electron', store: createLabStore(store), spawnTrainer: createElectronSpawner(trainerPath), pdf: htmlToPdf })
 
   const window = new BrowserWindow({
     width: 1400,

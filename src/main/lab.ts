@@ -21,6 +21,11 @@ import { EventHub } from './events'
 import type { TrainerProcess, TrainerSpawner } from './runner/trainerProcess'
 import { RunQueue } from './runner/queue'
 import { planSweep } from './sweeps'
+import { exportRunsHandler } from './report/handlers'
+import type { PdfRenderer } from './report/pdf.node'
+import { inspectCsv } from './data/inspect'
+import { DataError } from '../shared/data/errors'
+import { resolve } from 'node:path'
 import { compareRuns } from '../shared/comparison'
 import type { LabStore } from './labStore'
 import packageJson from '../../package.json'
@@ -35,6 +40,8 @@ export interface LabOptions {
   statusIntervalMs?: number
   /** How often other processes' changes to the database are looked for (and this owner's heartbeat written). */
   syncIntervalMs?: number
+  /** Turns report HTML into PDF: Chromium under Node, printToPDF in the desktop app; absent → PDF export says how to get one. */
+  pdf?: PdfRenderer
 }
 
 export class Lab {
@@ -91,7 +98,17 @@ export class Lab {
       getRunLog: async ({ id }) => ({ text: store.getRunLog(id) }),
       validateConfig: async ({ config }) => normalizeRunConfig(config),
       startSweep: async ({ spec }) => this.startSweep(spec),
+      inspectCsv: async ({ path, options }) => {
+        try {
+          return await inspectCsv(resolve(path), options)
+        } catch (error) {
+          // Nothing to inspect (missing, empty, binary file): the DataError's message says which and what to do.
+          if (error instanceof DataError) throw new GateLabError({ code: 'bad_request', message: error.message })
+          throw error
+        }
+      },
       listSweeps: async () => ({ sweeps: store.listSweeps() }),
+      exportRuns: exportRunsHandler(store, options.pdf),
       compareRuns: async ({ runIds, sweepId, groupBy, metric, stat }) => {
         const ids = runIds ?? store.sweepRunIds(sweepId!)
         return compareRuns(ids.map((id) => store.getRun(id)), { groupBy, metric, stat })

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod'
 import type { BackendReport, MetricPoint, RunStatus } from './protocol'
-import type { RunConfig } from './config'
+import { runConfigSchema, type RunConfig } from './config'
+import type { CsvInspection } from './data/inspection'
 import type { RunComparison } from './comparison'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -81,6 +82,22 @@ export const requestSchemas = {
   validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
   /** Expands a sweep spec (src/shared/sweep.ts) and queues its runs; the spec is kept with the sweep. */
   startSweep: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(),
+  /**
+   * Inspects a CSV file on the host (dialect, columns, types, preview, problems, a dry run of the import) with the
+   * import choices a run would use; the import dialog calls it again whenever a choice changes.
+   */
+  inspectCsv: z
+    .object({
+      /** Absolute, or relative to the folder the host was started in. */
+      path: z.string().min(1).max(4096),
+      options: runConfigSchema
+        .pick({ target: true, features: true, time: true, missing: true, lookback: true, horizon: true, stride: true, scaling: true, delimiter: true, decimal: true, header: true, seqLen: true })
+        .partial()
+        .extend({ previewRows: z.number().int().min(0).max(1000).optional() })
+        .strict()
+        .default({})
+    })
+    .strict(),
   listSweeps: z.object({}).strict(),
   /**
    * Groups runs (given by id, or all runs of a sweep) by configuration keys and tests every pair of groups on one
@@ -236,6 +253,7 @@ export interface ApiResults {
   getRunLog: { text: string }
   validateConfig: { ok: true; config: RunConfig } | { ok: false; message: string }
   startSweep: { sweepId: string; name: string; runIds: string[] }
+  inspectCsv: CsvInspection
   listSweeps: { sweeps: SweepSummary[] }
   compareRuns: RunComparison
   exportRuns: { files: ExportedFile[] }

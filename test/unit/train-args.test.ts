@@ -38,6 +38,12 @@ describe('gatelab train flags', () => {
     expect(dbPath).toBe('/tmp/x.db')
   })
 
+  it('records a CSV path as absolute and reads the dialect flags', () => {
+    const { config } = parseTrainArgs(['--task', 'csv:data/prices.csv', '--target', 'close', '--delimiter', 'tab', '--decimal', ',', '--no-header'])
+    expect(config.task).toBe(`csv:${join(process.cwd(), 'data', 'prices.csv')}`)
+    expect(config).toMatchObject({ target: 'close', delimiter: '\t', decimal: ',', header: false })
+  })
+
   it('rejects bad values with one clear line', () => {
     expect(() => parseTrainArgs(['--units', 'many'])).toThrow('--units needs a whole number, not "many"')
     expect(() => parseTrainArgs(['--lr', '1e-2x'])).toThrow('--lr needs a number')

@@ -3,6 +3,7 @@
  * so `--seq-len 50` and `{"seqLen": 50}` in a `--config FILE.json` mean the same; flags override the file.
  */
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { normalizeRunConfig, type RunConfig } from '../../shared/config'
 import { UsageError, parseCommandArgs } from './args'
 
@@ -26,6 +27,10 @@ export const trainFlags: Record<string, FlagKind> = {
   horizon: 'int',
   stride: 'int',
   scaling: 'string',
+  delimiter: 'string',
+  decimal: 'string',
+  header: 'bool',
+  'no-header': 'bool',
   cell: 'string',
   units: 'int',
   layers: 'int',
@@ -103,8 +108,11 @@ export function parseTrainArgs(argv: string[], randomSeed?: () => number): Train
   for (const [flag, kind] of Object.entries(trainFlags)) {
     const raw = (values as Record<string, string | boolean | string[] | undefined>)[flag]
     if (raw === undefined) continue
-    input[flag === 'tag' ? 'tags' : camel(flag)] = readFlag(flag, kind, raw)
+    if (flag === 'no-header') input.header = false
+    else input[flag === 'tag' ? 'tags' : camel(flag)] = flag === 'delimiter' && raw === 'tab' ? '\t' : readFlag(flag, kind, raw)
   }
+  // A stored run must be reproducible from any folder: record the CSV's absolute path.
+  if (typeof input.task === 'string' && input.task.startsWith('csv:')) input.task = `csv:${resolve(input.task.slice(4))}`
   const result = normalizeRunConfig(input, randomSeed)
   if (!result.ok) throw new UsageError(result.message.replace('Invalid run configuration: ', 'invalid settings: '))
   return { config: result.config, dbPath: values.db as string | undefined, json: values.json === true }

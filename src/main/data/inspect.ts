@@ -4,39 +4,14 @@
  * columns to use are known, a dry run of the import (rows per period, windows). The import dialog calls it again each
  * time the user changes an option; `gatelab inspect-csv` prints it.
  */
-import type { CsvDialect, DialectSource } from '../../shared/data/csv'
+import type { CsvInspection } from '../../shared/data/inspection'
 import { DataError } from '../../shared/data/errors'
 import { isIndexLikeName } from '../../shared/data/values'
-import { importOptionsFromConfig, type ImportOptions, type ResolvedImportOptions } from '../../shared/data/options'
-import { describePlan, planSeries, type Plan, type PlanSummary } from '../../shared/data/prepare'
-import type { ColumnSummary, Problem, Selection } from '../../shared/data/scan'
+import { importOptionsFromConfig, type ImportOptions } from '../../shared/data/options'
+import { describePlan, planSeries, type Plan } from '../../shared/data/prepare'
 import { scanCsvFile } from './csvFile'
 
-export interface CsvInspection {
-  file: string
-  bytes: number
-  contentHash: string
-  dialect: CsvDialect
-  /** Which dialect settings were detected and which were given. */
-  dialectSource: DialectSource
-  columns: ColumnSummary[]
-  /** Data rows (without the header and without ragged rows). */
-  rows: number
-  firstLine?: number
-  lastLine?: number
-  /** The first rows as read (cells untrimmed), with their file lines. */
-  preview: { columns: string[]; lines: number[]; rows: string[][] }
-  /** Choices that fit this file, for a dialog to preselect. */
-  suggested: { target?: string; time?: string }
-  /** The columns an import with these options uses, when they could be resolved. */
-  selection?: Selection
-  /** A dry run of the import with these options; absent when a problem stops it or no target could be chosen. */
-  plan?: PlanSummary
-  problems: Problem[]
-  /** True when importing with these options would succeed (no problem of severity error). */
-  ok: boolean
-  options: ResolvedImportOptions
-}
+export type { CsvInspection }
 
 /** Inspects a CSV file. Throws a DataError only when there is nothing to inspect (missing, empty, binary file). */
 export async function inspectCsv(path: string, options: ImportOptions & { previewRows?: number; file?: string } = {}): Promise<CsvInspection> {
