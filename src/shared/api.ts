@@ -7,6 +7,7 @@
  * cannot drift apart.
  */
 import { z } from 'zod'
+import { describeIssues } from './issues'
 import type { BackendReport, MetricPoint, RunStatus } from './protocol'
 import { runConfigSchema, type RunConfig } from './config'
 import type { CsvInspection } from './data/inspection'
@@ -377,13 +378,8 @@ export function parseArgs<K extends ApiMethod>(
   return { ok: false, error: { code: 'bad_request', message: describeIssues(method, result.error.issues), details: result.error.issues } }
 }
 
-export function describeIssues(context: string, issues: readonly z.core.$ZodIssue[]): string {
-  const parts = issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : '(arguments)'
-    return `${where}: ${issue.message}`
-  })
-  return `Invalid ${context}: ${parts.join('; ')}`
-}
+
+export { describeIssues }
 
 /** The names of the API, in declaration order; the transports use it to build their method tables. */
 export const apiMethods = Object.keys(requestSchemas) as ApiMethod[]

@@ -5,7 +5,7 @@
  * complete, so a run can be reproduced from its record alone.
  */
 import { z } from 'zod'
-import { describeIssues } from './api'
+import { describeIssues } from './issues'
 
 export const builtinTasks = ['adding', 'copy', 'sine', 'order', 'noise'] as const
 export type BuiltinTask = (typeof builtinTasks)[number]

@@ -11,7 +11,7 @@
  * than the reference get the unit count whose parameter count is closest to the reference cell's.
  */
 import { z } from 'zod'
-import { describeIssues } from './api'
+import { describeIssues } from './issues'
 import { cells, normalizeRunConfig, type Cell, type RunConfig } from './config'
 import { matchUnits, modelParams, type ModelShape } from './params'
 import { createRng } from './random'

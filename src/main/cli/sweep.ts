@@ -8,7 +8,8 @@ import { createNodeLab } from '../host'
 import { resolveDbPath } from '../paths'
 import { UsageError, intFlag, parseCommandArgs } from './args'
 import { formatLoss } from './progress'
-import { readJsonObject } from './trainArgs'
+import { absoluteCsvTask, readJsonObject } from './trainArgs'
+import { dirname, resolve } from 'node:path'
 
 export const sweepUsage = 'gatelab sweep --spec FILE.json [--db PATH] [--concurrency N] [--json]   train every run of a sweep'
 
@@ -24,6 +25,16 @@ export async function sweep(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`sweep: unexpected argument "${positionals[0]}"`)
   if (!values.spec) throw new UsageError(`sweep: --spec FILE.json is required, e.g. ${specExample}`)
   const spec = readJsonObject(values.spec, '--spec', specExample)
+  // Relative CSV paths in a spec are relative to the spec file, wherever the sweep is started from.
+  const specDir = dirname(resolve(values.spec))
+  if (typeof spec.base === 'object' && spec.base !== null) {
+    const base = spec.base as Record<string, unknown>
+    if (base.task !== undefined) base.task = absoluteCsvTask(base.task, specDir)
+  }
+  if (typeof spec.grid === 'object' && spec.grid !== null && Array.isArray((spec.grid as Record<string, unknown>).task)) {
+    const grid = spec.grid as Record<string, unknown[]>
+    grid.task = grid.task!.map((t) => absoluteCsvTask(t, specDir))
+  }
   const concurrency = intFlag('concurrency', values.concurrency, 1, 256)
   const lab = createNodeLab({ dbPath: resolveDbPath(values.db), mode: 'node', owner: 'cli', concurrency })
   let started

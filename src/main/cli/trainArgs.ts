@@ -53,6 +53,11 @@ export const trainFlags: Record<string, FlagKind> = {
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 
+/** A stored run must be reproducible from any folder: `csv:` tasks record the file's absolute path. */
+export function absoluteCsvTask(task: unknown, baseDir: string): unknown {
+  return typeof task === 'string' && task.startsWith('csv:') ? `csv:${resolve(baseDir, task.slice(4))}` : task
+}
+
 export interface TrainArgs {
   config: RunConfig
   dbPath: string | undefined
@@ -111,8 +116,7 @@ export function parseTrainArgs(argv: string[], randomSeed?: () => number): Train
     if (flag === 'no-header') input.header = false
     else input[flag === 'tag' ? 'tags' : camel(flag)] = flag === 'delimiter' && raw === 'tab' ? '\t' : readFlag(flag, kind, raw)
   }
-  // A stored run must be reproducible from any folder: record the CSV's absolute path.
-  if (typeof input.task === 'string' && input.task.startsWith('csv:')) input.task = `csv:${resolve(input.task.slice(4))}`
+  input.task = absoluteCsvTask(input.task, process.cwd())
   const result = normalizeRunConfig(input, randomSeed)
   if (!result.ok) throw new UsageError(result.message.replace('Invalid run configuration: ', 'invalid settings: '))
   return { config: result.config, dbPath: values.db as string | undefined, json: values.json === true }
