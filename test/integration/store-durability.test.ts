@@ -37,7 +37,9 @@ async function startWriter(dbPath: string, mode: 'write' | 'hold'): Promise<Star
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (t: string) => (stderr += t))
   let committed = 0
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+  // 'close', not 'exit': it comes after every message the child sent before it died has been delivered, so
+  // committed() is then exactly the last commit the child reported.
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)))
   const runId = await new Promise<string>((resolve, reject) => {
     child.on('message', (m: { type: string; runId?: string; points?: number }) => {
       if (m.type === 'started') resolve(m.runId!)
@@ -61,9 +63,9 @@ describe('a host killed in the middle of writing metrics', () => {
     const dbPath = tempDbPath()
     const w = await startWriter(dbPath, 'write')
     await until(() => w.committed() >= 20_000)
-    const reported = w.committed()
     w.child.kill('SIGKILL')
     expect(await w.exited).toBe('SIGKILL')
+    const reported = w.committed()
 
     // Right after the kill the owner's heartbeat is still fresh: the run is not declared dead yet (a live owner in
     // another pid namespace would look exactly like this).
@@ -82,6 +84,7 @@ describe('a host killed in the middle of writing metrics', () => {
 
     const full = store.getFullSeries(w.runId)
     // Every reported commit is there; at most the batch in flight at the kill committed without being reported.
+    expect(reported).toBeGreaterThanOrEqual(20_000)
     expect(full.length).toBeGreaterThanOrEqual(reported)
     expect(full.length).toBeLessThanOrEqual(reported + BATCH)
     // Batches are atomic: whole batches only, in order, and the summary agrees with the rows.

@@ -1,5 +1,5 @@
 /**
- * Schema migrations on real old files: the committed schema-1 lab (test/fixtures/store/v1.db) and one built now with
+ * Schema migrations on real old files: the committed schema-1 lab (test/fixtures/store/schema-1.sqlite) and one built now with
  * migration 1 are upgraded with their data intact; a migration that fails rolls back to the version before.
  */
 import { describe, expect, it } from 'vitest'
@@ -12,7 +12,7 @@ import { LATEST_VERSION, migrate, migrations } from '../../src/main/store/migrat
 import { buildV1Lab, V1 } from '../fixtures/store/v1'
 import { config, points, tempDbPath } from '../fixtures/store/helpers'
 
-const fixture = join(__dirname, '..', 'fixtures', 'store', 'v1.db')
+const fixture = join(__dirname, '..', 'fixtures', 'store', 'schema-1.sqlite')
 
 function upgradeAndCheck(path: string): void {
   const raw = new Database(path, { readonly: true })

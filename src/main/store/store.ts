@@ -219,6 +219,9 @@ export interface Changes {
   deleted: string[]
 }
 
+/** Rows per multi-row metrics INSERT (7 parameters each; SQLite allows 32,766 per statement). */
+const INSERT_CHUNK = 64
+
 const statuses: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']
 const finishedStatuses = new Set<RunStatus>(['completed', 'failed', 'cancelled'])
 
@@ -485,6 +488,10 @@ export class Store {
       const rid = this.rid(id)
       const sums = new Map<number, SummaryAcc>()
       const insert = this.stmt.insertMetric
+      // Rows go to SQLite INSERT_CHUNK at a time through one multi-row statement: far fewer calls across the
+      // JavaScript/native boundary than one call per row.
+      const many = this.stmt.insertMetrics
+      const buffer: (number | null)[] = []
       // Each point's arrival number within its series continues from the summary's count (same transaction).
       const next = new Map<number, number>()
       for (const p of points) {
@@ -496,7 +503,11 @@ export class Store {
         let seq = next.get(nameId)
         if (seq === undefined) seq = (this.stmt.seriesCount.get(rid, nameId) as number | undefined) ?? 0
         next.set(nameId, seq + 1)
-        insert.run(rid, nameId, seq, p.epoch, p.step, p.wallMs, value)
+        buffer.push(rid, nameId, seq, p.epoch, p.step, p.wallMs, value)
+        if (buffer.length === INSERT_CHUNK * 7) {
+          many.run(buffer)
+          buffer.length = 0
+        }
         let s = sums.get(nameId)
         if (!s) {
           s = { count: 0, last: null, lastStep: 0, lastEpoch: 0, min: null, minStep: null, minEpoch: null, max: null, maxStep: null, maxEpoch: null }
@@ -519,6 +530,7 @@ export class Store {
           }
         }
       }
+      for (let i = 0; i < buffer.length; i += 7) insert.run(buffer.slice(i, i + 7))
       for (const [nameId, s] of sums) {
         this.stmt.upsertSummary.run(rid, nameId, s.count, s.last, s.lastStep, s.lastEpoch, s.min, s.minStep, s.minEpoch, s.max, s.maxStep, s.maxEpoch)
       }
@@ -1152,6 +1164,9 @@ export class Store {
          values (@id, @name, @status, @created_at, @updated_at, @cell, @task, @seed, @config, @notes, @sweep_id, @group_key, @owner_id, @seq)`
       ),
       insertMetric: this.db.prepare('insert into metrics (run_rid, name_id, seq, epoch, step, wall_ms, value) values (?, ?, ?, ?, ?, ?, ?)'),
+      insertMetrics: this.db.prepare(
+        `insert into metrics (run_rid, name_id, seq, epoch, step, wall_ms, value) values ${Array(INSERT_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`
+      ),
       seriesCount: this.db.prepare('select count from metric_summary where run_rid = ? and name_id = ?').pluck(),
       // In an upsert's SET every expression sees the row as it was before the update, so the order does not matter.
       upsertSummary: this.db.prepare(
