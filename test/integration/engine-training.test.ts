@@ -151,6 +151,23 @@ describe('training engine in a trainer process', () => {
     model.dispose()
   })
 
+  it('reduces the learning rate on a plateau of the watched metric', async () => {
+    const schedule = { kind: 'plateau' as const, metric: 'valLoss', patience: 1, factor: 0.5, minLr: 0.004 }
+    const { finished, points } = await train({ ...small, task: 'noise', epochs: 8, lr: 0.05, schedule })
+    expect(finished.status).toBe('completed')
+    const valLoss = series(points, 'valLoss')
+    const lr = series(points, 'lr')
+    // Patience 1: the rate for epoch e + 1 halves (not below minLr) whenever epoch e did not beat every earlier epoch.
+    let expected = 0.05
+    let bestSoFar = Infinity
+    valLoss.forEach((v, e) => {
+      expect(lr[e]).toBeCloseTo(expected, 12)
+      if (v < bestSoFar) bestSoFar = v
+      else expected = Math.max(0.004, expected * 0.5)
+    })
+    expect(Math.min(...lr)).toBeLessThan(0.05)
+  })
+
   it('trains classification tasks with softmax cross-entropy, per step for copy, on the backend the config names', async () => {
     const order = await train({ ...small, task: 'order', seqLen: 12, cell: 'gru', epochs: 2, backend: 'cpu' })
     expect(order.started).toMatchObject({ backend: 'cpu', cellForm: 'gru reset-before sigmoid', dataset: { meta: { kind: 'classification', outputSize: 4 } } })
