@@ -172,8 +172,9 @@ describe('chart data', () => {
     // units is the same for every run: no axis.
     expect(plot.axes).toEqual([
       { key: 'cell', kind: 'category', categories: ['lstm', 'gru'] },
-      { key: 'lr', kind: 'log' }
+      { key: 'lr', kind: 'log', integer: false }
     ])
+    expect(sweepPlot(runs, ['cell', 'units'], 'valLoss', 'best', { grid: { cell: [] }, matchParams: 'lstm' }).axes).toEqual([{ key: 'cell', kind: 'category', categories: ['lstm', 'gru'] }])
     expect(plot.rows.map((r) => [r.cell, ...r.values, r.metric])).toEqual([
       ['lstm', 'lstm', 1e-3, 0.5],
       ['gru', 'gru', 1e-3, 0.4],
@@ -181,6 +182,11 @@ describe('chart data', () => {
     ])
     expect(plot.missing).toBe(1)
     expect(sweepPlot(runs, ['lr'], 'valLoss', 'last').rows.map((r) => r.metric)).toEqual([0.6, 0.45, 0.35])
+  })
+
+  it('marks whole-number axes so their ticks are whole numbers', () => {
+    const runs = [run({ groupKey: JSON.stringify({ units: 6 }), summary: { valLoss: summary(1, 1) } }), run({ cell: 'gru', groupKey: JSON.stringify({ units: 7 }), summary: { valLoss: summary(2, 2) } })]
+    expect(sweepPlot(runs, ['units'], 'valLoss', 'best').axes).toEqual([{ key: 'units', kind: 'value', integer: true }])
   })
 
   it('averages the metric per setting and cell for the trend lines', () => {

@@ -16,7 +16,7 @@ export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: Sweep
     const pal = chartPalette[theme]
     const axisCommon = {
       nameLocation: 'end',
-      nameGap: 12,
+      nameGap: 20,
       nameTextStyle: { color: pal.text, fontSize: 12, fontWeight: 600 },
       axisLine: { lineStyle: { color: pal.axis } },
       axisTick: { lineStyle: { color: pal.axis } },
@@ -29,7 +29,13 @@ export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: Sweep
         dim: i,
         name: a.key,
         type: a.kind,
-        ...(a.kind === 'category' ? { data: a.categories, axisLabel: { ...axisCommon.axisLabel, formatter: (v: string) => cellLabel[v] ?? v } } : { scale: true }),
+        ...(a.kind === 'category'
+          ? {
+              data: a.categories,
+              // Lines pass through the labels: a backdrop keeps them readable.
+              axisLabel: { ...axisCommon.axisLabel, color: pal.text, backgroundColor: pal.bg, padding: [1, 4], borderRadius: 3, formatter: (v: string) => cellLabel[v] ?? v }
+            }
+          : { scale: true, ...(a.integer ? { minInterval: 1 } : {}) }),
         ...(a.kind === 'log' ? { axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatMetric(v) } } : {})
       })),
       {
@@ -47,7 +53,7 @@ export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: Sweep
       animation: false,
       backgroundColor: 'transparent',
       textStyle: { fontFamily: 'system-ui, sans-serif', color: pal.muted },
-      parallel: { left: 56, right: 96, top: 44, bottom: 28, parallelAxisDefault: { realtime: true } },
+      parallel: { left: 56, right: 96, top: 52, bottom: 28, parallelAxisDefault: { realtime: true } },
       parallelAxis,
       tooltip: {
         trigger: 'item',

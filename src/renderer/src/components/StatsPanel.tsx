@@ -147,7 +147,13 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
 
       <ErrorNote message={error} />
 
-      {comparison && (
+      {comparison && comparison.groups.every((g) => g.n === 0) && (
+        <p className="empty-stats muted" data-testid="stats-empty">
+          No run has a {comparison.metricLabel} yet{comparison.groups.some((g) => g.missing.length > 0) ? ' — the statistics appear as the runs finish' : ''}.
+        </p>
+      )}
+
+      {comparison && comparison.groups.some((g) => g.n > 0) && (
         <div className={`stats-body ${stale ? 'stale' : ''}`}>
           <p className="muted small stats-what">
             Comparing the <strong>{comparison.metricLabel}</strong> of each run ({comparison.better} is better), grouped by {comparison.groupBy.join(' and ')}. Differences are first group − second.

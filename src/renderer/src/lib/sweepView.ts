@@ -200,6 +200,8 @@ export interface PlotAxis {
   kind: AxisKind
   /** For category axes, the labels in order. */
   categories?: string[]
+  /** For number axes: every value is a whole number (units, layers, batch), so ticks should be too. */
+  integer?: boolean
 }
 
 export interface PlotRow {
@@ -238,7 +240,7 @@ export function sweepPlot(
     const distinct = new Set(values.map((v) => JSON.stringify(v)))
     if (distinct.size < 2 && key !== 'cell') return
     const kind = axisKind(key, values, spec)
-    axes.push(kind === 'category' ? { key, kind, categories: categories(values) } : { key, kind })
+    axes.push(kind === 'category' ? { key, kind, categories: categories(values) } : { key, kind, integer: values.every((v) => v === null || Number.isInteger(v)) })
     used.push(i)
   })
   const rows: PlotRow[] = []
