@@ -282,7 +282,8 @@ export function RunsPage({ query }: { query: Record<string, string> }): React.JS
     const run = rowAt(i)
     rows.push(
       <Row
-        key={run?.id ?? `pending-${i}`}
+        // Keyed by position: the focused row keeps its element (and focus) when its data arrives or changes.
+        key={i}
         index={i}
         run={run}
         metric={state.metric}
