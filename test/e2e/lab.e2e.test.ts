@@ -123,11 +123,11 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await shot('lab-compare.png', true)
 
     // Group by cell: one mean curve per cell, and the charts still have both runs' data.
-    await page.getByLabel('Group by').selectOption('cell')
+    await page.getByRole('toolbar', { name: 'Chart settings' }).getByLabel('Group by').selectOption('cell')
     await page.waitForTimeout(400)
     await expect(charts.first().locator('[data-runs]').getAttribute('data-runs')).resolves.toContain(runIds[0]!)
 
-    await page.getByLabel('Group by').selectOption('')
+    await page.getByRole('toolbar', { name: 'Chart settings' }).getByLabel('Group by').selectOption('')
     await page.getByRole('button', { name: /Theme/ }).click() // system → light
     await page.getByRole('button', { name: /Theme/ }).click() // light → dark
     await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('dark')

@@ -4,8 +4,6 @@
  * filters have something to find.
  */
 import { join } from 'node:path'
-// api before config: config.ts and api.ts import each other, and api.ts must finish first.
-import '../../src/shared/api'
 import { Store } from '../../src/main/store/store'
 import { normalizeRunConfig, type RunConfig } from '../../src/shared/config'
 import { tempDir } from './host'
