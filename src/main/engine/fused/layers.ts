@@ -78,8 +78,8 @@ abstract class FusedRecurrent extends tf.layers.Layer {
   /** The kernel form this layer computes. */
   abstract get variant(): FusedVariant
 
-  protected initialBias(shape: number[]): tf.Tensor | undefined {
-    void shape
+  /** A non-zero initial bias, when the cell has one (the LSTM's unit forget bias); undefined keeps zeros. */
+  protected initialBias(_shape: number[]): tf.Tensor | undefined {
     return undefined
   }
 

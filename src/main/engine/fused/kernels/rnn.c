@@ -358,27 +358,37 @@ void lstm_forward(int T, int B, int D, int H, int hard, int seq, const float *x,
     const float *hp = hs + t * BH, *cp = cs + t * BH;
     float *c = cs + (t + 1) * BH, *tc = tcs + t * BH, *h = hs + (t + 1) * BH;
     if (t > 0) gemm(B, G, H, hp, H, 1, U, G, Z, G, 1);  // h0 = 0: nothing to add at t = 0
+    // One pass per sample: gate activations, cell update, tanh(c) and h, all on the same four vectors.
     for (int b = 0; b < B; b++) {
-      float *z = Z + b * G;
-      gate_act(z, 2 * H, hard);           // i, f
-      tanh_row(z + 2 * H, H);             // g
-      gate_act(z + 3 * H, H, hard);       // o
-      const float *ig = z, *fg = z + H, *gg = z + 2 * H, *og = z + 3 * H;
+      float *ig = Z + b * G, *fg = ig + H, *gg = ig + 2 * H, *og = ig + 3 * H;
       const float *cpb = cp + b * H;
       float *cb = c + b * H, *tcb = tc + b * H, *hb = h + b * H;
       int k = 0;
       for (; k + 4 <= H; k += 4) {
-        f4 cn = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(fg + k), wasm_v128_load(cpb + k)),
-                               wasm_f32x4_mul(wasm_v128_load(ig + k), wasm_v128_load(gg + k)));
+        f4 zi = wasm_v128_load(ig + k), zf = wasm_v128_load(fg + k), zo = wasm_v128_load(og + k);
+        f4 i = hard ? hard_sigmoid4(zi) : sigmoid4(zi);
+        f4 f = hard ? hard_sigmoid4(zf) : sigmoid4(zf);
+        f4 o = hard ? hard_sigmoid4(zo) : sigmoid4(zo);
+        f4 g = tanh4(wasm_v128_load(gg + k));
+        f4 cn = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(cpb + k)), wasm_f32x4_mul(i, g));
         f4 th = tanh4(cn);
+        wasm_v128_store(ig + k, i);
+        wasm_v128_store(fg + k, f);
+        wasm_v128_store(gg + k, g);
+        wasm_v128_store(og + k, o);
         wasm_v128_store(cb + k, cn);
         wasm_v128_store(tcb + k, th);
-        wasm_v128_store(hb + k, wasm_f32x4_mul(wasm_v128_load(og + k), th));
+        wasm_v128_store(hb + k, wasm_f32x4_mul(o, th));
       }
       for (; k < H; k++) {
-        float cn = fg[k] * cpb[k] + ig[k] * gg[k];
+        float i = hard ? hard_sigmoid1(ig[k]) : sigmoid1(ig[k]);
+        float f = hard ? hard_sigmoid1(fg[k]) : sigmoid1(fg[k]);
+        float o = hard ? hard_sigmoid1(og[k]) : sigmoid1(og[k]);
+        float g = tanh1(gg[k]);
+        float cn = f * cpb[k] + i * g;
         float th = tanh1(cn);
-        cb[k] = cn; tcb[k] = th; hb[k] = og[k] * th;
+        ig[k] = i; fg[k] = f; gg[k] = g; og[k] = o;
+        cb[k] = cn; tcb[k] = th; hb[k] = o * th;
       }
     }
   }
@@ -451,38 +461,41 @@ void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const floa
   to_time_major(x, xt, B, T, D);
   input_projection(xt, W, bias, gates, T * B, D, G);
   zero(hs, BH);
-  f4 one = wasm_f32x4_splat(1.f);
   for (int t = 0; t < T; t++) {
     float *Z = gates + t * B * G;
     const float *hp = hs + t * BH;
     float *h = hs + (t + 1) * BH, *rnt = rn + t * BH;
     for (int b = 0; b < B; b++) copy(R + b * G, brec, G);
     if (t > 0) gemm(B, G, H, hp, H, 1, U, G, R, G, 1);
+    // One pass per sample: add the recurrent product, gate activations, candidate and h on the same vectors.
     for (int b = 0; b < B; b++) {
-      float *z = Z + b * G, *rb = R + b * G;
-      int k = 0;
-      for (; k + 4 <= 2 * H; k += 4) wasm_v128_store(z + k, wasm_f32x4_add(wasm_v128_load(z + k), wasm_v128_load(rb + k)));
-      for (; k < 2 * H; k++) z[k] += rb[k];
-      gate_act(z, 2 * H, hard);
-      float *zg = z, *rg = z + H, *ng = z + 2 * H;
-      const float *rh = rb + 2 * H, *hpb = hp + b * H;
+      float *zg = Z + b * G, *rg = zg + H, *ng = zg + 2 * H;
+      const float *rz = R + b * G, *rr = rz + H, *rh = rz + 2 * H, *hpb = hp + b * H;
       float *hb = h + b * H, *rnb = rnt + b * H;
-      for (k = 0; k + 4 <= H; k += 4) {
-        f4 r = wasm_v128_load(rg + k), u = wasm_v128_load(rh + k), zz = wasm_v128_load(zg + k);
+      int k = 0;
+      for (; k + 4 <= H; k += 4) {
+        f4 az = wasm_f32x4_add(wasm_v128_load(zg + k), wasm_v128_load(rz + k));
+        f4 ar = wasm_f32x4_add(wasm_v128_load(rg + k), wasm_v128_load(rr + k));
+        f4 zz = hard ? hard_sigmoid4(az) : sigmoid4(az);
+        f4 r = hard ? hard_sigmoid4(ar) : sigmoid4(ar);
+        f4 u = wasm_v128_load(rh + k);
         f4 n = tanh4(wasm_f32x4_add(wasm_v128_load(ng + k), wasm_f32x4_mul(r, u)));
+        wasm_v128_store(zg + k, zz);
+        wasm_v128_store(rg + k, r);
         wasm_v128_store(ng + k, n);
         wasm_v128_store(rnb + k, u);
         // h = z ⊙ h_prev + (1 − z) ⊙ n, written as n + z ⊙ (h_prev − n)
         wasm_v128_store(hb + k, wasm_f32x4_add(n, wasm_f32x4_mul(zz, wasm_f32x4_sub(wasm_v128_load(hpb + k), n))));
       }
       for (; k < H; k++) {
-        float n = tanh1(ng[k] + rg[k] * rh[k]);
-        ng[k] = n;
+        float zz = hard ? hard_sigmoid1(zg[k] + rz[k]) : sigmoid1(zg[k] + rz[k]);
+        float r = hard ? hard_sigmoid1(rg[k] + rr[k]) : sigmoid1(rg[k] + rr[k]);
+        float n = tanh1(ng[k] + r * rh[k]);
+        zg[k] = zz; rg[k] = r; ng[k] = n;
         rnb[k] = rh[k];
-        hb[k] = n + zg[k] * (hpb[k] - n);
+        hb[k] = n + zz * (hpb[k] - n);
       }
     }
-    (void)one;
   }
   write_output(hs, y, B, T, H, seq);
 }
