@@ -205,6 +205,9 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
     const panel = page.getByTestId('stats-panel')
     await expect.poll(() => panel.getByTestId('stats-groups').locator('tbody tr').count(), { timeout: 30_000 }).toBe(2)
     await expect(panel.getByTestId('verdict').textContent()).resolves.toMatch(/paired by seed/)
+    await panel.scrollIntoViewIfNeeded()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(screenshotDir, 'sweeps-compare-stats.png'), clip: (await panel.boundingBox()) ?? undefined })
   })
 
   it('cancels the remaining runs of a sweep', async () => {

@@ -68,7 +68,7 @@ export function ScatterChart({ plot, axisIndex, metricLabel, height = 240 }: { p
       },
       xAxis: {
         type: axis.kind,
-        ...(axis.kind === 'category' ? { data: axis.categories, axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: string) => cellLabel[v] ?? v } } : { scale: true, ...(axis.integer ? { minInterval: 1 } : {}) }),
+        ...(axis.kind === 'category' ? { data: axis.categories, axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: string) => cellLabel[v] ?? v } } : { scale: true, boundaryGap: ['8%', '8%'], ...(axis.integer ? { minInterval: 1 } : {}) }),
         ...(axis.kind !== 'category' ? { axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatMetric(v), hideOverlap: true } } : {}),
         name: axis.key,
         nameLocation: 'middle',
