@@ -111,13 +111,7 @@ export function createLabStore(store: Store): LabStore {
     sqliteVersion: () => store.sqliteVersion(),
     createRun: (input) => ({ id: store.createRun(input).id }),
     createSweep: (input) => ({ id: store.createSweep(input).id }),
-    listSweeps: () =>
-      store.listSweeps().map((sweep) => {
-        const { rows } = store.listRuns({ sweepId: sweep.id, archived: 'include', limit: 100_000 })
-        const counts: SweepSummary['counts'] = {}
-        for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1
-        return { id: sweep.id, name: sweep.name, createdAt: new Date(sweep.createdAt).toISOString(), spec: sweep.spec, counts, total: rows.length }
-      }),
+    listSweeps: () => store.listSweeps().map((sweep) => ({ ...sweep, createdAt: new Date(sweep.createdAt).toISOString() })),
     sweepRunIds: (sweepId) =>
       api(() => {
         store.getSweep(sweepId)
