@@ -88,6 +88,13 @@ describe('report model', () => {
     expect(model.groups.caveats.join(' ')).toMatch(/differ in units/)
     expect(model.groups.caveats.join(' ')).toMatch(/not all train on the same data/)
     expect(model.datasets).toHaveLength(2)
+    expect(model.groups.caveats.join(' ')).toMatch(/computed the gru reset-before sigmoid form/)
+
+    const c = makeRun({ id: 'c', cell: 'gru' })
+    c.run.cellForm = 'gru reset-after sigmoid'
+    const mixed = buildReportModel([a, b, c], fixedEnv)
+    if (!mixed.groups.shown) throw new Error('expected groups')
+    expect(mixed.groups.caveats.join(' ')).toMatch(/mix cell forms \(gru reset-before sigmoid; gru reset-after sigmoid\)/)
   })
 })
 

@@ -243,7 +243,9 @@ function groupSection(runs: readonly RunDetail[], points: ReadonlyMap<string, Ma
   const datasets = new Set(runs.map((r) => r.dataset?.contentHash ?? 'none'))
   if (datasets.size > 1) caveats.push('The runs did not all train on the same data (different dataset hashes).')
   const forms = new Set(runs.filter((r) => r.cell === 'gru').map((r) => r.cellForm ?? 'unknown'))
-  if (forms.size > 0) caveats.push(`GRU form: ${[...forms].join('; ')} (see CELLS.md: tfjs-layers computes reset-before only).`)
+  // CELLS.md: reset-before (tfjs-layers) and reset-after (Keras 2+, PyTorch, the fused engine) are different cells.
+  if (forms.size === 1) caveats.push(`The GRU runs computed the ${[...forms][0]} form (CELLS.md); other libraries may default to another.`)
+  if (forms.size > 1) caveats.push(`The GRU runs mix cell forms (${[...forms].join('; ')}): they are different cells (CELLS.md).`)
 
   // The same comparison `gatelab compare` and the compare view show (src/shared/comparison.ts): the watched metric's
   // best and last values per run, grouped by cell, every pair tested.
