@@ -16,6 +16,7 @@ import {
   decimalsFor,
   exampleSpec,
   exampleSpecText,
+  formatTick,
   formatWithCi,
   groupByOptions,
   meansBy,
@@ -187,6 +188,10 @@ describe('chart data', () => {
   it('marks whole-number axes so their ticks are whole numbers', () => {
     const runs = [run({ groupKey: JSON.stringify({ units: 6 }), summary: { valLoss: summary(1, 1) } }), run({ cell: 'gru', groupKey: JSON.stringify({ units: 7 }), summary: { valLoss: summary(2, 2) } })]
     expect(sweepPlot(runs, ['units'], 'valLoss', 'best').axes).toEqual([{ key: 'units', kind: 'value', integer: true }])
+  })
+
+  it('writes axis ticks plainly, small ones as short exponents', () => {
+    expect([1e-4, 2.5e-5, 0.001, 0.01, 0.1, 6, 1e6, 0].map(formatTick)).toEqual(['1e-4', '2.5e-5', '0.001', '0.01', '0.1', '6', '1e+6', '0'])
   })
 
   it('averages the metric per setting and cell for the trend lines', () => {

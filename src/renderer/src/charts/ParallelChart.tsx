@@ -8,7 +8,7 @@ import { Chart } from './Chart'
 import type { EChartsCoreOption } from './echarts'
 import { cellColors, chartPalette, useTheme } from '../theme'
 import { cellLabel, formatMetric } from '../format'
-import type { SweepPlot } from '../lib/sweepView'
+import { formatTick, type SweepPlot } from '../lib/sweepView'
 
 export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: SweepPlot; metricLabel: string; height?: number }): React.JSX.Element {
   const theme = useTheme()
@@ -36,7 +36,7 @@ export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: Sweep
               axisLabel: { ...axisCommon.axisLabel, color: pal.text, backgroundColor: pal.bg, padding: [1, 4], borderRadius: 3, formatter: (v: string) => cellLabel[v] ?? v }
             }
           : { scale: true, ...(a.integer ? { minInterval: 1 } : {}) }),
-        ...(a.kind === 'log' ? { axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatMetric(v) } } : {})
+        ...(a.kind !== 'category' ? { axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatTick(v) } } : {})
       })),
       {
         ...axisCommon,

@@ -9,7 +9,7 @@ import { Chart } from './Chart'
 import type { EChartsCoreOption } from './echarts'
 import { cellColors, chartPalette, useTheme } from '../theme'
 import { cellLabel, formatMetric } from '../format'
-import { meansBy, type Cell, type SweepPlot } from '../lib/sweepView'
+import { formatTick, meansBy, type Cell, type SweepPlot } from '../lib/sweepView'
 import { escapeHtml, formatSetting } from './ParallelChart'
 
 const cellOrder: Cell[] = ['lstm', 'gru', 'rnn']
@@ -69,7 +69,7 @@ export function ScatterChart({ plot, axisIndex, metricLabel, height = 240 }: { p
       xAxis: {
         type: axis.kind,
         ...(axis.kind === 'category' ? { data: axis.categories, axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: string) => cellLabel[v] ?? v } } : { scale: true, boundaryGap: ['8%', '8%'], ...(axis.integer ? { minInterval: 1 } : {}) }),
-        ...(axis.kind !== 'category' ? { axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatMetric(v), hideOverlap: true } } : {}),
+        ...(axis.kind !== 'category' ? { axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatTick(v), hideOverlap: true } } : {}),
         name: axis.key,
         nameLocation: 'middle',
         nameGap: 26,

@@ -234,8 +234,8 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
                     const boot = p.bootstrapCi95 ? formatWithCi(p.diff, p.bootstrapCi95).ci : '—'
                     return (
                       <tr key={`${p.a}|${p.b}`}>
-                        <th scope="row" className="pair-label">
-                          {p.a} <span className="muted">−</span> {p.b}
+                        <th scope="row" className="pair-label" title={`${p.a} − ${p.b}`}>
+                          <PairSide label={p.a} comparison={comparison} /> <span className="muted">−</span> <PairSide label={p.b} comparison={comparison} />
                         </th>
                         <td className="num mono">{d.value}</td>
                         <td className="num mono">{d.ci}</td>
@@ -259,6 +259,11 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
 
 function pText(p: number | null): string {
   return p === null ? '—' : formatP(p).replace(/^p = /, '').replace(/^p /, '')
+}
+
+function PairSide({ label, comparison }: { label: string; comparison: RunComparison }): React.JSX.Element {
+  const group = comparison.groups.find((g) => g.label === label)
+  return group ? <GroupLabel groupKey={group.key} /> : <span>{label}</span>
 }
 
 function GroupLabel({ groupKey }: { groupKey: Record<string, string | number | boolean | null> }): React.JSX.Element {

@@ -288,6 +288,14 @@ export function meansBy(rows: readonly PlotRow[], axisIndex: number): Map<Cell, 
   return out
 }
 
+/** Axis ticks: plain decimals down to 0.001, then the shortest exponent form ("1e-4", "2.5e-5"). */
+export function formatTick(v: number): string {
+  if (!Number.isFinite(v)) return String(v)
+  const a = Math.abs(v)
+  if (a === 0 || (a >= 1e-3 && a < 1e6)) return String(Number(v.toPrecision(4)))
+  return Number(v.toPrecision(3)).toExponential()
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The statistics panel
 
