@@ -6,7 +6,7 @@ import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne } from
 import { computeWindow, pagesFor, scrollToRow } from '../../src/renderer/src/lib/windowing'
 import { diffConfigs, flattenConfig } from '../../src/renderer/src/lib/configDiff'
 import { appendLive, isDiagnostic, orderMetrics, spliceRange } from '../../src/renderer/src/lib/series'
-import { displayName, formatDuration, formatMetric, formatTask } from '../../src/renderer/src/format'
+import { displayName, formatDuration, formatEta, formatMetric, formatTask } from '../../src/renderer/src/format'
 
 describe('hash router', () => {
   it('parses every place of the lab', () => {
@@ -142,6 +142,7 @@ describe('format', () => {
   it('formats what the table shows', () => {
     expect(formatDuration(65_000)).toBe('1 min 05 s')
     expect(formatMetric(0.000123)).toBe('1.23e-4')
+    expect([formatEta(44_400), formatEta(118_000), formatEta(4_800_000)]).toEqual(['44 s', '2 min', '1 h 20 min'])
     expect(formatMetric(0.16666)).toBe('0.1667')
     expect(formatMetric(null)).toBe('—')
     expect(formatTask('csv:/home/me/power.csv')).toBe('power.csv (CSV)')

@@ -8,6 +8,15 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`
 }
 
+/** Time left, as coarse as an estimate deserves: "45 s", "3 min", "1 h 20 min". */
+export function formatEta(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000))
+  if (s < 60) return `${s} s`
+  const m = Math.ceil(s / 60)
+  if (m < 60) return `${m} min`
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`
+}
+
 /** Metric values: 4 significant digits, scientific notation for very small or large magnitudes. */
 export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—'

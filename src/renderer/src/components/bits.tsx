@@ -1,7 +1,7 @@
 /** Small pieces used across pages: cell chips, status with live progress, tags, errors. */
 import { useState } from 'react'
 import type { RunStatus } from '../../../shared/protocol'
-import { cellLabel, formatDuration } from '../format'
+import { cellLabel, formatEta } from '../format'
 import { useProgress } from '../live'
 
 export function CellChip({ cell }: { cell: string }): React.JSX.Element {
@@ -37,7 +37,7 @@ export function StatusCell({ runId, status, error }: { runId: string; status: Ru
           <span className="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(pct)}>
             <span className="progress-fill" style={{ width: `${pct}%` }} />
           </span>
-          <span className="eta">{live ? (progress.etaMs !== null ? `${formatDuration(progress.etaMs)} left` : `epoch ${progress.epoch}/${progress.epochs}`) : 'starting…'}</span>
+          <span className="eta">{live ? (progress.etaMs !== null ? `${formatEta(progress.etaMs)} left` : `epoch ${progress.epoch}/${progress.epochs}`) : 'starting…'}</span>
         </span>
       )}
     </div>

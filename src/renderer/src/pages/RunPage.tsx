@@ -13,7 +13,7 @@ import { runStyles } from '../charts/runStyles'
 import { CellChip, ErrorNote, StatusCell, TagEditor } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { flattenConfig } from '../lib/configDiff'
-import { displayName, formatBytes, formatCount, formatDuration, formatMetric, formatWhen } from '../format'
+import { displayName, formatEta, formatBytes, formatCount, formatDuration, formatMetric, formatWhen } from '../format'
 import { href, navigate } from '../lib/useRoute'
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
@@ -237,7 +237,7 @@ function LiveLine({ runId, status }: { runId: string; status: string }): React.J
   return (
     <p className="live-line mono" aria-live="off" data-testid="live-line">
       {status === 'running' && p
-        ? `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${formatMetric(p.loss)} · ${formatDuration(p.elapsedMs)}${p.etaMs !== null ? ` · ${formatDuration(p.etaMs)} left` : ''}`
+        ? `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${formatMetric(p.loss)} · ${formatDuration(p.elapsedMs)}${p.etaMs !== null ? ` · ${formatEta(p.etaMs)} left` : ''}`
         : status === 'queued'
           ? 'waiting for a free trainer…'
           : ' '}

@@ -41,7 +41,7 @@ interface Column {
 
 const columns: Column[] = [
   { id: 'select', label: '', width: '36px' },
-  { id: 'status', label: 'Status', width: '124px', sortable: true },
+  { id: 'status', label: 'Status', width: '136px', sortable: true },
   { id: 'name', label: 'Run', width: 'minmax(150px, 1.5fr)', sortable: true },
   { id: 'cell', label: 'Cell', width: '56px', sortable: true },
   { id: 'task', label: 'Data', width: 'minmax(64px, 0.5fr)' },
