@@ -2,7 +2,8 @@
 // and lld (Debian: `apt-get install -y clang lld`). Called by the electron-vite build (electron.vite.config.ts), which
 // then ships the module as out/main/gatelab_fused.wasm, and by `npm run build:kernels` for tests run from the sources.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -27,27 +28,46 @@ function findClang() {
   return undefined
 }
 
-/** Rebuilds when a kernel source or this script is newer than the module; returns the module's path. */
+/**
+ * The compiled module is committed (prebuilt/), with the sha256 of what it was compiled from: the kernel sources and
+ * the compiler flags. A build whose sources match uses it as is, so a fresh machine needs no clang; only a change to
+ * the kernels needs clang, which recompiles and refreshes prebuilt/ (commit both files).
+ */
+export const prebuiltDir = join(kernelDir, 'prebuilt')
+const prebuiltWasm = join(prebuiltDir, 'gatelab_fused.wasm')
+const prebuiltHash = join(prebuiltDir, 'gatelab_fused.sha256')
+
+export function kernelSourceHash() {
+  const files = readdirSync(kernelDir).filter((f) => f.endsWith('.c') || f.endsWith('.h')).sort()
+  const hash = createHash('sha256').update(JSON.stringify(flags))
+  for (const f of files) hash.update(`\0${f}\0`).update(readFileSync(join(kernelDir, f)))
+  return hash.digest('hex')
+}
+
+/** Returns the path of a module compiled from the current sources: the prebuilt one, or a fresh clang build. */
 export function buildKernels({ force = false, log = console.log } = {}) {
   const sources = readdirSync(kernelDir).filter((f) => f.endsWith('.c')).map((f) => join(kernelDir, f))
-  const inputs = [...sources, ...readdirSync(kernelDir).filter((f) => f.endsWith('.h')).map((f) => join(kernelDir, f)), fileURLToPath(import.meta.url)]
-  if (!force && existsSync(kernelOutput)) {
-    const built = statSync(kernelOutput).mtimeMs
-    if (inputs.every((f) => statSync(f).mtimeMs <= built)) return kernelOutput
+  const want = kernelSourceHash()
+  const have = existsSync(prebuiltHash) && existsSync(prebuiltWasm) ? readFileSync(prebuiltHash, 'utf8').trim() : ''
+  if (!force && have === want) {
+    copyFileSync(prebuiltWasm, kernelOutput)
+    return kernelOutput
   }
   const clang = findClang()
   if (!clang) {
     throw new Error(
-      'Building the fused LSTM/GRU kernels needs clang and wasm-ld (LLVM 14 or later) on PATH. ' +
-        'On Debian or Ubuntu: `apt-get install -y clang lld`; then run `npm run build` again.'
+      'The fused LSTM/GRU kernel sources differ from the committed prebuilt module, and rebuilding it needs clang and ' +
+        'wasm-ld (LLVM 14 or later) on PATH. On Debian or Ubuntu: `apt-get install -y clang lld`; then run `npm run build` again.'
     )
   }
-  mkdirSync(dirname(kernelOutput), { recursive: true })
+  mkdirSync(prebuiltDir, { recursive: true })
   const result = spawnSync(clang, [...flags, '-o', kernelOutput, ...sources], { encoding: 'utf8' })
   if (result.status !== 0) {
     throw new Error(`${clang} failed to compile the fused kernels:\n${result.stderr || result.stdout || result.error?.message}`)
   }
-  log(`fused kernels: ${clang} → ${kernelOutput} (${statSync(kernelOutput).size} bytes)`)
+  copyFileSync(kernelOutput, prebuiltWasm)
+  writeFileSync(prebuiltHash, want + '\n')
+  log(`fused kernels: ${clang} → ${kernelOutput} (${statSync(kernelOutput).size} bytes); prebuilt/ refreshed — commit it`)
   return kernelOutput
 }
 

@@ -80,8 +80,8 @@ export function compileKernelModule(candidates: string[]): WasmModule {
   if (!found) {
     throw new Error(
       `The fused LSTM/GRU kernel module ${wasmFileName} was not found. Looked in:\n  ${candidates.join('\n  ')}\n` +
-        'Build it with `npm run build` (or just the kernels: `npm run build:kernels`; both need clang and lld, ' +
-        'on Debian `apt-get install -y clang lld`), or use the engine "layers".'
+        'Build it with `npm run build` (or just the kernels: `npm run build:kernels`), which uses the committed prebuilt module; ' +
+        'only after a change to the kernel sources does that need clang and lld (on Debian `apt-get install -y clang lld`). Or use the engine "layers".'
     )
   }
   try {
