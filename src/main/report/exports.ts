@@ -43,7 +43,7 @@ export function exportStem(ids: readonly string[]): string {
   return ids.length === 1 ? `gatelab-${ids[0]}` : `gatelab-${ids.length}-runs`
 }
 
-function reportInputs(source: ReportSource, data: readonly RunData[], options: ExportOptions) {
+function reportModel(source: ReportSource, data: readonly RunData[], options: ExportOptions) {
   const predictions = new Map<string, Uint8Array>()
   for (const { run } of data) {
     const bytes = readArtifact(source, run, PREDICTIONS_FILE)
@@ -93,7 +93,7 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
       return weightFiles(source, data, options.layout ?? 'folders')
     case 'html':
     case 'pdf': {
-      const model = reportInputs(source, data, options)
+      const model = reportModel(source, data, options)
       const html = renderReportHtml(model)
       if (format === 'html') return [{ name: `${stem}-report.html`, mediaType: 'text/html', data: utf8(html) }]
       if (!options.pdf) throw new ReportError('chromium_missing', 'PDF export is not available in this host')
@@ -101,7 +101,8 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
     }
     case 'svg':
     case 'png': {
-      const figures = reportFigures(reportInputs(source, data, options))
+      const figures = reportFigures(reportModel(source, data, options))
+      if (figures.length === 0) throw new ReportError('invalid', 'These runs recorded no metrics, so there are no figures to export.')
       const files: ExportFile[] = []
       for (const f of figures) {
         files.push(
