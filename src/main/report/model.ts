@@ -133,8 +133,10 @@ export function orderMetrics(names: Iterable<string>): string[] {
 
 export { betterDirection }
 
-export function runLabel(run: Pick<RunDetail, 'id' | 'name'>): string {
-  return run.name && run.name !== run.id ? `${run.name} (${run.id})` : run.id
+/** How a run is named in legends and titles: its name and id, and its cell, which a comparison reads first. */
+export function runLabel(run: Pick<RunDetail, 'id' | 'name' | 'cell'>): string {
+  const cell = run.cell.toUpperCase()
+  return run.name && run.name !== run.id ? `${run.name} (${run.id}, ${cell})` : `${run.id} (${cell})`
 }
 
 /** Statistics of one metric over one run's points (any order), at full resolution. */
