@@ -46,7 +46,8 @@ export const htmlToPdf: PdfRenderer = async (html, options) => {
       cause: error
     })
   }
-  // The report is ours and needs no script to print (its charts are SVG): JavaScript off, and no network at all.
+  // The report is ours and needs no script to print (its charts are SVG): JavaScript off, and no network at all. That is
+  // what makes --no-sandbox (which Chromium requires when run as root, as in containers and CI) acceptable here.
   const browser = await playwright.chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
