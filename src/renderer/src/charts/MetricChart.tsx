@@ -196,7 +196,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
           showSymbol: false, lineStyle: { opacity: 0 }, areaStyle: { color, opacity: theme === 'dark' ? 0.22 : 0.16 }, emphasis: { disabled: true }, animation: false
         })
         if (grouping.showMembers) {
-          g.items.forEach((r, i) => series.push(line(`member:${r.id}`, r.name, members[i]!, color, styles.get(r.id)?.dash ?? 'solid', 1, 0.45, true)))
+          g.items.forEach((r, i) => series.push({ ...line(`member:${r.id}`, r.name, members[i]!, color, styles.get(r.id)?.dash ?? 'solid', 1, 0.45, true), showSymbol: false }))
         }
         const n = Math.max(0, ...curve.n)
         series.push(line(`mean:${g.key}`, `${g.key} · mean of ${n}`, curve.x.map((xv, i) => [xv, curve.mean[i]!]), color, 'solid', 2.4, 1, false))
@@ -243,7 +243,8 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         nameGap: 6,
         nameTextStyle: { color: pal.muted, fontSize: 11, align: 'right', verticalAlign: 'top', padding: [14, 0, 0, 0] },
         scale: true,
-        axisLine: { lineStyle: { color: pal.axis } },
+        // At the bottom even when a band or a loss goes below zero (not across the middle of the chart).
+        axisLine: { onZero: false, lineStyle: { color: pal.axis } },
         axisTick: { lineStyle: { color: pal.axis } },
         axisLabel: { color: pal.muted, fontSize: 11, formatter: xFormatter, hideOverlap: true },
         splitLine: { show: false },
