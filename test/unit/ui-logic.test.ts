@@ -5,7 +5,7 @@ import { groupBy, groupCurve } from '../../src/renderer/src/lib/groupStats'
 import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne } from '../../src/renderer/src/lib/selection'
 import { computeWindow, pagesFor, scrollToRow } from '../../src/renderer/src/lib/windowing'
 import { diffConfigs, flattenConfig } from '../../src/renderer/src/lib/configDiff'
-import { appendLive, isDiagnostic, orderMetrics, spliceRange } from '../../src/renderer/src/lib/series'
+import { appendLive, isDiagnostic, orderMetrics, spliceRange, spreadEpochs } from '../../src/renderer/src/lib/series'
 import { displayName, formatDuration, formatEta, formatMetric, formatTask } from '../../src/renderer/src/format'
 
 describe('hash router', () => {
@@ -132,7 +132,11 @@ describe('series helpers', () => {
     ]
     expect(appendLive([[5, 1]], live, 'loss', 'step')).toEqual([[5, 1], [10, 0.5], [20, 0.4]])
     expect(appendLive([], live, 'valLoss', 'wallMs')).toEqual([[100, 0.6]])
+    expect(appendLive([[1, 2]], live, 'loss', 'epoch')).toEqual([[1, 2], [1, 0.5], [1, 9], [2, 0.4]])
     expect(spliceRange([[0, 0], [10, 10], [20, 20]], [[9, 1], [10, 2], [11, 3]], 9, 11)).toEqual([[0, 0], [9, 1], [10, 2], [11, 3], [20, 20]])
+    // Four batches in epoch 1, two in epoch 2; a per-epoch series stays on whole epochs.
+    expect(spreadEpochs([[1, 9], [1, 8], [1, 7], [1, 6], [2, 5], [2, 4]]).map((p) => p[0])).toEqual([0.25, 0.5, 0.75, 1, 1.5, 2])
+    expect(spreadEpochs([[1, 3], [2, 2], [3, 1]])).toEqual([[1, 3], [2, 2], [3, 1]])
     expect(['lr', 'epochMs', 'numTensors', 'loss', 'valMae'].map(isDiagnostic)).toEqual([true, true, true, false, false])
     expect(orderMetrics(['valAcc', 'lr', 'valMae', 'batchLoss', 'mae', 'valLoss', 'loss', 'acc'])).toEqual(['loss', 'valLoss', 'batchLoss', 'acc', 'valAcc', 'mae', 'valMae', 'lr'])
   })

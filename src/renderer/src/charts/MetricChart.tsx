@@ -13,7 +13,7 @@ import { chartPalette, cellColors, groupColors, useTheme } from '../theme'
 import { formatDuration, formatMetric } from '../format'
 import { sharedScale, smoothPoints } from '../lib/smoothing'
 import { groupBy, groupCurve, type BandKind } from '../lib/groupStats'
-import { appendLive, spliceRange, type Points, type XAxis } from '../lib/series'
+import { appendLive, spliceRange, spreadEpochs, type Points, type XAxis } from '../lib/series'
 import { Chart, type ZoomRange } from './Chart'
 import type { EChartsCoreOption } from './echarts'
 import type { RunStyle } from './runStyles'
@@ -152,12 +152,13 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       let pts = overview.get(id) ?? []
       const d = detail?.map.get(id)
       if (detail && d) pts = spliceRange(pts, d, detail.range[0], detail.range[1])
+      if (x === 'epoch') pts = spreadEpochs(pts)
       // A log axis cannot show zero or negative values; leave them out rather than break the chart.
       if (logScale) pts = pts.filter((p) => p[1] > 0)
       out.set(id, pts)
     }
     return out
-  }, [ids, overview, detail, logScale])
+  }, [ids, overview, detail, logScale, x])
 
   const option = useMemo<EChartsCoreOption>(() => {
     const pal = chartPalette[theme]

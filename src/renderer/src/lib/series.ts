@@ -14,12 +14,10 @@ export function appendLive(points: readonly (readonly [number, number])[], live:
   for (const p of live) {
     if (p.name !== metric) continue
     const px = p[x]
-    if (px > lastX) {
+    // On the epoch axis several per-batch points share an epoch (spreadEpochs lays them out); elsewhere x grows.
+    if (px > lastX || (px === lastX && x === 'epoch')) {
       out.push([px, p.value])
       lastX = px
-    } else if (px === lastX && x === 'epoch' && out.length > 0) {
-      // Several per-step points share an epoch: keep the latest value for that epoch.
-      out[out.length - 1] = [px, p.value]
     }
   }
   return out
@@ -58,4 +56,23 @@ export function lowerIsBetter(metric: string): boolean {
 /** Metrics about the training process rather than the model (learning rate, timings, tensor counts): shown apart. */
 export function isDiagnostic(metric: string): boolean {
   return metric === 'lr' || /Ms$/.test(metric) || /^num[A-Z]/.test(metric) || /memory|bytes/i.test(metric)
+}
+
+/**
+ * Per-batch points on an epoch axis all share their epoch's integer x, which draws as a vertical smear. Spread each
+ * epoch's k points evenly over (epoch − 1, epoch], so the last batch sits on the epoch and lines up with the
+ * per-epoch metrics. Series with one point per epoch are returned unchanged.
+ */
+export function spreadEpochs(points: readonly (readonly [number, number])[]): Points {
+  const out: Points = []
+  let i = 0
+  while (i < points.length) {
+    let j = i
+    while (j < points.length && points[j]![0] === points[i]![0]) j++
+    const k = j - i
+    const epoch = points[i]![0]
+    for (let n = 0; n < k; n++) out.push([k === 1 ? epoch : epoch - 1 + (n + 1) / k, points[i + n]![1]])
+    i = j
+  }
+  return out
 }
