@@ -15,6 +15,7 @@ import { createLabStore, type LabStore } from '../../src/main/labStore'
 import { Store } from '../../src/main/store/store'
 import { exportRuns } from '../../src/main/report/exports'
 import { exportRunsHandler } from '../../src/main/report/handlers'
+import { computePredictions } from '../../src/main/report/predictions'
 import { decodeWeights, parseModelJson, type PlainRecurrentLayer, type PlainWeights } from '../../src/main/report/weights'
 import type { MetricPoint } from '../../src/shared/protocol'
 import { launchChromium, screenshotDir } from '../helpers/browser'
@@ -115,6 +116,7 @@ describe('gatelab report and export on real runs', () => {
     await expect(page.locator('#config tr.diff th').allInnerTexts()).resolves.toEqual(expect.arrayContaining(['≠ cell']))
     expect(text).toMatch(/LSTM vs GRU/)
     expect(await page.locator('#groups .verdict').count()).toBeGreaterThan(0)
+    for (const id of ids) expect(await page.locator(`figure#predictions-${id} svg path`).count()).toBeGreaterThan(0)
     // The buttons under a figure save it offline: SVG as inlined, PNG drawn at 2x.
     const figure = page.locator('figure#curve-valLoss')
     const width = Number(await figure.locator('svg').first().getAttribute('width'))
@@ -151,6 +153,19 @@ describe('gatelab report and export on real runs', () => {
       expect(text).toContain('epoch')
       const info = spawnSync('/usr/bin/pdfinfo', [out], { encoding: 'utf8' }).stdout
       expect(info).toMatch(size)
+    }
+  })
+
+  it('computes predictions against truth from the saved weights that reproduce the test loss the trainer measured', async () => {
+    for (const id of ids) {
+      const run = store.getRun(id)
+      const p = await computePredictions(run, store.getArtifact(id, 'model.json').data, store.getArtifact(id, 'weights.bin').data)
+      if (!p.ok) throw new Error(p.reason)
+      // 64 test sequences (fewer than the limit): the whole split, so the MSE is the trainer's test loss.
+      expect(p.truth).toHaveLength(64)
+      for (const t of p.truth) expect(t).toBeGreaterThanOrEqual(0)
+      const mse = p.truth.reduce((sum, t, i) => sum + (p.predicted[i]! - t) ** 2, 0) / p.truth.length
+      expect(mse).toBeCloseTo(run.test.loss!, 4)
     }
   })
 

@@ -140,7 +140,20 @@ describe('HTML report', () => {
     expect(html).toContain('<section id="groups"><h2>LSTM vs GRU</h2>')
     expect(html).toContain('id="groups-valLoss"')
     expect(html).toMatch(/class="verdict">cell=gru reached a lower/)
-    expect(html).toMatch(/<section id="predictions">.*No run in this report saved predictions/s)
+    expect(html).toMatch(/<section id="predictions">.*No predictions against truth: lstm-1: no predictions were computed/s)
+  })
+
+  it('draws predictions against truth for the runs that have them, and names the others with the reason', () => {
+    const runs = lstmVsGru().slice(2, 4)
+    const predictions = new Map([
+      [runs[0]!.run.id, { split: 'test', truth: [0.5, 1, 1.5], predicted: [0.6, 0.9, 1.4] }],
+      [runs[1]!.run.id, { reason: 'it saved no weights (failed)' }]
+    ])
+    const withPredictions = buildReportModel(runs, fixedEnv, { predictions })
+    const page = renderReportHtml(withPredictions)
+    expect(page).toContain(`<figure id="predictions-${runs[0]!.run.id}"`)
+    expect(page).toContain(`No predictions for ${runs[1]!.run.id}: it saved no weights (failed).`)
+    expect(page).toContain('3 predictions on the test split')
   })
 
   it('marks a diverged run: its error, and its non-finite points', () => {

@@ -7,7 +7,8 @@ import { reportFigures } from './charts'
 import { toCsv, toJson } from './data'
 import { ReportError } from './errors'
 import { renderReportHtml } from './html'
-import { buildReportModel, currentEnvironment, PREDICTIONS_FILE, type ReportEnvironment } from './model'
+import { buildReportModel, currentEnvironment, parsePredictions, PREDICTIONS_FILE, type PredictionInput, type ReportEnvironment, type ReportModel } from './model'
+import { computePredictions } from './predictions'
 import type { Paper, PdfRenderer } from './pdf.node'
 import { svgToPng } from './png'
 import { loadRuns, readArtifact, type ReportSource, type RunData } from './source'
@@ -43,12 +44,33 @@ export function exportStem(ids: readonly string[]): string {
   return ids.length === 1 ? `gatelab-${ids[0]}` : `gatelab-${ids.length}-runs`
 }
 
-function reportModel(source: ReportSource, data: readonly RunData[], options: ExportOptions) {
-  const predictions = new Map<string, Uint8Array>()
+/**
+ * Each run's predictions against truth: the `predictions.json` it saved, else computed from its saved weights on its
+ * own test split (predictions.ts), else the reason there are none.
+ */
+async function gatherPredictions(source: ReportSource, data: readonly RunData[]): Promise<Map<string, PredictionInput>> {
+  const out = new Map<string, PredictionInput>()
   for (const { run } of data) {
-    const bytes = readArtifact(source, run, PREDICTIONS_FILE)
-    if (bytes) predictions.set(run.id, bytes)
+    const saved = readArtifact(source, run, PREDICTIONS_FILE)
+    const parsed = saved ? parsePredictions(saved) : null
+    if (parsed) {
+      out.set(run.id, parsed)
+      continue
+    }
+    const topology = readArtifact(source, run, TOPOLOGY_FILE)
+    const weights = readArtifact(source, run, WEIGHTS_FILE)
+    if (!topology || !weights) {
+      out.set(run.id, { reason: `it saved no weights (${run.status})` })
+      continue
+    }
+    const computed = await computePredictions(run, topology, weights)
+    out.set(run.id, computed.ok ? computed : { reason: computed.reason })
   }
+  return out
+}
+
+async function reportModel(source: ReportSource, data: readonly RunData[], options: ExportOptions): Promise<ReportModel> {
+  const predictions = await gatherPredictions(source, data)
   return buildReportModel(data, options.env ?? currentEnvironment(), { predictions, ...(options.title ? { title: options.title } : {}) })
 }
 
@@ -93,7 +115,7 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
       return weightFiles(source, data, options.layout ?? 'folders')
     case 'html':
     case 'pdf': {
-      const model = reportModel(source, data, options)
+      const model = await reportModel(source, data, options)
       const html = renderReportHtml(model)
       if (format === 'html') return [{ name: `${stem}-report.html`, mediaType: 'text/html', data: utf8(html) }]
       if (!options.pdf) throw new ReportError('chromium_missing', 'PDF export is not available in this host')
@@ -101,7 +123,7 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
     }
     case 'svg':
     case 'png': {
-      const figures = reportFigures(reportModel(source, data, options))
+      const figures = reportFigures(await reportModel(source, data, options))
       if (figures.length === 0) throw new ReportError('invalid', 'These runs recorded no metrics, so there are no figures to export.')
       const files: ExportFile[] = []
       for (const f of figures) {

@@ -276,7 +276,7 @@ ${caveats}${band ? figureHtml(band) : ''}${g.comparisons.map(comparisonBlock).jo
 function predictionsSection(model: ReportModel, figures: Figure[]): string {
   const p = model.predictions
   if (!p.shown) return `<section id="predictions"><h2>Predictions against truth</h2><p class="omitted">${e(p.reason)}</p></section>`
-  const missing = p.missing.length > 0 ? `<p class="omitted">No predictions saved for ${p.missing.map(e).join(', ')}.</p>` : ''
+  const missing = p.missing.length > 0 ? `<p class="omitted">No predictions for ${p.missing.map(e).join('; ')}.</p>` : ''
   return `<section id="predictions"><h2>Predictions against truth</h2>${figures.filter((f) => f.id.startsWith('predictions-')).map(figureHtml).join('\n')}${missing}</section>`
 }
 

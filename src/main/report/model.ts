@@ -99,7 +99,11 @@ export interface PredictionSet {
   predicted: number[]
 }
 
+/** Runs without predictions, and why. */
 export type PredictionSection = { shown: true; sets: PredictionSet[]; missing: string[] } | { shown: false; reason: string }
+
+/** A run's predictions (saved or computed), or why there are none. */
+export type PredictionInput = { split: string; truth: number[]; predicted: number[] } | { reason: string }
 
 export interface ReportModel {
   title: string
@@ -291,8 +295,8 @@ export function parsePredictions(bytes: Uint8Array): { split: string; truth: num
 
 export interface ModelOptions {
   title?: string
-  /** Bytes of each run's predictions artifact, by run id, when it has one. */
-  predictions?: ReadonlyMap<string, Uint8Array>
+  /** Each run's predictions, or why it has none (see exports.ts: the saved artifact, else computed from the weights). */
+  predictions?: ReadonlyMap<string, PredictionInput>
 }
 
 export function buildReportModel(data: readonly RunData[], env: ReportEnvironment, options: ModelOptions = {}): ReportModel {
@@ -332,20 +336,14 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
   const sets: PredictionSet[] = []
   const missing: string[] = []
   for (const r of runs) {
-    const bytes = options.predictions?.get(r.run.id)
-    const parsed = bytes ? parsePredictions(bytes) : null
-    if (parsed) sets.push({ runId: r.run.id, label: r.label, color: r.color, ...parsed })
-    else missing.push(r.run.id)
+    const p = options.predictions?.get(r.run.id)
+    if (p && 'truth' in p) sets.push({ runId: r.run.id, label: r.label, color: r.color, ...p })
+    else missing.push(`${r.run.id}: ${p?.reason ?? 'no predictions were computed'}`)
   }
   const predictions: PredictionSection =
     sets.length > 0
       ? { shown: true, sets, missing }
-      : {
-          shown: false,
-          reason:
-            `No run in this report saved predictions (a "${PREDICTIONS_FILE}" artifact), so predictions against truth cannot be shown. ` +
-            'The trainer saves the best weights: export them (gatelab export --format weights) to predict with the model.'
-        }
+      : { shown: false, reason: `No predictions against truth: ${missing.join('; ')}.` }
 
   return {
     title,
