@@ -6,10 +6,11 @@
  * Screenshots go to test-results/ (the ones in docs/screenshots are copies of these, looked at).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { launchChromium, screenshotDir } from '../helpers/browser'
-import { startHost, type RunningHost } from '../helpers/host'
+import { startHost, tempDir, type RunningHost } from '../helpers/host'
 
 /** An attribute of every element a locator matches, in order (the node side of the tests has no DOM types). */
 async function attrs(locator: Locator, name: string): Promise<Array<string | null>> {
@@ -57,6 +58,28 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await page.getByText('Enter a number').waitFor()
     await page.getByLabel('Units per layer').fill('8')
     await page.getByText('Configuration is valid').waitFor()
+  })
+
+  it('previews a CSV file through the host before training on it', async () => {
+    const dir = tempDir('gatelab-csv-')
+    const file = join(dir, 'waves.csv')
+    const lines = ['time,level,noise']
+    for (let i = 0; i < 300; i++) lines.push(`2020-01-${String(1 + (i % 28)).padStart(2, '0')},${Math.sin(i / 7).toFixed(4)},${((i * 37) % 11) / 10}`)
+    writeFileSync(file, lines.join('\n') + '\n')
+
+    await page.getByRole('radio', { name: 'CSV file' }).click()
+    await page.getByLabel('CSV file path').fill(file)
+    const slot = page.getByTestId('csv-import-slot')
+    await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/300 rows · 3 columns/)
+    // The first rows as the host read them, with the file's own header.
+    await expect(slot.locator('thead th').allTextContents()).resolves.toEqual(expect.arrayContaining([expect.stringMatching(/^level/), expect.stringMatching(/^noise/)]))
+    expect(await slot.locator('tbody tr').count()).toBeGreaterThan(3)
+    // Choosing the target in the preview fills the form's target field.
+    await slot.getByRole('combobox').selectOption('level')
+    await expect(page.getByLabel('Target column', { exact: true }).first().inputValue()).resolves.toBe('level')
+    await page.getByText('Configuration is valid').waitFor()
+    await shot('lab-new-run-csv.png', true)
+    await page.getByRole('radio', { name: 'Built-in task' }).click()
   })
 
   it('trains an LSTM and a GRU on the same data and seed, and shows them finishing live in Compare', async () => {

@@ -6,6 +6,7 @@
 import { useEffect, useId, useMemo, useState } from 'react'
 import { useApi } from '../api/context'
 import { ErrorNote, TagEditor } from '../components/bits'
+import { CsvPreview } from '../components/CsvPreview'
 import { defaultDraft, draftFromConfig, draftToConfig, pairConfigs, randomSeed, taskPresets, validateDraft, type Draft, type Source } from '../lib/runForm'
 import { navigate } from '../lib/useRoute'
 import { cellLabel } from '../format'
@@ -183,10 +184,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
                   {numField('lookback', 'Lookback (steps)', { placeholder: 'default' })}
                   {numField('horizon', 'Horizon (steps ahead)')}
                 </div>
-                <div className="slot" data-testid="csv-import-slot">
-                  <strong>CSV import with preview</strong> — choosing a file, checking its columns and a preview of the first rows will appear here
-                  once the host offers a CSV preview request. Until then, type the path and target column above.
-                </div>
+                <CsvPreview path={draft.csvPath} target={draft.target} lookback={draft.lookback} horizon={draft.horizon} onTarget={(t) => set('target', t)} />
               </>
             )}
           </section>
