@@ -6,7 +6,7 @@
  * Screenshots go to test-results/ (the ones in docs/screenshots are copies of these, looked at).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { launchChromium, screenshotDir } from '../helpers/browser'
@@ -144,6 +144,13 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     expect(summary).toHaveLength(2)
     await page.waitForTimeout(600)
     await shot('lab-compare.png', true)
+
+    // Export: the host writes the runs as JSON and the page hands the file to the browser as a download.
+    await page.getByLabel('Export format').selectOption('json')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()])
+    expect(download.suggestedFilename()).toMatch(/\.json$/)
+    const exported = readFileSync((await download.path())!, 'utf8')
+    for (const id of runIds) expect(exported).toContain(id)
 
     // Group by cell: one mean curve per cell, and the charts still have both runs' data.
     await page.getByRole('toolbar', { name: 'Chart settings' }).getByLabel('Group by').selectOption('cell')

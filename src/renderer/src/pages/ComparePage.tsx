@@ -10,6 +10,7 @@ import { useLiveEvent } from '../live'
 import { useTheme } from '../theme'
 import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
+import { ExportMenu } from '../components/ExportMenu'
 import { runStyles } from '../charts/runStyles'
 import { LineSwatch } from '../charts/LineSwatch'
 import { CellChip, ErrorNote, StatusCell } from '../components/bits'
@@ -134,6 +135,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
           <h1 className="page-title">Compare {runs.length} runs</h1>
           <p className="page-lede">Colour is the cell (LSTM blue, GRU orange); the line style tells runs of one cell apart.</p>
         </div>
+        <ExportMenu runIds={runs.map((r) => r.id)} />
       </div>
       <ErrorNote message={loaded.missing.length ? `Some runs could not be loaded: ${loaded.missing.join('; ')}` : null} />
       <ErrorNote message={actionError} onDismiss={() => setActionError(null)} />

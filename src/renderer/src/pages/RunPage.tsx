@@ -9,6 +9,7 @@ import { useLiveEvent, useProgress } from '../live'
 import { useTheme } from '../theme'
 import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
+import { ExportMenu } from '../components/ExportMenu'
 import { runStyles } from '../charts/runStyles'
 import { CellChip, ErrorNote, StatusCell, TagEditor } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
@@ -100,6 +101,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
           <button type="button" onClick={archive}>
             {run.archived ? 'Unarchive' : 'Archive'}
           </button>
+          <ExportMenu runIds={[run.id]} />
         </div>
       </div>
       <ErrorNote message={actionError} onDismiss={() => setActionError(null)} />

@@ -1,0 +1,75 @@
+/**
+ * Export runs as files (exportRuns): a self-contained HTML report, PDF, long-form CSV, JSON, weights, or the report's
+ * figures as SVG/PNG. The host makes the files; the page hands them to the browser as downloads (blob URLs, which the
+ * CSP allows), so nothing leaves the machine.
+ */
+import { useId, useState } from 'react'
+import type { ApiArgs } from '../../../shared/api'
+import { useApi } from '../api/context'
+
+type Format = ApiArgs<'exportRuns'>['format']
+
+const formats: Array<[Format, string]> = [
+  ['html', 'Report (HTML)'],
+  ['pdf', 'Report (PDF)'],
+  ['csv', 'Metrics (CSV)'],
+  ['json', 'Runs and metrics (JSON)'],
+  ['weights', 'Weights'],
+  ['svg', 'Figures (SVG)'],
+  ['png', 'Figures (PNG)']
+]
+
+function download(name: string, mediaType: string, base64: string): void {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+  const url = URL.createObjectURL(new Blob([bytes], { type: mediaType }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  // Give the browser a moment to start the download before the URL goes away.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+export function ExportMenu({ runIds }: { runIds: string[] }): React.JSX.Element {
+  const api = useApi()
+  const id = useId()
+  const [format, setFormat] = useState<Format>('html')
+  const [state, setState] = useState<{ kind: 'idle' | 'busy' } | { kind: 'done'; files: number } | { kind: 'error'; message: string }>({ kind: 'idle' })
+  const run = (): void => {
+    setState({ kind: 'busy' })
+    api.exportRuns({ runIds: runIds.slice(0, 100), format }).then(
+      (r) => {
+        for (const f of r.files) download(f.name, f.mediaType, f.base64)
+        setState({ kind: 'done', files: r.files.length })
+      },
+      (e: Error) => setState({ kind: 'error', message: e.message })
+    )
+  }
+  return (
+    <div className="export-menu" role="group" aria-label="Export">
+      <label htmlFor={id} className="sr-only">
+        Export format
+      </label>
+      <select id={id} value={format} onChange={(e) => setFormat(e.target.value as Format)} disabled={state.kind === 'busy'}>
+        {formats.map(([f, label]) => (
+          <option key={f} value={f}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <button type="button" onClick={run} disabled={state.kind === 'busy' || runIds.length === 0}>
+        {state.kind === 'busy' ? 'Exporting…' : 'Export'}
+      </button>
+      <span className="export-status small" aria-live="polite">
+        {state.kind === 'done' && <span className="ok">{state.files === 1 ? '1 file' : `${state.files} files`} downloaded</span>}
+        {state.kind === 'error' && (
+          <span className="error" role="alert">
+            {state.message}
+          </span>
+        )}
+      </span>
+    </div>
+  )
+}
