@@ -106,7 +106,12 @@ export const runConfigSchema = z
 
     // execution
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-    engine: z.enum(['layers', 'fused']).default('layers')
+    /**
+     * 'fused': LSTM/GRU/RNN layers whose forward pass and backpropagation through time each run as one WebAssembly
+     * SIMD kernel call (src/main/engine/fused, docs/KERNELS.md), exact to tfjs-layers and PyTorch; 'layers': tfjs-layers'
+     * own cells, the reference path (it also offers recurrentDropout, and computes GRU reset-before only).
+     */
+    engine: z.enum(['layers', 'fused']).default('fused')
   })
   .strict()
 

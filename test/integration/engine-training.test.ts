@@ -13,17 +13,21 @@ import { series, stopTrainers, train } from './engine-harness'
 
 afterAll(stopTrainers)
 
-const small: RunConfigInput = { task: 'adding', seqLen: 10, samples: 128, valSamples: 64, testSamples: 64, units: 8, batch: 16, epochs: 3, lr: 0.01, seed: 5 }
+const base: RunConfigInput = { task: 'adding', seqLen: 10, samples: 128, valSamples: 64, testSamples: 64, units: 8, batch: 16, epochs: 3, lr: 0.01, seed: 5 }
 /** Everything but wall-clock figures, which legitimately differ between identical runs. */
 const deterministic = (points: MetricPoint[]) => points.filter((p) => p.name !== 'epochMs').map(({ epoch, step, name, value }) => ({ epoch, step, name, value }))
 
-describe('training engine in a trainer process', () => {
+// The training loop is the same for both engines; only the recurrent layers differ (fused WebAssembly kernels, the
+// default, or tfjs-layers' cells). What one engine cannot do is tested where it applies.
+describe.each(['fused', 'layers'] as const)('training engine in a trainer process (engine %s)', (engine) => {
+  const small: RunConfigInput = { ...base, engine }
+
   it('streams run:started, per-batch and per-epoch metrics, progress, weights and run:finished echoing seq', async () => {
     const run = await train({ ...small, clip: 1 })
     const { started, finished, points } = run
     expect(started).toMatchObject({
       runId: 'run-1',
-      engine: 'layers',
+      engine,
       cellForm: 'lstm sigmoid unit-forget-bias',
       // CELLS.md: 4·(2·8 + 8·8 + 8) + dense 8·1 + 1
       paramCount: 4 * (2 * 8 + 64 + 8) + 9,
@@ -71,7 +75,8 @@ describe('training engine in a trainer process', () => {
   })
 
   it('is reproducible: the same seed gives identical metrics (dropout included), another seed different ones', async () => {
-    const config: RunConfigInput = { ...small, cell: 'gru', dropout: 0.2, recurrentDropout: 0.2, epochs: 2 }
+    // Recurrent dropout exists only in tfjs-layers' cells; the fused layers apply input dropout.
+    const config: RunConfigInput = { ...small, cell: 'gru', dropout: 0.2, recurrentDropout: engine === 'layers' ? 0.2 : 0, epochs: 2 }
     const a = await train(config)
     const b = await train(config)
     const c = await train({ ...config, seed: 6 })
@@ -170,7 +175,7 @@ describe('training engine in a trainer process', () => {
 
   it('trains classification tasks with softmax cross-entropy, per step for copy, on the backend the config names', async () => {
     const order = await train({ ...small, task: 'order', seqLen: 12, cell: 'gru', epochs: 2, backend: 'cpu' })
-    expect(order.started).toMatchObject({ backend: 'cpu', cellForm: 'gru reset-before sigmoid', dataset: { meta: { kind: 'classification', outputSize: 4 } } })
+    expect(order.started).toMatchObject({ backend: 'cpu', cellForm: engine === 'layers' ? 'gru reset-before sigmoid' : 'gru reset-after sigmoid', dataset: { meta: { kind: 'classification', outputSize: 4 } } })
     expect(Object.keys(order.finished.final)).toEqual(expect.arrayContaining(['acc', 'valAcc']))
     expect(order.finished.final.valLoss).toBeLessThan(3)
     expect(order.finished.test.acc).toBeGreaterThanOrEqual(0)
@@ -182,7 +187,9 @@ describe('training engine in a trainer process', () => {
     expect(copy.finished.status).toBe('completed')
   })
 
-  it('fails clearly on a configuration the engine cannot honour', async () => {
+  // tfjs-layers computes GRU reset-before only; the fused kernels compute both forms (test/integration/fused-engine.test.ts).
+  if (engine === 'layers')
+    it('fails clearly on a configuration the engine cannot honour', async () => {
     const resetAfter = await train({ ...small, cell: 'gru', gruForm: 'reset-after' })
     expect(resetAfter.finished.status).toBe('failed')
     expect(resetAfter.finished.error).toMatch(/GRU reset-after cannot be computed with engine "layers"/)
