@@ -26,6 +26,7 @@
 import { createHash, randomInt } from 'node:crypto'
 import { statSync } from 'node:fs'
 import type { RunConfig } from '../../shared/config'
+import type { ArtifactInfo, MetricSummary } from '../../shared/api'
 import type { MetricPoint, RunStatus, runFinishedSchema, runStartedSchema } from '../../shared/protocol'
 import type { z } from 'zod'
 import packageJson from '../../../package.json'
@@ -71,21 +72,8 @@ export type RunStartInfo = Omit<z.infer<typeof runStartedSchema>, 'type' | 'runI
 export type RunFinishInfo = Omit<z.infer<typeof runFinishedSchema>, 'type' | 'seq' | 'runId'>
 export type ArtifactKind = 'weights' | 'topology' | 'predictions' | 'report' | (string & {})
 
-export interface MetricSummary {
-  /** Points recorded, NaN ones included. */
-  count: number
-  /** The value last appended (null if it was NaN), and where. */
-  last: number | null
-  lastStep: number | null
-  lastEpoch: number | null
-  /** Extremes over every non-NaN value, and where each was first reached. */
-  min: number | null
-  minStep: number | null
-  minEpoch: number | null
-  max: number | null
-  maxStep: number | null
-  maxEpoch: number | null
-}
+/** Per metric of a run: count, last value and extremes with where they happened; the API's own type. */
+export type { MetricSummary }
 
 /** One row of a run list: everything a table shows, without the config JSON. */
 export interface RunRow {
@@ -124,14 +112,7 @@ export interface RunRow {
   summary: Record<string, MetricSummary>
 }
 
-export interface ArtifactInfo {
-  name: string
-  kind: string
-  mediaType: string
-  bytes: number
-  sha256: string
-  createdAt: string
-}
+export type { ArtifactInfo }
 
 /** Everything about one run. */
 export interface RunRecord extends RunRow {
