@@ -22,6 +22,7 @@ import type { TrainerProcess, TrainerSpawner } from './runner/trainerProcess'
 import { RunQueue } from './runner/queue'
 import { planSweep } from './sweeps'
 import { exportRunsHandler } from './report/handlers'
+import { runPredictions } from './report/exports'
 import type { PdfRenderer } from './report/pdf.node'
 import { inspectCsv } from './data/inspect'
 import { DataError } from '../shared/data/errors'
@@ -96,6 +97,10 @@ export class Lab {
       listMetrics: async ({ runIds }) => ({ metrics: store.listMetricNames(runIds) }),
       getSeries: async (request) => ({ series: store.getSeries(request) }),
       getRunLog: async ({ id }) => ({ text: store.getRunLog(id) }),
+      getPredictions: async ({ id }) => {
+        const result = await runPredictions(store, store.getRun(id))
+        return 'reason' in result ? { ok: false, reason: result.reason } : { ok: true, ...result }
+      },
       validateConfig: async ({ config }) => normalizeRunConfig(config),
       startSweep: async ({ spec }) => this.startSweep(spec),
       inspectCsv: async ({ path, options }) => {

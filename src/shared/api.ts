@@ -79,6 +79,11 @@ export const requestSchemas = {
   getSeries: seriesRequestSchema,
   /** The trainer's stdout/stderr for a run. */
   getRunLog: z.object({ id: runId }).strict(),
+  /**
+   * A regression run's predictions against truth on its test split, in the data's original units: the predictions it
+   * saved, else computed on the host from its best weights (only when its data still has the recorded content hash).
+   */
+  getPredictions: z.object({ id: runId }).strict(),
   /** Validates a configuration without starting anything: the normalized config, or the message the form should show. */
   validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
   /** Expands a sweep spec (src/shared/sweep.ts) and queues its runs; the spec is kept with the sweep. */
@@ -252,6 +257,7 @@ export interface ApiResults {
   listMetrics: { metrics: string[] }
   getSeries: { series: Series[] }
   getRunLog: { text: string }
+  getPredictions: { ok: true; split: string; truth: number[]; predicted: number[] } | { ok: false; reason: string }
   validateConfig: { ok: true; config: RunConfig } | { ok: false; message: string }
   startSweep: { sweepId: string; name: string; runIds: string[] }
   inspectCsv: CsvInspection

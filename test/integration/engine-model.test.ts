@@ -9,8 +9,9 @@ import { modelFromFiles, modelToFiles, predict } from '../../src/main/engine/art
 import { normalizeRunConfig, type RunConfig, type RunConfigInput } from '../../src/shared/config'
 import { createRng } from '../../src/shared/random'
 
+// The tfjs-layers model builder (engine "layers"); the fused engine's layers have their own tests (fused-*.test.ts).
 const config = (input: RunConfigInput): RunConfig => {
-  const result = normalizeRunConfig({ seed: 1, ...input })
+  const result = normalizeRunConfig({ seed: 1, engine: 'layers', ...input })
   if (!result.ok) throw new Error(result.message)
   return result.config
 }

@@ -29,7 +29,11 @@ function runRecurrent(layer: PlainRecurrentLayer, seq: number[][], weights: Plai
   const gate = layer.recurrentActivation === 'hard_sigmoid' ? hardSigmoid : sigmoid
   const W = weights.kernel.values as Matrix
   const U = weights.recurrentKernel.values as Matrix
-  const b = (weights.bias?.values as number[] | undefined) ?? new Array<number>(W[0]!.length).fill(0)
+  // reset-after GRUs carry two bias rows [input bias, recurrent bias] (layout doc); the others one vector.
+  const rawBias = weights.bias?.values as number[] | number[][] | undefined
+  const twoRows = Array.isArray(rawBias?.[0])
+  const b = (twoRows ? (rawBias as number[][])[0] : (rawBias as number[] | undefined)) ?? new Array<number>(W[0]!.length).fill(0)
+  const bh = twoRows ? (rawBias as number[][])[1]! : new Array<number>(W[0]!.length).fill(0)
   const block = (v: number[], k: number): number[] => v.slice(k * H, (k + 1) * H)
   const order = (name: string): number => layer.gateOrder.indexOf(name)
   let h = new Array<number>(H).fill(0)
@@ -46,6 +50,13 @@ function runRecurrent(layer: PlainRecurrentLayer, seq: number[][], weights: Plai
       const o = block(z, order('o')).map(gate)
       c = c.map((cj, j) => f[j]! * cj + i[j]! * g[j]!)
       h = c.map((cj, j) => o[j]! * Math.tanh(cj))
+    } else if (layer.type === 'gru' && layer.gruForm === 'reset-after') {
+      // reset-after (CELLS.md): z, r from W x + b + U h + b_h; n = tanh(W_n x + b_n + r ⊙ (U_n h + b_hn))
+      const hu = times(h, U).map((v, j) => v + bh[j]!)
+      const z = block(xw, order('z')).map((v, j) => gate(v + block(hu, order('z'))[j]!))
+      const r = block(xw, order('r')).map((v, j) => gate(v + block(hu, order('r'))[j]!))
+      const n = block(xw, order('h')).map((v, j) => Math.tanh(v + r[j]! * block(hu, order('h'))[j]!))
+      h = h.map((hj, j) => z[j]! * hj + (1 - z[j]!) * n[j]!)
     } else if (layer.type === 'gru') {
       expect(layer.gruForm).toBe('reset-before')
       const hu = times(h, U)
@@ -87,7 +98,8 @@ function configOf(input: RunConfigInput): RunConfig {
 }
 
 async function check(configInput: RunConfigInput): Promise<PlainWeights> {
-  const config = configOf({ seqLen: 6, units: 5, seed: 3, ...configInput })
+  // tfjs-layers models by default here (their GRU is reset-before); a test below passes engine "fused" explicitly.
+  const config = configOf({ seqLen: 6, units: 5, seed: 3, engine: 'layers', ...configInput })
   const { model } = buildModel(config, { kind: 'regression', seqLen: 6, inputSize: 2, outputSize: 1, perStep: false })
   const files = await modelToFiles(model)
   const run = makeRun({ id: `w-${config.cell}`, cell: config.cell }).run
@@ -121,6 +133,14 @@ describe('plain JSON weights', () => {
     expect(gru).toMatchObject({ type: 'gru', gateOrder: ['z', 'r', 'h'], gruForm: 'reset-before', bidirectional: true, recurrentActivation: 'hard_sigmoid' })
     expect(gru.weights.map((w) => w.direction)).toEqual(['forward', 'backward'])
     expect((plain.layers[1] as PlainDenseLayer).kernel.shape).toEqual([10, 1])
+  })
+
+  it('rebuilds models of the fused engine (the default): LSTM and a reset-after GRU with its two biases', async () => {
+    const lstm = await check({ cell: 'lstm', engine: 'fused' })
+    expect(lstm.layers[0]).toMatchObject({ type: 'lstm', gateOrder: ['i', 'f', 'c', 'o'] })
+    const gru = await check({ cell: 'gru', engine: 'fused', layers: 2 })
+    expect(gru.layers[0]).toMatchObject({ type: 'gru', gateOrder: ['z', 'r', 'h'], gruForm: 'reset-after' })
+    expect((gru.layers[0] as PlainRecurrentLayer).weights[0]!.bias!.shape).toEqual([2, 15])
   })
 
   it('rebuilds a plain tanh RNN exactly', async () => {

@@ -3,6 +3,7 @@
  * them to the UI (browser mode downloads them, the desktop app saves them where the user chose).
  */
 import { basename } from 'node:path'
+import type { RunDetail } from '../../shared/api'
 import { reportFigures } from './charts'
 import { toCsv, toJson } from './data'
 import { ReportError } from './errors'
@@ -45,27 +46,23 @@ export function exportStem(ids: readonly string[]): string {
 }
 
 /**
- * Each run's predictions against truth: the `predictions.json` it saved, else computed from its saved weights on its
- * own test split (predictions.ts), else the reason there are none.
+ * A run's predictions against truth: the `predictions.json` it saved, else computed from its saved weights on its own
+ * test split (predictions.ts), else the reason there are none. Reports and the run page (getPredictions) both use it.
  */
+export async function runPredictions(source: ReportSource, run: RunDetail): Promise<PredictionInput> {
+  const saved = readArtifact(source, run, PREDICTIONS_FILE)
+  const parsed = saved ? parsePredictions(saved) : null
+  if (parsed) return parsed
+  const topology = readArtifact(source, run, TOPOLOGY_FILE)
+  const weights = readArtifact(source, run, WEIGHTS_FILE)
+  if (!topology || !weights) return { reason: `it saved no weights (${run.status})` }
+  const computed = await computePredictions(run, topology, weights)
+  return computed.ok ? computed : { reason: computed.reason }
+}
+
 async function gatherPredictions(source: ReportSource, data: readonly RunData[]): Promise<Map<string, PredictionInput>> {
   const out = new Map<string, PredictionInput>()
-  for (const { run } of data) {
-    const saved = readArtifact(source, run, PREDICTIONS_FILE)
-    const parsed = saved ? parsePredictions(saved) : null
-    if (parsed) {
-      out.set(run.id, parsed)
-      continue
-    }
-    const topology = readArtifact(source, run, TOPOLOGY_FILE)
-    const weights = readArtifact(source, run, WEIGHTS_FILE)
-    if (!topology || !weights) {
-      out.set(run.id, { reason: `it saved no weights (${run.status})` })
-      continue
-    }
-    const computed = await computePredictions(run, topology, weights)
-    out.set(run.id, computed.ok ? computed : { reason: computed.reason })
-  }
+  for (const { run } of data) out.set(run.id, await runPredictions(source, run))
   return out
 }
 

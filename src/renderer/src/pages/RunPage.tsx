@@ -10,6 +10,7 @@ import { useTheme } from '../theme'
 import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
 import { ExportMenu } from '../components/ExportMenu'
+import { PredictionsCard } from '../components/PredictionsCard'
 import { runStyles } from '../charts/runStyles'
 import { CellChip, ErrorNote, StatusCell, TagEditor } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
@@ -170,14 +171,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
         )}
       </section>
 
-      <section className="card placeholder-card" aria-labelledby="pred-h" data-testid="predictions-placeholder">
-        <h2 id="pred-h">Predictions on the test split</h2>
-        <p>
-          Predictions against truth, in the data's original units, will be drawn here. <strong>Missing:</strong> the API has no request that returns a
-          run's test-split predictions yet (the trainer can store a <code>predictions</code> artifact; a <code>getPredictions</code> request, or
-          reading that artifact, would feed this chart).
-        </p>
-      </section>
+      <PredictionsCard key={`${run.id}-${run.status}`} run={run} />
 
       <div className="detail-bottom">
         <NotesCard key={run.id} run={run} onSaved={(r) => setRun((old) => (old ? { ...old, ...r } : old))} />
