@@ -5,6 +5,7 @@
  * plain-language verdict. Self-contained: give it run ids (the Compare view) or a sweep id (the Sweeps page).
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
+import { MetricStatControls } from './MetricStatControls'
 import type { RunComparison } from '../../../shared/comparison'
 import type { MetricStat } from '../../../shared/comparison'
 import { formatNumber, formatP } from '../../../shared/stats'
@@ -125,24 +126,7 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
             ))}
           </select>
         </label>
-        <label className="control">
-          Metric
-          <select value={metric} onChange={(e) => setMetric(e.target.value)}>
-            {(metrics.includes(metric) ? metrics : [metric, ...metrics]).map((m) => (
-              <option key={m} value={m}>{m}</option>
-            ))}
-          </select>
-        </label>
-        <div className="control" role="group" aria-label="Value per run">
-          <span>Value per run</span>
-          <div className="segmented small">
-            {(['best', 'last'] as const).map((s) => (
-              <button key={s} type="button" className={stat === s ? 'on' : ''} aria-pressed={stat === s} onClick={() => setStat(s)}>
-                {s === 'best' ? 'Best' : 'Last'}
-              </button>
-            ))}
-          </div>
-        </div>
+        <MetricStatControls metric={metric} metrics={metrics} setMetric={setMetric} stat={stat} setStat={setStat} />
       </div>
 
       <ErrorNote message={error} />

@@ -3,6 +3,7 @@
  * settings against a metric, the metric against each setting, and the statistics across its runs.
  */
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { MetricStatControls } from '../components/MetricStatControls'
 import type { RunSummary, SweepSummary } from '../../../shared/api'
 import type { MetricStat } from '../../../shared/comparison'
 import { metricLabel as wordsFor } from '../../../shared/comparison'
@@ -178,24 +179,7 @@ export function SweepPage({ id }: { id: string }): React.JSX.Element {
       </div>
 
       <div className="chart-controls sweep-controls">
-        <label className="control">
-          Metric
-          <select value={metric} onChange={(e) => setMetric(e.target.value)}>
-            {(metrics.includes(metric) ? metrics : [metric, ...metrics]).map((m) => (
-              <option key={m} value={m}>{m}</option>
-            ))}
-          </select>
-        </label>
-        <div className="control" role="group" aria-label="Value per run">
-          <span>Value per run</span>
-          <div className="segmented small">
-            {(['best', 'last'] as const).map((s) => (
-              <button key={s} type="button" className={stat === s ? 'on' : ''} aria-pressed={stat === s} onClick={() => setStat(s)}>
-                {s === 'best' ? 'Best' : 'Last'}
-              </button>
-            ))}
-          </div>
-        </div>
+        <MetricStatControls metric={metric} metrics={metrics} setMetric={setMetric} stat={stat} setStat={setStat} />
         <span className="small muted">
           {plot.rows.length} of {runs.length} runs have a {label}
           {plot.missing > 0 ? '; the others appear as they finish' : ''}.
