@@ -24,7 +24,6 @@ import { median, quick, round, writeRows, type BenchRow } from './record'
 
 const spawnTrainer = createNodeSpawner(trainerPath)
 const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!
-const rows: BenchRow[] = []
 
 type Probe = Extract<TrainerMessage, { type: 'probe:result' }>
 type Finished = Extract<TrainerMessage, { type: 'run:finished' }>
@@ -103,7 +102,8 @@ async function backendsHere(): Promise<string[]> {
 const throughputConfigs: Array<[number, number, number]> = quick ? [[32, 50, 32], [64, 50, 32]] : [[32, 50, 32], [64, 50, 32], [128, 100, 32]]
 const engines = ['layers', 'fused'] as const
 
-it('throughput per backend, engine, cell and size, with PyTorch peers', async () => {
+it('throughput per backend, engine, cell and size, with PyTorch peers', { timeout: 60 * 60_000 }, async () => {
+  const rows: BenchRow[] = []
   const backends = await backendsHere()
   for (const [units, seqLen, batch] of throughputConfigs) {
     for (const cell of ['lstm', 'gru'] as const) {
@@ -113,8 +113,11 @@ it('throughput per backend, engine, cell and size, with PyTorch peers', async ()
         for (const engine of engines) {
           // The cpu backend is plain JavaScript: the large size takes minutes per epoch there, and says nothing new.
           if (backend === 'cpu' && units > 64) continue
-          // Batches per epoch: enough for a stable timing, few enough for a bench run of minutes.
-          const batches = Math.max(3, Math.round((quick ? 400 : 800) / ((units / 32) * (seqLen / 50) * (backend === 'cpu' ? 6 : 1))))
+          // Batches per epoch: about two seconds of training per epoch at the speeds seen here (fused ~10× tfjs-layers
+          // on wasm; plain-JavaScript cpu ~10× slower again), so every row takes seconds, not minutes.
+          const size = (units / 32) ** 2 * (seqLen / 50)
+          const perSecond = (engine === 'fused' ? 150 : 12) / (backend === 'cpu' ? 10 : 1) / size
+          const batches = Math.max(3, Math.min(200, Math.round((quick ? 1 : 2) * perSecond)))
           const epochs = quick ? 3 : 4
           const name = `${engine} ${cell} ${units}u T${seqLen} b${batch} (${backend})`
           let outcome: TrainOutcome
@@ -153,10 +156,11 @@ it('throughput per backend, engine, cell and size, with PyTorch peers', async ()
       }
     }
   }
-  writeRows('training-throughput', rows.splice(0))
+  writeRows('training-throughput', rows)
 })
 
-it('time to solve the adding problem, with PyTorch peers', async () => {
+it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_000 }, async () => {
+  const rows: BenchRow[] = []
   const lengths = quick ? [50] : [50, 100]
   const cells = ['lstm', 'gru', 'rnn'] as const
   const maxSteps = quick ? 1500 : 3000
@@ -205,5 +209,5 @@ it('time to solve the adding problem, with PyTorch peers', async () => {
       }
     }
   }
-  writeRows('training-solve', rows.splice(0))
+  writeRows('training-solve', rows)
 })
