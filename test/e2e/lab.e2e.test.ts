@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { launchChromium, screenshotDir } from '../helpers/browser'
-import { startHost, tempDir, type RunningHost } from '../helpers/host'
+import type { Locator, Page } from 'playwright-core'
+import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { tempDir, type RunningHost } from '../helpers/host'
 
 /** An attribute of every element a locator matches, in order (the node side of the tests has no DOM types). */
 async function attrs(locator: Locator, name: string): Promise<Array<string | null>> {
@@ -20,7 +20,6 @@ async function attrs(locator: Locator, name: string): Promise<Array<string | nul
 
 describe('the lab UI in Chromium (browser mode, real store, real trainers)', () => {
   let host: RunningHost
-  let browser: Browser
   let page: Page
   let runIds: string[] = []
   const consoleErrors: string[] = []
@@ -30,15 +29,13 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await page.screenshot({ path: join(screenshotDir, name), fullPage })
   }
 
+  let lab: LabPage | undefined
   beforeAll(async () => {
-    ;[host, browser] = await Promise.all([startHost(), launchChromium()])
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' })
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-    page.on('pageerror', (e) => consoleErrors.push(e.message))
+    lab = await openLabPage(consoleErrors)
+    ;({ host, page } = lab)
   })
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await lab?.close()
   })
 
   it('opens on the runs table, whose empty state says how to start', async () => {

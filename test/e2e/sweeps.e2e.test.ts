@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { launchChromium, screenshotDir } from '../helpers/browser'
-import { startHost, type RunningHost } from '../helpers/host'
+import type { Locator, Page } from 'playwright-core'
+import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import type { RunningHost } from '../helpers/host'
 
 const tinySpec = {
   name: 'tiny cells',
@@ -48,22 +48,19 @@ async function cellPixels(page: Page, testid: string): Promise<{ blue: number; o
 
 describe('sweeps in the lab UI (browser mode, real store, real trainers)', () => {
   let host: RunningHost
-  let browser: Browser
   let page: Page
   let sweepUrl = ''
   let runIds: string[] = []
   const consoleErrors: string[] = []
   const shot = (name: string, fullPage = true): Promise<Buffer> => page.screenshot({ path: join(screenshotDir, name), fullPage })
 
+  let lab: LabPage | undefined
   beforeAll(async () => {
-    ;[host, browser] = await Promise.all([startHost(), launchChromium()])
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' })
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-    page.on('pageerror', (e) => consoleErrors.push(e.message))
+    lab = await openLabPage(consoleErrors)
+    ;({ host, page } = lab)
   })
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await lab?.close()
   })
 
   it('opens Sweeps from the top navigation with an empty list and a valid example spec', async () => {

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, screenshotDir } from '../helpers/browser'
-import { startHost, type RunningHost } from '../helpers/host'
+import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import type { RunningHost } from '../helpers/host'
 
 describe('the lab in Chromium (browser mode)', () => {
   let host: RunningHost
@@ -14,16 +14,14 @@ describe('the lab in Chromium (browser mode)', () => {
   let page: Page
   const consoleErrors: string[] = []
 
+  let lab: LabPage | undefined
   beforeAll(async () => {
-    ;[host, browser] = await Promise.all([startHost(), launchChromium()])
-    page = await browser.newPage({ viewport: { width: 1280, height: 820 } })
     // CSP violations and failed requests surface as console errors: there must be none.
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-    page.on('pageerror', (e) => consoleErrors.push(e.message))
+    lab = await openLabPage(consoleErrors, { viewport: { width: 1280, height: 820 } })
+    ;({ host, browser, page } = lab)
   })
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await lab?.close()
   })
 
   it('shows what a real trainer process reported, live', async () => {

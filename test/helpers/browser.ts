@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
-import { repoRoot } from './host'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { repoRoot, startHost, type RunningHost } from './host'
 
 export const chromiumPath = process.env.GATELAB_CHROMIUM ?? '/usr/bin/chromium'
 export const screenshotDir = join(repoRoot, 'test-results')
@@ -28,4 +28,31 @@ export async function launchChromium(): Promise<Browser> {
   }
   mkdirSync(screenshotDir, { recursive: true })
   return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags })
+}
+
+export interface LabPage {
+  host: RunningHost
+  browser: Browser
+  page: Page
+  close(): Promise<void>
+}
+
+/**
+ * A real host in browser mode and a Chromium page on it; the page's console errors and uncaught exceptions (CSP
+ * violations, failed requests) go to `errors`, which the tests expect to stay empty.
+ */
+export async function openLabPage(errors: string[], options: { viewport?: { width: number; height: number } } = {}): Promise<LabPage> {
+  const [host, browser] = await Promise.all([startHost(), launchChromium()])
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 }, colorScheme: 'light' })
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+  page.on('pageerror', (e) => errors.push(e.message))
+  return {
+    host,
+    browser,
+    page,
+    close: async () => {
+      await browser.close()
+      await host.stop()
+    }
+  }
 }
