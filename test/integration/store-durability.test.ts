@@ -74,8 +74,9 @@ describe('a host killed in the middle of writing metrics', () => {
     expect(early.getRun(w.runId).status).toBe('running')
     early.close()
 
-    // Once the heartbeat is older than the limit and the pid is dead, opening recovers the run. (The writer never
-    // beats after opening, and it wrote for longer than 200 ms.)
+    // Once the heartbeat is older than the limit and the pid is dead, opening recovers the run. The writer never beats
+    // after opening; on a fast machine it may have written for less than the limit, so wait the limit out first.
+    await new Promise((r) => setTimeout(r, 250))
     const store = Store.open(dbPath, { owner: { kind: 'test' }, staleAfterMs: 200 })
     const run = store.getRun(w.runId)
     expect(run.status).toBe('interrupted')
