@@ -148,7 +148,8 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
     await expect.poll(() => groups.count(), { timeout: 20_000 }).toBe(2)
     // Groups come in the order of their key values (compareRuns sorts them): gru before lstm.
     await expect(groups.locator('th .cell-chip').allTextContents()).resolves.toEqual(['GRU', 'LSTM'])
-    await expect(groups.locator('td:nth-child(2)').allTextContents()).resolves.toEqual(['3', '3'])
+    // The panel recomputes as each run's final summary arrives; it settles on every run counted.
+    await expect.poll(() => groups.locator('td:nth-child(2)').allTextContents(), { timeout: 20_000 }).toEqual(['3', '3'])
     const verdict = panel.getByTestId('verdict')
     await expect(verdict.count()).resolves.toBe(1)
     await expect(verdict.textContent()).resolves.toMatch(/best validation loss .*paired by seed/)
