@@ -83,19 +83,3 @@ export function configureConnection(db: Db, path: string): void {
     throw toStoreError(error, path, 'open the lab database')
   }
 }
-
-/** A configured connection, for code that needs plain SQL access. Runs go through `Store` (./store.ts). */
-export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  const db = openConnection(path, options)
-  try {
-    configureConnection(db, path)
-  } catch (error) {
-    db.close()
-    throw error
-  }
-  return db
-}
-
-export function sqliteVersion(db: Db): string {
-  return (db.prepare('select sqlite_version() as v').get() as { v: string }).v
-}
