@@ -23,6 +23,8 @@ except ImportError:
     print(json.dumps({"error": "PyTorch is not installed (Debian: apt-get install -y python3-torch)"}))
     sys.exit(3)
 
+from torch_rnn import Net  # the same model as the throughput peer; this folder is on sys.path when run as a script
+
 
 def adding_batch(n, seq_len, generator):
     values = torch.rand(n, seq_len, generator=generator)
@@ -36,18 +38,6 @@ def adding_batch(n, seq_len, generator):
     x = torch.stack([values, markers], dim=2)
     y = (values[rows, first] + values[rows, second]).unsqueeze(1)
     return x, y
-
-
-class Net(torch.nn.Module):
-    def __init__(self, cell, units):
-        super().__init__()
-        rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
-        self.rnn = rnn(input_size=2, hidden_size=units, batch_first=True)
-        self.head = torch.nn.Linear(units, 1)
-
-    def forward(self, x):
-        out, _ = self.rnn(x)
-        return self.head(out[:, -1, :])
 
 
 def main():
@@ -69,7 +59,7 @@ def main():
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     val_x, val_y = adding_batch(args.val, args.seq_len, generator)
-    net = Net(args.cell, args.units)
+    net = Net(args.cell, args.units, input_size=2)
     if args.cell == "lstm":
         # CELLS.md's standard LSTM: forget-gate bias 1 (PyTorch's gate order is i, f, g, o; two bias vectors).
         with torch.no_grad():

@@ -23,10 +23,12 @@ except ImportError:
 
 
 class Net(torch.nn.Module):
-    def __init__(self, cell, units):
+    """One recurrent layer and a linear head on the last step (also used by torch_adding.py)."""
+
+    def __init__(self, cell, units, input_size=1):
         super().__init__()
         rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
-        self.rnn = rnn(input_size=1, hidden_size=units, batch_first=True)
+        self.rnn = rnn(input_size=input_size, hidden_size=units, batch_first=True)
         self.head = torch.nn.Linear(units, 1)
 
     def forward(self, x):
