@@ -5,14 +5,14 @@ import react from '@vitejs/plugin-react'
 import type { Plugin } from 'vite'
 import { buildKernels } from './scripts/lib/kernels.mjs'
 
-// The fused LSTM/GRU kernels (src/main/engine/fused/kernels/*.c) are compiled to WebAssembly SIMD by clang at build
-// time and shipped beside the main bundles as out/main/gatelab_fused.wasm, where trainer processes load them
-// (src/main/engine/fused/wasm.ts). See docs/KERNELS.md.
+// The fused LSTM/GRU kernels (src/main/engine/fused/kernels/*.c), compiled to WebAssembly SIMD (committed prebuilt, or
+// by clang after a kernel change), ship beside the main bundles as out/main/gatelab_fused.wasm and its relaxed-SIMD
+// twin gatelab_fused_relaxed.wasm, where trainer processes load them (src/main/engine/fused/wasm.ts). See docs/KERNELS.md.
 function fusedKernels(): Plugin {
   return {
     name: 'gatelab:fused-kernels',
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'gatelab_fused.wasm', source: readFileSync(buildKernels()) })
+      for (const [fileName, path] of Object.entries(buildKernels())) this.emitFile({ type: 'asset', fileName, source: readFileSync(path) })
     }
   }
 }

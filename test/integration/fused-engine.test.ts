@@ -17,6 +17,8 @@ describe('engine "fused" in a trainer process', () => {
   it('trains an LSTM: the validation loss falls, the run records engine and form, the files reload', async () => {
     const fused = await train({ ...small, engine: 'fused' })
     expect(fused.started).toMatchObject({ engine: 'fused', cellForm: 'lstm sigmoid unit-forget-bias', paramCount: 4 * (2 * 8 + 64 + 8) + 9 })
+    // The relaxed-SIMD build (fused multiply-add) runs in a trainer under Node 20 too, and the run says so.
+    expect(fused.started?.versions['fused-kernels']).toBe('relaxed-simd')
     expect(fused.finished).toMatchObject({ status: 'completed', epochs: 3, steps: 24 })
     const valLoss = series(fused.points, 'valLoss')
     expect(valLoss).toHaveLength(3)
@@ -35,8 +37,11 @@ describe('engine "fused" in a trainer process', () => {
     const after = await train({ ...small, epochs: 1, cell: 'gru', engine: 'fused' })
     expect(after.started).toMatchObject({ cellForm: 'gru reset-after sigmoid', paramCount: 3 * (2 * 8 + 64 + 8) + 3 * 8 + 9 })
     expect(after.finished.status).toBe('completed')
-    const before = await train({ ...small, epochs: 1, cell: 'gru', gruForm: 'reset-before', engine: 'fused' })
+    // On the baseline SIMD128 build (GATELAB_FUSED_KERNELS=simd128), recorded as such.
+    const before = await train({ ...small, epochs: 1, cell: 'gru', gruForm: 'reset-before', engine: 'fused' }, { env: { GATELAB_FUSED_KERNELS: 'simd128' } })
     expect(before.started).toMatchObject({ cellForm: 'gru reset-before sigmoid', paramCount: 3 * (2 * 8 + 64 + 8) + 9 })
+    expect(before.started?.versions['fused-kernels']).toBe('simd128')
+    expect(before.finished.status).toBe('completed')
     const rnn = await train({ ...small, epochs: 1, cell: 'rnn', layers: 2, bidirectional: true, dropout: 0.1, engine: 'fused' })
     expect(rnn.started?.cellForm).toBe('rnn tanh bidirectional')
     expect(rnn.finished.status).toBe('completed')

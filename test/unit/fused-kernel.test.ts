@@ -1,10 +1,13 @@
 /**
  * The WebAssembly kernels on their own: forward against the double-precision reference of the CELLS.md equations,
  * and every gradient against central finite differences of that reference (the kernels' backward pass is derived by
- * hand, so this is what proves it). Sizes include units and batches that are not multiples of the SIMD width.
+ * hand, so this is what proves it). Sizes include units and batches that are not multiples of the SIMD width, and one
+ * large enough for the blocked matrix product's full 4×8 tiles. Both builds of the kernels are checked: relaxed SIMD
+ * (fused multiply-add) and baseline SIMD128.
  */
 import { describe, expect, it } from 'vitest'
 import { FusedKernel, fusedVariants, weightShapes, type FusedShape, type FusedSpec, type FusedVariant } from '../../src/main/engine/fused/kernel'
+import type { KernelVariant } from '../../src/main/engine/fused/wasm'
 import { referenceForward, relativeError, type ReferenceWeights } from '../../src/main/engine/fused/reference'
 
 function rng(seed: number): () => number {
@@ -32,14 +35,19 @@ function randomCase(variant: FusedVariant, shape: FusedShape, units: number, see
 const shapes: Array<{ shape: FusedShape; units: number }> = [
   { shape: { batch: 3, steps: 4, inputDim: 3 }, units: 5 },
   { shape: { batch: 5, steps: 3, inputDim: 1 }, units: 8 },
-  { shape: { batch: 1, steps: 1, inputDim: 2 }, units: 3 }
+  { shape: { batch: 1, steps: 1, inputDim: 2 }, units: 3 },
+  { shape: { batch: 8, steps: 3, inputDim: 9 }, units: 8 }
 ]
+
+const builds: KernelVariant[] = ['relaxed-simd', 'simd128']
+
+describe.each(builds)('%s build', (build) => {
 
 describe.each(fusedVariants)('fused %s kernel', (variant) => {
   for (const hardSigmoid of [false, true]) {
     for (const returnSequences of [false, true]) {
       it(`forward matches the reference (hardSigmoid ${hardSigmoid}, returnSequences ${returnSequences})`, () => {
-        const kernel = new FusedKernel()
+        const kernel = new FusedKernel(build)
         for (const [i, { shape, units }] of shapes.entries()) {
           const spec: FusedSpec = { variant, units, hardSigmoid, returnSequences }
           const { x, w } = randomCase(variant, shape, units, 17 + i)
@@ -49,7 +57,7 @@ describe.each(fusedVariants)('fused %s kernel', (variant) => {
       })
 
       it(`gradients match finite differences (hardSigmoid ${hardSigmoid}, returnSequences ${returnSequences})`, () => {
-        const kernel = new FusedKernel()
+        const kernel = new FusedKernel(build)
         for (const [i, { shape, units }] of shapes.entries()) {
           const spec: FusedSpec = { variant, units, hardSigmoid, returnSequences }
           const { x, w } = randomCase(variant, shape, units, 101 + i)
@@ -94,7 +102,7 @@ describe.each(fusedVariants)('fused %s kernel', (variant) => {
   }
 
   it('a stale ticket recomputes the activations instead of using another forward pass', () => {
-    const kernel = new FusedKernel()
+    const kernel = new FusedKernel(build)
     const { shape, units } = shapes[0]!
     const spec: FusedSpec = { variant, units, hardSigmoid: false, returnSequences: true }
     const a = randomCase(variant, shape, units, 1)
@@ -108,4 +116,5 @@ describe.each(fusedVariants)('fused %s kernel', (variant) => {
     expect(Array.from(actual.dRecurrentKernel)).toEqual(Array.from(expected.dRecurrentKernel))
     expect(Array.from(actual.dx)).toEqual(Array.from(expected.dx))
   })
+})
 })

@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { compileKernelModule, wasmCandidates, wasmFileName } from '../../src/main/engine/fused/wasm'
+import { compileKernelModule, loadKernels, relaxedWasmFileName, wasmCandidates, wasmFileName } from '../../src/main/engine/fused/wasm'
 
 describe('fused kernel module loading', () => {
   it('says where it looked and how to build when the module is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatelab-wasm-'))
     const candidates = [join(dir, 'a', wasmFileName), join(dir, 'b', wasmFileName)]
-    expect(() => compileKernelModule(candidates)).toThrow(/was not found\. Looked in:\n {2}.*a\/gatelab_fused\.wasm\n {2}.*b\/gatelab_fused\.wasm\n.*npm run build.*apt-get install -y clang lld/s)
+    expect(() => compileKernelModule(candidates)).toThrow(/was not found\. Looked in:\n {2}.*a\/gatelab_fused\.wasm\n {2}.*b\/gatelab_fused\.wasm\n.*npm run build.*apt-get install -y clang-19 lld-19/s)
   })
 
   it('names a file that is not a WebAssembly module', () => {
@@ -29,10 +29,23 @@ describe('fused kernel module loading', () => {
     expect(wasmCandidates({})).not.toContain('/opt/k.wasm')
   })
 
-  it('the build ships the module beside the main bundles, where a trainer bundle finds it', () => {
+  it('the build ships both modules beside the main bundles, where a trainer bundle finds them', () => {
     // `npm test` builds first; the trainer bundle lives in out/main/chunks and looks in its parent directory.
-    const built = join(__dirname, '..', '..', 'out', 'main', wasmFileName)
-    expect(existsSync(built), `${built} missing: run npm run build`).toBe(true)
-    expect(() => compileKernelModule([built])).not.toThrow()
+    loadKernels({}) // under Node 20 this turns on the relaxed-SIMD flag the second module needs
+    for (const file of [wasmFileName, relaxedWasmFileName]) {
+      const built = join(__dirname, '..', '..', 'out', 'main', file)
+      expect(existsSync(built), `${built} missing: run npm run build`).toBe(true)
+      expect(() => compileKernelModule([built])).not.toThrow()
+    }
+  })
+
+  it('chooses the relaxed-SIMD build here (Node 20: after turning its flag on), the baseline when told to', () => {
+    expect(loadKernels({})).toMatchObject({ variant: 'relaxed-simd' })
+    expect(loadKernels({}).path.endsWith(relaxedWasmFileName)).toBe(true)
+    expect(loadKernels({ GATELAB_FUSED_KERNELS: 'simd128' })).toMatchObject({ variant: 'simd128' })
+    expect(loadKernels({ GATELAB_FUSED_KERNELS: 'simd128' }).path.endsWith(wasmFileName)).toBe(true)
+    // A module named by GATELAB_FUSED_WASM is used as it is, never swapped for the relaxed build.
+    const own = loadKernels({}).path.replace(relaxedWasmFileName, wasmFileName)
+    expect(loadKernels({ GATELAB_FUSED_WASM: own })).toMatchObject({ variant: 'simd128', path: own })
   })
 })

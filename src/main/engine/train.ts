@@ -25,6 +25,7 @@ import type { BackendName, MetricPoint, TrainerMessage } from '../../shared/prot
 import { createRng, deriveSeed } from '../../shared/random'
 import { modelToFiles, TOPOLOGY_FILE, WEIGHTS_FILE } from './artifacts'
 import { loadDataset } from './dataset'
+import { kernelVariant } from './fused'
 import { buildModel } from './model'
 import { seedMathRandom } from './seeding'
 
@@ -173,7 +174,13 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
     engine: config.engine,
     cellForm,
     paramCount,
-    versions: { tfjs: tf.version.tfjs, 'tfjs-layers': tf.version_layers, node: process.versions.node },
+    versions: {
+      tfjs: tf.version.tfjs,
+      'tfjs-layers': tf.version_layers,
+      node: process.versions.node,
+      // Which build of the fused kernels ran (relaxed-simd: fused multiply-add; simd128: the baseline).
+      ...(config.engine === 'fused' ? { 'fused-kernels': kernelVariant() } : {})
+    },
     dataset: {
       name: data.name,
       description: data.meta.description,

@@ -6,4 +6,4 @@ export { FusedGRU, FusedLSTM, FusedSimpleRNN, INFERENCE_CHUNK, fusedBidirectiona
 export type { FusedGRUArgs, FusedLSTMArgs, FusedRecurrent, FusedRecurrentArgs } from './layers'
 export { fusedRecurrent } from './op'
 export { FusedKernel, gateCount, trainingFlops, weightShapes, type FusedSpec, type FusedVariant } from './kernel'
-export { kernelModule, wasmCandidates, wasmFileName } from './wasm'
+export { kernelModule, kernelVariant, relaxedWasmFileName, wasmCandidates, wasmFileName, type KernelVariant } from './wasm'

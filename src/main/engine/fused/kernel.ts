@@ -2,7 +2,7 @@
  * The fused kernels on plain Float32Arrays: one call into WebAssembly for the forward pass over the whole sequence
  * and one for the whole backward pass through time. No TF.js here (op.ts wraps this), so tests can drive it directly.
  */
-import { KernelInstance, Layout } from './wasm'
+import { KernelInstance, Layout, type KernelVariant } from './wasm'
 
 /** The cell forms the kernels compute (CELLS.md). */
 export type FusedVariant = 'lstm' | 'gru-after' | 'gru-before' | 'rnn'
@@ -93,11 +93,16 @@ function checkShapes(spec: FusedSpec, shape: FusedShape, w: FusedWeights): void 
  * activations, and with a stale ticket (another forward ran in between) recomputes them first, so it is always right.
  */
 export class FusedKernel {
-  private readonly wasm = new KernelInstance()
+  private readonly wasm: KernelInstance
   private ticket = 0
   /** The ticket whose activations are in memory, or 0 when none (or the backward pass consumed them). */
   private live = 0
   private liveKey = ''
+
+  /** `variant` picks a build of the kernels (tests run both); by default the one the loader chose (wasm.ts). */
+  constructor(variant?: KernelVariant) {
+    this.wasm = new KernelInstance(variant)
+  }
 
   get memoryBytes(): number {
     return this.wasm.memoryBytes

@@ -19,6 +19,15 @@
 
 typedef v128_t f4;
 
+// a·b + c on 4 lanes. The module is compiled twice (scripts/lib/kernels.mjs): with relaxed SIMD this is one fused
+// multiply-add where the CPU has FMA (x86 FMA3, ARM NEON), otherwise a multiply and an add. Fused or not, it differs
+// only in rounding (one instead of two), far below the 1e-5 the exactness tests ask.
+#ifdef __wasm_relaxed_simd__
+#define MADD(a, b, c) wasm_f32x4_relaxed_madd((a), (b), (c))
+#else
+#define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
+#endif
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Small helpers
 
@@ -35,22 +44,28 @@ static void copy(float *dst, const float *src, int n) {
   for (; i < n; i++) dst[i] = src[i];
 }
 
-// exp for 4 lanes: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial (relative error ~2e-7, about one float
-// ulp), 2^n assembled in the exponent bits. Inputs are clamped so the result stays finite and normal; the gates and
-// tanh built on it saturate long before the clamp matters.
+// exp for 4 lanes: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial (relative error ≤ 2.5e-7, about two
+// float ulps), 2^n assembled in the exponent bits. Inputs are clamped so the result stays finite and normal; the gates
+// and tanh built on it saturate long before the clamp matters. Written for what V8 emits on x86: pmin/pmax and the
+// rounding by a magic constant are one instruction each, where wasm's min/max and float→int conversion (NaN and
+// saturation semantics) are sequences of six to ten; this made the LSTM forward pass about 30% faster.
 static inline f4 exp4(f4 x) {
-  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.f)), wasm_f32x4_splat(88.f));
-  f4 n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
-  f4 r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  // With x as the first operand of pmax/pmin a NaN input stays NaN, so a diverging run still shows NaN.
+  x = wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(-87.f)), wasm_f32x4_splat(88.f));
+  // n = round(x·log2 e) by adding 1.5·2^23: the sum's low mantissa bits are n as an integer, read back for 2^n.
+  const float magic = 12582912.f;
+  f4 t = MADD(x, wasm_f32x4_splat(1.44269504088896341f), wasm_f32x4_splat(magic));
+  f4 n = wasm_f32x4_sub(t, wasm_f32x4_splat(magic));
+  f4 r = MADD(n, wasm_f32x4_splat(-0.693359375f), x);
+  r = MADD(n, wasm_f32x4_splat(2.12194440e-4f), r);
   f4 p = wasm_f32x4_splat(1.f / 720.f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f / 120.f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f / 24.f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f / 6.f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.f));
-  f4 scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  p = MADD(p, r, wasm_f32x4_splat(1.f / 120.f));
+  p = MADD(p, r, wasm_f32x4_splat(1.f / 24.f));
+  p = MADD(p, r, wasm_f32x4_splat(1.f / 6.f));
+  p = MADD(p, r, wasm_f32x4_splat(0.5f));
+  p = MADD(p, r, wasm_f32x4_splat(1.f));
+  p = MADD(p, r, wasm_f32x4_splat(1.f));
+  f4 scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(t, wasm_f32x4_splat(magic)), wasm_i32x4_splat(127)), 23);
   return wasm_f32x4_mul(p, scale);
 }
 
@@ -62,7 +77,7 @@ static inline f4 sigmoid4(f4 x) {
 // tfjs-layers' hardSigmoid: clip(0.2·x + 0.5, 0, 1).
 static inline f4 hard_sigmoid4(f4 x) {
   f4 y = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(0.2f)), wasm_f32x4_splat(0.5f));
-  return wasm_f32x4_min(wasm_f32x4_max(y, wasm_f32x4_splat(0.f)), wasm_f32x4_splat(1.f));
+  return wasm_f32x4_pmin(wasm_f32x4_pmax(y, wasm_f32x4_splat(0.f)), wasm_f32x4_splat(1.f));
 }
 
 // tanh(x) = sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|): never overflows; absolute error ~1e-7 near 0.
@@ -148,10 +163,10 @@ static void gemm_panel(int M, int N, int K, const float *A, int sai, int sak, co
         f4 x1 = wasm_v128_load32_splat(a1 + ak);
         f4 x2 = wasm_v128_load32_splat(a2 + ak);
         f4 x3 = wasm_v128_load32_splat(a3 + ak);
-        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1));
-        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1));
-        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
-        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
+        s00 = MADD(x0, b0, s00); s01 = MADD(x0, b1, s01);
+        s10 = MADD(x1, b0, s10); s11 = MADD(x1, b1, s11);
+        s20 = MADD(x2, b0, s20); s21 = MADD(x2, b1, s21);
+        s30 = MADD(x3, b0, s30); s31 = MADD(x3, b1, s31);
       }
       wasm_v128_store(c0, s00); wasm_v128_store(c0 + 4, s01);
       wasm_v128_store(c1, s10); wasm_v128_store(c1 + 4, s11);
@@ -166,8 +181,8 @@ static void gemm_panel(int M, int N, int K, const float *A, int sai, int sak, co
       const float *b = B + j;
       for (int k = 0; k < K; k++, b += ldb) {
         f4 x = wasm_v128_load32_splat(a + k * sak);
-        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(x, wasm_v128_load(b)));
-        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+        s0 = MADD(x, wasm_v128_load(b), s0);
+        s1 = MADD(x, wasm_v128_load(b + 4), s1);
       }
       wasm_v128_store(c, s0); wasm_v128_store(c + 4, s1);
     }
@@ -177,7 +192,7 @@ static void gemm_panel(int M, int N, int K, const float *A, int sai, int sak, co
       const float *a = A + i * sai;
       float *c = C + i * ldc + j;
       f4 s = accumulate ? wasm_v128_load(c) : wasm_f32x4_splat(0.f);
-      for (int k = 0; k < K; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load32_splat(a + k * sak), wasm_v128_load(B + k * ldb + j)));
+      for (int k = 0; k < K; k++) s = MADD(wasm_v128_load32_splat(a + k * sak), wasm_v128_load(B + k * ldb + j), s);
       wasm_v128_store(c, s);
     }
   }
@@ -212,10 +227,10 @@ static void gemm_rows(int M, int N, int K, const float *A, int sai, int sak, con
       const float *b = B + k * ldb;
       int j = 0;
       for (; j + 8 <= N; j += 8) {
-        wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), wasm_f32x4_mul(x, wasm_v128_load(b + j))));
-        wasm_v128_store(c + j + 4, wasm_f32x4_add(wasm_v128_load(c + j + 4), wasm_f32x4_mul(x, wasm_v128_load(b + j + 4))));
+        wasm_v128_store(c + j, MADD(x, wasm_v128_load(b + j), wasm_v128_load(c + j)));
+        wasm_v128_store(c + j + 4, MADD(x, wasm_v128_load(b + j + 4), wasm_v128_load(c + j + 4)));
       }
-      for (; j + 4 <= N; j += 4) wasm_v128_store(c + j, wasm_f32x4_add(wasm_v128_load(c + j), wasm_f32x4_mul(x, wasm_v128_load(b + j))));
+      for (; j + 4 <= N; j += 4) wasm_v128_store(c + j, MADD(x, wasm_v128_load(b + j), wasm_v128_load(c + j)));
       float xs = a[k * sak];
       for (; j < N; j++) c[j] += xs * b[j];
     }
@@ -249,8 +264,8 @@ static void gemm_abt(int M, int N, int K, const float *A, const float *B, float 
       f4 s0 = wasm_f32x4_splat(0.f), s1 = wasm_f32x4_splat(0.f);
       int k = 0;
       for (; k + 8 <= K; k += 8) {
-        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(b + k)));
-        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + k + 4), wasm_v128_load(b + k + 4)));
+        s0 = MADD(wasm_v128_load(a + k), wasm_v128_load(b + k), s0);
+        s1 = MADD(wasm_v128_load(a + k + 4), wasm_v128_load(b + k + 4), s1);
       }
       s0 = wasm_f32x4_add(s0, s1);
       float s = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) + wasm_f32x4_extract_lane(s0, 2) +
@@ -715,3 +730,4 @@ void rnn_backward(int T, int B, int D, int H, int hard, int seq, const float *W,
   }
   input_grads(xt, W, pre, T, B, D, H, dW, db, dx, WT, dxt);
 }
+
