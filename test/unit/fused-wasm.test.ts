@@ -3,9 +3,11 @@
  * GATELAB_FUSED_WASM comes first; and the built app has the module where the bundles look (out/main).
  */
 import { describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { kernelModules, kernelSourceHash, prebuiltDir } from '../../scripts/lib/kernels.mjs'
 import { compileKernelModule, loadKernels, relaxedWasmFileName, wasmCandidates, wasmFileName } from '../../src/main/engine/fused/wasm'
 
 describe('fused kernel module loading', () => {
@@ -37,6 +39,17 @@ describe('fused kernel module loading', () => {
       expect(existsSync(built), `${built} missing: run npm run build`).toBe(true)
       expect(() => compileKernelModule([built])).not.toThrow()
     }
+  })
+
+  it('the prebuilt modules are committed and compiled from the current sources, so building needs no compiler', () => {
+    const root = join(__dirname, '..', '..')
+    const tracked = spawnSync('git', ['ls-files', relative(root, prebuiltDir)], { cwd: root, encoding: 'utf8' })
+    if (tracked.status !== 0) {
+      console.log(`skipped the git check: git ls-files failed here (${tracked.stderr.trim() || tracked.error?.message})`)
+    } else {
+      for (const m of kernelModules) expect(tracked.stdout, `${m.file} is not committed in prebuilt/`).toContain(m.file)
+    }
+    expect(readFileSync(join(prebuiltDir, 'gatelab_fused.sha256'), 'utf8').trim()).toBe(kernelSourceHash())
   })
 
   it('chooses the relaxed-SIMD build here (Node 20: after turning its flag on), the baseline when told to', () => {
