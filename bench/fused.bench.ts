@@ -6,7 +6,8 @@
  * (nn.LSTM / nn.GRU, one thread) with the same sizes, loss and optimizer. GRU is reset-after on both sides. The fused
  * figure and the PyTorch figure of a row are measured back to back, several times alternately, and each is the median
  * of its repetitions, so the ratio stays meaningful on a busy machine. Also printed: the effective GFLOP/s of the
- * recurrent layer's matrix products per row, and the kernel's matrix-multiply ceiling measured on the step's shape.
+ * recurrent layer's matrix products per row, the kernel's matrix-multiply ceiling measured on the step's shape, and the
+ * kernels' own forward + backward time on the row's shape in each build (relaxed SIMD, SIMD128).
  *
  * GATELAB_FUSED_ROWS=lstm:64 (comma-separated cell:units filters) runs a subset; GATELAB_BENCH_QUICK=1 fewer repetitions.
  */
@@ -16,8 +17,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { fusedGRU, fusedLSTM, trainingFlops } from '../src/main/engine/fused'
-import { KernelInstance } from '../src/main/engine/fused/wasm'
+import { FusedKernel, fusedGRU, fusedLSTM, trainingFlops, weightShapes, type FusedVariant } from '../src/main/engine/fused'
+import { KernelInstance, kernelVariant, type KernelVariant } from '../src/main/engine/fused/wasm'
 import { median, quick, round, writeRows, type BenchRow } from './record'
 
 const configs: Array<[cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number]> = [
@@ -26,7 +27,8 @@ const configs: Array<[cell: 'lstm' | 'gru', units: number, seqLen: number, batch
 ]
 const filter = (process.env.GATELAB_FUSED_ROWS ?? '').split(',').filter(Boolean)
 const selected = configs.filter(([cell, units]) => filter.length === 0 || filter.includes(`${cell}:${units}`) || filter.includes(cell))
-const rounds = quick ? 2 : 3
+// Five alternating rounds: this VM has slow spells lasting seconds; a median over five rides them out better than three.
+const rounds = quick ? 2 : 5
 const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!
 const peer = join(__dirname, 'peers', 'torch_rnn.py')
 
@@ -75,25 +77,61 @@ function torchMsPerBatch(cell: string, units: number, seqLen: number, batch: num
 }
 
 /**
- * GFLOP/s of the kernels' blocked matrix product alone on an [m × k]·[k × n] product: the ceiling of each row. The
- * best of the timed runs, not the median: a ceiling is what the core does when nothing else takes it away.
+ * GFLOP/s of the kernels' blocked matrix product alone on an [m × k]·[k × n] product. The best of the timed runs, not
+ * the median: a ceiling is what the core does when nothing else takes it away.
  */
-function gemmCeiling(m: number, n: number, k: number): number {
-  const wasm = new KernelInstance()
+function gemmRate(wasm: KernelInstance, m: number, n: number, k: number): number {
   const a = wasm.start
   const b = a + m * k * 4
   const c = b + k * n * 4
   wasm.reserve(c + m * n * 4 - a)
   const mem = wasm.f32
   for (let i = 0; i < m * k + k * n; i++) mem[a / 4 + i] = Math.random()
-  const reps = Math.max(3, Math.round(3e7 / (2 * m * n * k)))
-  const times: number[] = []
-  for (let r = 0; r < 20; r++) {
+  // About 2 ms per timed run, 40 runs: long enough that one slow moment of this VM does not decide the figure.
+  const reps = Math.max(3, Math.round(4e7 / (2 * m * n * k)))
+  let best = Infinity
+  for (let r = 0; r < 40; r++) {
     const t = performance.now()
     for (let i = 0; i < reps; i++) wasm.exports.gemm_nn(m, n, k, a, b, c)
-    times.push((performance.now() - t) / 1000 / reps)
+    best = Math.min(best, (performance.now() - t) / 1000 / reps)
   }
-  return (2 * m * n * k) / Math.min(...times) / 1e9
+  return (2 * m * n * k) / best / 1e9
+}
+
+/** The ceiling of a row: the best rate of the three products of a step — h·U [B,H]·[H,G], dZ·Uᵀ [B,G]·[G,H], hᵀ·dZ [H,B]·[B,G]. */
+function gemmCeiling(batch: number, gates: number, units: number): number {
+  const wasm = new KernelInstance()
+  return Math.max(gemmRate(wasm, batch, gates, units), gemmRate(wasm, batch, units, gates), gemmRate(wasm, units, gates, batch))
+}
+
+/**
+ * ms of the kernels alone (one forward and one backward call, no TF.js) on a row's shape, for each build of the
+ * kernels: what the relaxed-SIMD build (fused multiply-add) gains over the SIMD128 one. Builds alternate; best of 15.
+ */
+function kernelMsByBuild(variant: FusedVariant, units: number, seqLen: number, batch: number): Record<KernelVariant, number> {
+  const shape = { batch, steps: seqLen, inputDim: 1 }
+  const s = weightShapes(variant, 1, units)
+  const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => (Math.random() - 0.5) * 0.4)
+  const w = { kernel: fill(s.kernel[0] * s.kernel[1]), recurrentKernel: fill(s.recurrentKernel[0] * s.recurrentKernel[1]), bias: fill(s.bias.reduce((a, b) => a * b, 1)) }
+  const x = fill(batch * seqLen)
+  const dy = fill(batch * units)
+  const spec = { variant, units, hardSigmoid: false, returnSequences: false }
+  const builds: KernelVariant[] = ['relaxed-simd', 'simd128']
+  const kernels = builds.map((b) => new FusedKernel(b))
+  const best = builds.map(() => Infinity)
+  const reps = Math.max(2, Math.round(40 / (units * seqLen / 1600)))
+  for (let round = 0; round < 16; round++) {
+    kernels.forEach((kernel, i) => {
+      const t = performance.now()
+      for (let r = 0; r < reps; r++) {
+        const { ticket } = kernel.forward(spec, shape, x, w)
+        kernel.backward(spec, shape, ticket, () => ({ x, w }), dy)
+      }
+      // The first round warms the code up (V8 tiers WebAssembly up while it runs).
+      if (round > 0) best[i] = Math.min(best[i]!, (performance.now() - t) / reps)
+    })
+  }
+  return { 'relaxed-simd': best[0]!, simd128: best[1]! }
 }
 
 const rows: BenchRow[] = []
@@ -126,6 +164,7 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
     const torchSamples = torchMs ? (batch * 1000) / torchMs : undefined
     const ratio = torchSamples ? samplesPerSec / torchSamples : undefined
     const rss = process.memoryUsage().rss / 2 ** 20
+    const kernelMs = kernelMsByBuild(cell === 'lstm' ? 'lstm' : 'gru-after', units, seqLen, batch)
     rows.push({
       name: `fused ${cell}${cell === 'gru' ? ' reset-after' : ''} ${units}u T${seqLen} B${batch} train step (vs PyTorch 1 thread)`,
       value: round(samplesPerSec),
@@ -140,12 +179,16 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
       msPerBatch: round(ms),
       gflops: round(gflops),
       gemmCeilingGflops: round(ceiling),
+      kernels: kernelVariant(),
+      kernelMsRelaxedSimd: round(kernelMs['relaxed-simd']),
+      kernelMsSimd128: round(kernelMs.simd128),
       peakRssMb: round(rss),
       ...(torchSamples ? { torchSamplesPerSec: round(torchSamples), torchMsPerBatch: round(torchMs!), torch: torchVersion } : { torchMissing: reason })
     })
     table.push(
       `${cell.padEnd(4)} ${String(units).padStart(4)} ${String(seqLen).padStart(4)} ${String(batch).padStart(3)} | ` +
         `${round(samplesPerSec, 4)} samples/s ${round(ms, 4)} ms/batch ${round(gflops, 3)} GFLOP/s (ceiling ${round(ceiling, 3)}) | ` +
+        `kernels alone ${round(kernelMs['relaxed-simd'], 3)} ms relaxed-simd, ${round(kernelMs.simd128, 3)} ms simd128 | ` +
         (torchSamples ? `PyTorch ${round(torchSamples, 4)} samples/s ${round(torchMs!, 4)} ms → ×${round(ratio!, 3)}` : `PyTorch: ${reason}`)
     )
     console.log(table[table.length - 1])
