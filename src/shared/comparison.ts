@@ -5,6 +5,7 @@
  * reports all call this one function with the runs they loaded.
  */
 import type { RunDetail } from './api'
+import { cellLabels } from './config'
 import { compareAllPairs, describe, groupBy, type Comparison, type Interval, type KeyValue } from './stats'
 
 /** Which number of a run's metric is compared: its best value (min for losses, max for accuracy) or its last. */
@@ -86,6 +87,15 @@ export function runMetricValue(run: RunDetail, metric: string, stat: MetricStat)
   return betterDirection(metric) === 'lower' ? summary.min : summary.max
 }
 
+/**
+ * How a group is named in tables and verdicts: the cell by its name ("GRU"), other keys as key=value
+ * ("GRU, units=32"); "all" when grouping by nothing, "—" for a missing value.
+ */
+export function groupLabel(key: Readonly<Record<string, KeyValue>>): string {
+  const parts = Object.entries(key).map(([k, v]) => (k === 'cell' && typeof v === 'string' ? (cellLabels[v] ?? v) : `${k}=${v === null ? '—' : String(v)}`))
+  return parts.length === 0 ? 'all' : parts.join(', ')
+}
+
 /** A grouping key's value: the configuration's setting, else a run field (status, backend, engine, cellForm…). */
 export function runKey(run: RunDetail, key: string): KeyValue {
   const fromConfig = (run.config as unknown as Record<string, unknown>)[key]
@@ -100,7 +110,8 @@ export function compareRuns(runs: readonly RunDetail[], request: CompareRequest)
   const better = betterDirection(metric)
   const label = metricLabel(metric, stat)
   const warnings: string[] = []
-  const groups = groupBy(runs, request.groupBy, (run, key) => runKey(run, key)).map((g) => {
+  const groups = groupBy(runs, request.groupBy, (run, key) => runKey(run, key)).map((group) => {
+    const g = { ...group, label: groupLabel(group.key) }
     const valued: Array<{ run: RunDetail; value: number }> = []
     const missing: string[] = []
     for (const run of g.items) {

@@ -11,6 +11,8 @@ export const builtinTasks = ['adding', 'copy', 'sine', 'order', 'noise'] as cons
 export type BuiltinTask = (typeof builtinTasks)[number]
 
 export const cells = ['lstm', 'gru', 'rnn'] as const
+/** How cells are named to people: tables, legends, verdicts. */
+export const cellLabels: Readonly<Record<string, string>> = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' }
 export type Cell = (typeof cells)[number]
 
 /** `adding` | `copy` | `sine` | `order` | `noise` | `data:NAME` (a bundled series) | `csv:PATH` (the user's file). */

@@ -72,10 +72,46 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await expect(slot.locator('thead th').allTextContents()).resolves.toEqual(expect.arrayContaining([expect.stringMatching(/^level/), expect.stringMatching(/^noise/)]))
     expect(await slot.locator('tbody tr').count()).toBeGreaterThan(3)
     // Choosing the target in the preview fills the form's target field.
-    await slot.getByRole('combobox').selectOption('level')
+    await slot.getByLabel('Target column').selectOption('level')
     await expect(page.getByLabel('Target column', { exact: true }).first().inputValue()).resolves.toBe('level')
     await page.getByText('Configuration is valid').waitFor()
     await shot('lab-new-run-csv.png', true)
+  })
+
+  it('sets how the CSV is read beside the preview: detected dialect shown, missing values fixed by a policy', async () => {
+    const dir = tempDir('gatelab-csv-')
+    const file = join(dir, 'european.csv')
+    // Semicolons, decimal commas and two missing readings: what a spreadsheet export in many locales looks like.
+    const lines = ['day;level;noise']
+    for (let i = 0; i < 600; i++) {
+      const day = new Date(Date.UTC(2021, 0, 1 + i)).toISOString().slice(0, 10)
+      const level = i === 40 || i === 90 ? 'NA' : Math.cos(i / 9).toFixed(3).replace('.', ',')
+      lines.push(`${day};${level};${String((i % 7) / 2).replace('.', ',')}`)
+    }
+    writeFileSync(file, lines.join('\n') + '\n')
+
+    await page.getByLabel('CSV file path').fill(file)
+    const slot = page.getByTestId('csv-import-slot')
+    await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/600 rows · 3 columns/)
+    // What was detected is shown in the choices themselves.
+    const delimiter = slot.getByLabel('Delimiter')
+    await expect(delimiter.locator('option:checked').textContent()).resolves.toBe('detect (semicolon)')
+    await expect(slot.getByLabel('Decimal separator').locator('option:checked').textContent()).resolves.toBe('detect (comma)')
+    await slot.getByLabel('Target column').selectOption('level')
+    // Two NA cells: the default policy stops the import and says where they are.
+    await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/cannot import with these choices/)
+    await expect(slot.locator('.problems').textContent()).resolves.toMatch(/2 missing values/)
+    await slot.getByLabel('Missing values').selectOption('interpolate')
+    await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/imports cleanly/)
+    // The cells are still listed, now with what the import will do with them.
+    await expect(slot.locator('.problems').textContent()).resolves.toMatch(/2 missing values .*Each is interpolated on a straight line between its neighbours/)
+    await page.getByText('Configuration is valid').waitFor()
+    // A wrong override is re-read at once and reported, not silently accepted.
+    await delimiter.selectOption('comma')
+    await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/cannot import with these choices|1 columns?/)
+    await delimiter.selectOption('')
+    await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/imports cleanly/)
+    await shot('lab-new-run-csv-choices.png', true)
     await page.getByRole('radio', { name: 'Built-in task' }).click()
   })
 

@@ -153,7 +153,7 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
     const verdict = panel.getByTestId('verdict')
     await expect(verdict.count()).resolves.toBe(1)
     await expect(verdict.textContent()).resolves.toMatch(/best validation loss .*paired by seed/)
-    await expect(verdict.textContent()).resolves.toMatch(/cell=(lstm|gru) (and cell=(lstm|gru) reached the same|reached a (lower|higher))/)
+    await expect(verdict.textContent()).resolves.toMatch(/(LSTM|GRU) (and (LSTM|GRU) reached the same|reached a (lower|higher) best validation loss than (LSTM|GRU))/)
     const pair = panel.getByTestId('stats-pairs').locator('tbody tr')
     await expect(pair.count()).resolves.toBe(1)
     // Both groups share seeds 1-3: the paired p is a number, not "not paired"; two groups need no Holm column.

@@ -54,14 +54,14 @@ describe('gatelab sweep and compare', () => {
     expect(lstmGroup.sd).toBeCloseTo(expected.sd!, 12)
     expect(lstmGroup.ci95[0]).toBeCloseTo(expected.ci95![0], 12)
     const [pair] = result.pairs
-    expect(pair).toMatchObject({ a: 'cell=gru', b: 'cell=lstm' })
+    expect(pair).toMatchObject({ a: 'GRU', b: 'LSTM' })
     for (const key of ['diff', 'pWelch', 'pPaired', 'hedgesG']) expect(pair[key]).toBeTypeOf('number')
     expect(pair.ci95).toHaveLength(2)
     expect(pair.verdict).toMatch(/paired by seed/)
 
     const text = cli(['compare', '--runs', [...lstm, ...gru].map((r: { id: string }) => r.id).join(','), '--db', db])
     expect(text.status).toBe(0)
-    expect(text.stdout).toContain('cell=gru vs cell=lstm')
+    expect(text.stdout).toContain('GRU vs LSTM')
   })
 
   it('refuses a bad spec or request with one line and exit 2', () => {

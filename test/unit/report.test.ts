@@ -61,14 +61,14 @@ describe('report model', () => {
     const best = model.groups.comparisons.find((c) => c.stat === 'best')!
     expect(best.metric).toBe('valLoss')
     expect(best.groups.map((g) => [g.label, g.n])).toEqual([
-      ['cell=gru', 3],
-      ['cell=lstm', 3]
+      ['GRU', 3],
+      ['LSTM', 3]
     ])
     const pair = best.pairs[0]!
     // GRU's losses are 0.8x LSTM's in every seed: GRU − LSTM is negative, and the paired test sees all 3 seeds.
     expect(pair.diff).toBeLessThan(0)
     expect(pair.comparison.paired?.n).toBe(3)
-    expect(pair.verdict).toMatch(/gru/)
+    expect(pair.verdict).toMatch(/^GRU reached a lower best validation loss than LSTM/)
     expect(model.groups.comparisons.map((c) => c.stat)).toEqual(['best', 'last'])
     expect(model.groups.bands.map((b) => b.label)).toEqual(['GRU', 'LSTM'])
     expect(model.groups.bands[0]!.band.x).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
@@ -139,7 +139,7 @@ describe('HTML report', () => {
   it('shows the grouped comparison and says why predictions are missing', () => {
     expect(html).toContain('<section id="groups"><h2>LSTM vs GRU</h2>')
     expect(html).toContain('id="groups-valLoss"')
-    expect(html).toMatch(/class="verdict">cell=gru reached a lower/)
+    expect(html).toMatch(/class="verdict">GRU reached a lower best validation loss than LSTM/)
     expect(html).toMatch(/<section id="predictions">.*No predictions against truth: lstm-1: no predictions were computed/s)
   })
 

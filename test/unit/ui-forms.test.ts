@@ -32,6 +32,20 @@ describe('New run form model', () => {
     expect(validateDraft({ ...defaultDraft(), source: 'csv', csvPath: '' }).fields.task).toBeDefined()
   })
 
+  it('carries the CSV reading choices into the config (detect = left out), and back from a stored run', () => {
+    const detect = draftToConfig({ ...defaultDraft(), source: 'csv', csvPath: '/tmp/x.csv' })
+    expect('delimiter' in detect || 'decimal' in detect).toBe(false)
+    expect(detect.missing).toBe('error')
+    const chosen = { delimiter: ';', decimal: ',', missing: 'interpolate' } as const
+    const csv = draftToConfig({ ...defaultDraft(), source: 'csv', csvPath: '/tmp/x.csv', csv: chosen })
+    expect(csv).toMatchObject(chosen)
+    const stored = normalizeRunConfig(csv)
+    if (!stored.ok) throw new Error(stored.message)
+    expect(draftFromConfig(stored.config).csv).toEqual(chosen)
+    // Bundled series are read by GateLab itself: no reading choices in their configs.
+    expect('missing' in draftToConfig({ ...defaultDraft(), source: 'data', csv: chosen })).toBe(false)
+  })
+
   it('makes an LSTM/GRU pair that differs only in cell (and name), with one seed', () => {
     const [a, b] = pairConfigs({ ...defaultDraft(), name: 'pair' }, 1234)
     expect(a).toMatchObject({ cell: 'lstm', seed: 1234, name: 'pair · LSTM' })

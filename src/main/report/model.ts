@@ -5,7 +5,7 @@
 import os from 'node:os'
 import type { RunDetail } from '../../shared/api'
 import type { MetricPoint } from '../../shared/protocol'
-import { betterDirection, compareRuns, type RunComparison } from '../../shared/comparison'
+import { betterDirection, compareRuns, groupLabel, type RunComparison } from '../../shared/comparison'
 import { curveBand, groupBy, type CurveBand } from '../../shared/stats'
 import packageJson from '../../../package.json'
 import type { RunData } from './source'
@@ -268,7 +268,7 @@ function groupSection(runs: readonly RunDetail[], points: ReadonlyMap<string, Ma
       return { x: pts.map((p) => p.epoch), y: pts.map((p) => p.value) }
     })
     return {
-      label: g.label.replace(/^cell=/, '').toUpperCase(),
+      label: groupLabel(g.key),
       color: colors.get(g.items[0]!.id) ?? palette[i % palette.length]!,
       band: curveBand(series)
     }

@@ -1,3 +1,8 @@
+import { cellLabels } from '../../shared/config'
+
+/** Cell names as people read them (LSTM, GRU, RNN); defined with the config, where every side can use them. */
+export { cellLabels }
+
 /** "1 h 02 min", "3 min 05 s", "12 s", "850 ms": durations as a researcher reads them. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`
@@ -60,7 +65,6 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 2).toFixed(1)} MiB`
 }
 
-export const cellLabel: Record<string, string> = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' }
 
 /** A short label for a task: "adding", "data:co2" → "co2 (data)", "csv:/a/b/file.csv" → "file.csv (CSV)". */
 export function formatTask(task: string): string {
@@ -72,5 +76,5 @@ export function formatTask(task: string): string {
 /** What to call a run: its name, or (runs started without one) cell, data and the end of its id. */
 export function displayName(run: { name: string; cell: string; task: string; id: string }): string {
   if (run.name.trim()) return run.name
-  return `${cellLabel[run.cell] ?? run.cell} · ${formatTask(run.task)} · ${run.id.slice(-4)}`
+  return `${cellLabels[run.cell] ?? run.cell} · ${formatTask(run.task)} · ${run.id.slice(-4)}`
 }

@@ -420,13 +420,22 @@ export class CsvScanner {
         )
       }
       if (c.missing > 0 && c.type !== 'empty' && (used || !this.selection) && c.name !== this.selection?.time) {
-        const policyFails = used && (missing ?? 'error') === 'error'
+        const policy = missing ?? 'error'
+        const policyFails = used && policy === 'error'
+        // Once a policy is chosen for a column the import uses, say what it will do rather than ask for a choice.
+        const handled = {
+          drop: 'Those rows are skipped (missing values: drop).',
+          ffill: 'Each takes the last value above it (missing values: ffill).',
+          interpolate: 'Each is interpolated on a straight line between its neighbours (missing values: interpolate).'
+        }
         this.problem(
           policyFails ? 'error' : 'warning',
           'missing-values',
           { line: c.missingLines[0], column: c.name },
           `${c.missing} missing value${c.missing === 1 ? '' : 's'} (${missingTokensDescription}) on line${c.missing === 1 ? '' : 's'} ${listLines(c.missingLines, c.missing)}`,
-          'Fill them in, or choose how to treat them: --missing drop (skip those rows), ffill (repeat the last value) or interpolate (a straight line between neighbours).'
+          used && policy !== 'error'
+            ? handled[policy]
+            : 'Fill them in, or choose how to treat them: --missing drop (skip those rows), ffill (repeat the last value) or interpolate (a straight line between neighbours).'
         )
       }
     }

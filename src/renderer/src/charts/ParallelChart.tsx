@@ -7,7 +7,7 @@ import './sweepEcharts'
 import { Chart } from './Chart'
 import type { EChartsCoreOption } from './echarts'
 import { cellColors, chartPalette, useTheme } from '../theme'
-import { cellLabel, formatMetric } from '../format'
+import { cellLabels, formatMetric } from '../format'
 import { formatTick, type SweepPlot } from '../lib/sweepView'
 
 export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: SweepPlot; metricLabel: string; height?: number }): React.JSX.Element {
@@ -33,7 +33,7 @@ export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: Sweep
           ? {
               data: a.categories,
               // Lines pass through the labels: a backdrop keeps them readable.
-              axisLabel: { ...axisCommon.axisLabel, color: pal.text, backgroundColor: pal.bg, padding: [1, 4], borderRadius: 3, formatter: (v: string) => cellLabel[v] ?? v }
+              axisLabel: { ...axisCommon.axisLabel, color: pal.text, backgroundColor: pal.bg, padding: [1, 4], borderRadius: 3, formatter: (v: string) => cellLabels[v] ?? v }
             }
           : { scale: true, ...(a.integer ? { minInterval: 1 } : {}) }),
         ...(a.kind !== 'category' ? { axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatTick(v) } } : {})
@@ -98,7 +98,7 @@ export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: Sweep
 
 export function formatSetting(v: number | string): string {
   if (typeof v === 'number') return formatMetric(v)
-  return cellLabel[v] ?? v
+  return cellLabels[v] ?? v
 }
 
 export function escapeHtml(s: string): string {

@@ -8,7 +8,7 @@ import './sweepEcharts'
 import { Chart } from './Chart'
 import type { EChartsCoreOption } from './echarts'
 import { cellColors, chartPalette, useTheme } from '../theme'
-import { cellLabel, formatMetric } from '../format'
+import { cellLabels, formatMetric } from '../format'
 import { formatTick, meansBy, type Cell, type SweepPlot } from '../lib/sweepView'
 import { escapeHtml, formatSetting } from './ParallelChart'
 
@@ -29,7 +29,7 @@ export function ScatterChart({ plot, axisIndex, metricLabel, height = 240 }: { p
       series.push({
         type: 'scatter',
         id: `points:${cell}`,
-        name: cellLabel[cell],
+        name: cellLabels[cell],
         symbolSize: 8,
         itemStyle: { color: colors[cell], opacity: 0.85, borderColor: pal.bg, borderWidth: 1 },
         emphasis: { scale: 1.5 },
@@ -39,7 +39,7 @@ export function ScatterChart({ plot, axisIndex, metricLabel, height = 240 }: { p
         series.push({
           type: 'line',
           id: `mean:${cell}`,
-          name: `${cellLabel[cell]} mean`,
+          name: `${cellLabels[cell]} mean`,
           silent: true,
           showSymbol: true,
           symbol: 'diamond',
@@ -68,7 +68,7 @@ export function ScatterChart({ plot, axisIndex, metricLabel, height = 240 }: { p
       },
       xAxis: {
         type: axis.kind,
-        ...(axis.kind === 'category' ? { data: axis.categories, axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: string) => cellLabel[v] ?? v } } : { scale: true, boundaryGap: ['8%', '8%'], ...(axis.integer ? { minInterval: 1 } : {}) }),
+        ...(axis.kind === 'category' ? { data: axis.categories, axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: string) => cellLabels[v] ?? v } } : { scale: true, boundaryGap: ['8%', '8%'], ...(axis.integer ? { minInterval: 1 } : {}) }),
         ...(axis.kind !== 'category' ? { axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatTick(v), hideOverlap: true } } : {}),
         name: axis.key,
         nameLocation: 'middle',

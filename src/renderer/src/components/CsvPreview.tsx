@@ -2,31 +2,47 @@
  * The CSV slot of the New run form: asks the host to inspect the file (inspectCsv: dialect, columns and their types,
  * the first rows, problems, a dry run of the import with the form's choices) a moment after the path or a choice
  * changes, and offers the file's numeric columns as targets. The file is read where the host runs, not in the page.
+ * The reading choices (delimiter, decimal separator, missing values) are set here, beside what they change: "detect"
+ * shows what was detected, and a file with missing values says so among its problems until a policy is chosen.
  */
 import { useEffect, useState } from 'react'
 import type { ApiResults } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { formatBytes } from '../format'
+import type { CsvChoices } from '../lib/runForm'
 
 type Inspection = ApiResults['inspectCsv']
 type State = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; value: Inspection } | { state: 'error'; message: string }
+
+const delimiterNames: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }
+const decimalNames: Record<string, string> = { '.': 'point (3.14)', ',': 'comma (3,14)' }
+const missingNames: Record<CsvChoices['missing'], string> = {
+  error: 'stop and list them',
+  drop: 'drop those rows',
+  ffill: 'repeat the last value',
+  interpolate: 'interpolate linearly'
+}
 
 export function CsvPreview({
   path,
   target,
   lookback,
   horizon,
-  onTarget
+  choices,
+  onTarget,
+  onChoices
 }: {
   path: string
   target: string
   lookback: string
   horizon: string
+  choices: CsvChoices
   onTarget: (column: string) => void
+  onChoices: (choices: CsvChoices) => void
 }): React.JSX.Element {
   const api = useApi()
   const [result, setResult] = useState<State>({ state: 'idle' })
-  const key = `${path.trim()}|${target}|${lookback}|${horizon}`
+  const key = `${path.trim()}|${target}|${lookback}|${horizon}|${choices.delimiter}|${choices.decimal}|${choices.missing}`
   const [shownKey, setShownKey] = useState('')
 
   useEffect(() => {
@@ -40,6 +56,9 @@ export function CsvPreview({
       if (target) options.target = target
       if (/^\d+$/.test(lookback.trim())) options.lookback = Number(lookback)
       if (/^\d+$/.test(horizon.trim())) options.horizon = Number(horizon)
+      if (choices.delimiter) options.delimiter = choices.delimiter
+      if (choices.decimal) options.decimal = choices.decimal
+      options.missing = choices.missing
       api.inspectCsv({ path: file, options }).then(
         (value) => !cancelled && setResult({ state: 'ok', value }),
         (e: Error) => !cancelled && setResult({ state: 'error', message: e.message })
@@ -49,7 +68,7 @@ export function CsvPreview({
       cancelled = true
       clearTimeout(timer)
     }
-    // key stands for path, target, lookback and horizon.
+    // key stands for path, target, lookback, horizon and the reading choices.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key])
 
@@ -61,10 +80,50 @@ export function CsvPreview({
     )
   }
   if (result.state === 'loading' || result.state === 'idle') return <div className="slot muted">Reading the file…</div>
+  const detected = result.state === 'ok' ? result.value.dialect : undefined
+  const choiceControls = (
+    <div className="csv-choices" data-testid="csv-choices">
+      <label className="field-inline">
+        <span>Delimiter</span>
+        <select value={choices.delimiter} onChange={(e) => onChoices({ ...choices, delimiter: e.target.value as CsvChoices['delimiter'] })}>
+          <option value="">detect{detected && !choices.delimiter ? ` (${delimiterNames[detected.delimiter] ?? detected.delimiter})` : ''}</option>
+          {Object.entries(delimiterNames).map(([v, name]) => (
+            <option key={name} value={v}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field-inline">
+        <span>Decimal separator</span>
+        <select value={choices.decimal} onChange={(e) => onChoices({ ...choices, decimal: e.target.value as CsvChoices['decimal'] })}>
+          <option value="">detect{detected && !choices.decimal ? ` (${detected.decimal === ',' ? 'comma' : 'point'})` : ''}</option>
+          {Object.entries(decimalNames).map(([v, name]) => (
+            <option key={v} value={v}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field-inline">
+        <span>Missing values</span>
+        <select value={choices.missing} onChange={(e) => onChoices({ ...choices, missing: e.target.value as CsvChoices['missing'] })}>
+          {Object.entries(missingNames).map(([v, name]) => (
+            <option key={v} value={v}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  )
   if (result.state === 'error') {
     return (
-      <div className="slot error" role="alert" data-testid="csv-import-slot">
-        {result.message}
+      <div className="slot" data-testid="csv-import-slot">
+        {choiceControls}
+        <p className="error" role="alert">
+          {result.message}
+        </p>
       </div>
     )
   }
@@ -77,6 +136,7 @@ export function CsvPreview({
         <code>{v.dialect.delimiter === '\t' ? 'tab' : v.dialect.delimiter}</code> · decimal <code>{v.dialect.decimal}</code>
         {v.ok ? <span className="ok"> · imports cleanly</span> : <span className="error"> · cannot import with these choices</span>}
       </p>
+      {choiceControls}
       <label className="field-inline">
         <span>Target column</span>
         <select value={target} onChange={(e) => onTarget(e.target.value)}>

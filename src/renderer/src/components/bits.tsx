@@ -1,11 +1,11 @@
 /** Small pieces used across pages: cell chips, status with live progress, tags, errors. */
 import { useState } from 'react'
 import type { RunStatus } from '../../../shared/protocol'
-import { cellLabel, formatEta } from '../format'
+import { cellLabels, formatEta } from '../format'
 import { useProgress } from '../live'
 
 export function CellChip({ cell }: { cell: string }): React.JSX.Element {
-  return <span className={`cell-chip cell-${cell}`}>{cellLabel[cell] ?? cell}</span>
+  return <span className={`cell-chip cell-${cell}`}>{cellLabels[cell] ?? cell}</span>
 }
 
 const statusLabel: Record<RunStatus, string> = {

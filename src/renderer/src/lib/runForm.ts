@@ -7,11 +7,19 @@ import { normalizeRunConfig, runConfigSchema, type BuiltinTask, type Cell, type 
 
 export type Source = 'builtin' | 'data' | 'csv'
 
+/** How a CSV file is read; '' means "detect from the file" (the detected values are recorded with the run). */
+export interface CsvChoices {
+  delimiter: '' | NonNullable<RunConfig['delimiter']>
+  decimal: '' | NonNullable<RunConfig['decimal']>
+  missing: RunConfig['missing']
+}
+
 export interface Draft {
   source: Source
   task: BuiltinTask
   dataName: string
   csvPath: string
+  csv: CsvChoices
   target: string
   seqLen: string
   samples: string
@@ -56,6 +64,7 @@ export function defaultDraft(): Draft {
     task: 'adding',
     dataName: 'co2-concentration',
     csvPath: '',
+    csv: { delimiter: '', decimal: '', missing: 'error' },
     target: '',
     seqLen: '50',
     samples: '2000',
@@ -89,6 +98,7 @@ export function draftFromConfig(c: RunConfig): Draft {
     task: source === 'builtin' ? (c.task as BuiltinTask) : d.task,
     dataName: source === 'data' ? c.task.slice(5) : '',
     csvPath: source === 'csv' ? c.task.slice(4) : '',
+    csv: { delimiter: c.delimiter ?? '', decimal: c.decimal ?? '', missing: c.missing },
     target: c.target ?? '',
     seqLen: String(c.seqLen),
     samples: String(c.samples),
@@ -133,6 +143,11 @@ export function draftToConfig(d: Draft): Record<string, unknown> {
     if (d.target.trim()) c.target = d.target.trim()
     if (d.lookback.trim()) c.lookback = num(d.lookback)
     c.horizon = num(d.horizon)
+    if (d.source === 'csv') {
+      if (d.csv.delimiter) c.delimiter = d.csv.delimiter
+      if (d.csv.decimal) c.decimal = d.csv.decimal
+      c.missing = d.csv.missing
+    }
   }
   c.cell = d.cell
   c.units = num(d.units)

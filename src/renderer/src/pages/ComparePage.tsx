@@ -19,7 +19,7 @@ import { StatsPanel } from '../components/StatsPanel'
 import { diffConfigs, flattenConfig } from '../lib/configDiff'
 import { lowerIsBetter } from '../lib/series'
 import { bestOf } from '../lib/runsQuery'
-import { cellLabel, displayName, formatCount, formatDuration, formatMetric, formatTask } from '../format'
+import { cellLabels, displayName, formatCount, formatDuration, formatMetric, formatTask } from '../format'
 import { href } from '../lib/useRoute'
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
@@ -86,7 +86,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
         name: displayName(r),
         cell: r.cell,
         status: r.status,
-        group: settings.groupBy === 'cell' ? cellLabel[r.cell] : settings.groupBy ? `${settings.groupBy} = ${flats.get(r.id)?.[settings.groupBy] ?? '—'}` : undefined
+        group: settings.groupBy === 'cell' ? cellLabels[r.cell] : settings.groupBy ? `${settings.groupBy} = ${flats.get(r.id)?.[settings.groupBy] ?? '—'}` : undefined
       })),
     [runs, settings.groupBy, flats]
   )

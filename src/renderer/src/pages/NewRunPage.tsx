@@ -9,7 +9,7 @@ import { ErrorNote, TagEditor } from '../components/bits'
 import { CsvPreview } from '../components/CsvPreview'
 import { defaultDraft, draftFromConfig, draftToConfig, pairConfigs, randomSeed, taskPresets, validateDraft, type Draft, type Source } from '../lib/runForm'
 import { navigate } from '../lib/useRoute'
-import { cellLabel } from '../format'
+import { cellLabels } from '../format'
 import { bundledDatasets, findBundledDataset } from '../../../shared/data/bundled'
 
 export function NewRunPage({ from }: { from: string | null }): React.JSX.Element {
@@ -184,7 +184,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
                   {numField('lookback', 'Lookback (steps)', { placeholder: 'default' })}
                   {numField('horizon', 'Horizon (steps ahead)')}
                 </div>
-                <CsvPreview path={draft.csvPath} target={draft.target} lookback={draft.lookback} horizon={draft.horizon} onTarget={(t) => set('target', t)} />
+                <CsvPreview path={draft.csvPath} target={draft.target} lookback={draft.lookback} horizon={draft.horizon} choices={draft.csv} onTarget={(t) => set('target', t)} onChoices={(csv) => setDraft((dr) => ({ ...dr, csv }))} />
               </>
             )}
           </section>
@@ -272,7 +272,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
               {busy ? 'Starting…' : 'Train LSTM and GRU'}
             </button>
             <button type="button" className="wide" disabled={busy || !v.ok} onClick={() => start(false)}>
-              Train one {cellLabel[draft.cell]}
+              Train one {cellLabels[draft.cell]}
             </button>
             <ErrorNote message={submitError} onDismiss={() => setSubmitError(null)} />
             <p className="muted small">A pair opens in Compare and trains live; runs queue when trainers are busy.</p>

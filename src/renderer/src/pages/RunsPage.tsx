@@ -8,7 +8,7 @@ import type { RunSummary } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { useLiveEvent, useProgress } from '../live'
 import { CellChip, ErrorNote, StatusCell, Tags } from '../components/bits'
-import { cellLabel, displayName, formatCount, formatDuration, formatLr, formatMetric, formatTask, formatWhen } from '../format'
+import { cellLabels, displayName, formatCount, formatDuration, formatLr, formatMetric, formatTask, formatWhen } from '../format'
 import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne, type SelectionState } from '../lib/selection'
 import { computeWindow, pagesFor, scrollToRow } from '../lib/windowing'
 import {
@@ -488,7 +488,7 @@ function Filters({
       <div className="chip-group" role="group" aria-label="Cell">
         {allCells.map((c) => (
           <button key={c} type="button" className={`chip cellchip-${c} ${state.cell.includes(c) ? 'on' : ''}`} aria-pressed={state.cell.includes(c)} onClick={() => update({ cell: toggle(state.cell, c) })}>
-            {cellLabel[c]}
+            {cellLabels[c]}
           </button>
         ))}
       </div>

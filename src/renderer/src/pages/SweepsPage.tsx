@@ -9,7 +9,7 @@ import type { RunStatus } from '../../../shared/protocol'
 import { useApi } from '../api/context'
 import { useLiveEvent } from '../live'
 import { ErrorNote } from '../components/bits'
-import { cellLabel, formatWhen } from '../format'
+import { cellLabels, formatWhen } from '../format'
 import { exampleSpecText, previewSpec, progressSegments } from '../lib/sweepView'
 import { href, navigate } from '../lib/useRoute'
 
@@ -205,12 +205,12 @@ function SpecEditor({ onStarted }: { onStarted: () => void }): React.JSX.Element
             <strong>
               {preview.runs} run{preview.runs === 1 ? '' : 's'}
             </strong>
-            {preview.perCell.length > 0 && <> · {preview.perCell.map((c) => `${cellLabel[c.cell]} ${c.runs}`).join(', ')}</>}
+            {preview.perCell.length > 0 && <> · {preview.perCell.map((c) => `${cellLabels[c.cell]} ${c.runs}`).join(', ')}</>}
             {preview.varied.length > 0 && <> · varies {preview.varied.join(', ')}</>}
             {preview.seeds > 0 && <> · {preview.seeds} seed{preview.seeds === 1 ? '' : 's'}</>}
             {preview.matchParams && (
               <span className="muted small block">
-                Units of the other cells are matched to the {cellLabel[preview.matchParams]}’s parameter count when the sweep starts.
+                Units of the other cells are matched to the {cellLabels[preview.matchParams]}’s parameter count when the sweep starts.
               </span>
             )}
           </>
