@@ -81,40 +81,25 @@ export function CsvPreview({
   }
   if (result.state === 'loading' || result.state === 'idle') return <div className="slot muted">Reading the file…</div>
   const detected = result.state === 'ok' ? result.value.dialect : undefined
+  const choice = <K extends keyof CsvChoices>(key: K, label: string, options: Array<[CsvChoices[K], string]>): React.JSX.Element => (
+    <label className="field-inline">
+      <span>{label}</span>
+      <select value={choices[key]} onChange={(e) => onChoices({ ...choices, [key]: e.target.value as CsvChoices[K] })}>
+        {options.map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+  const detectedDelimiter = detected && !choices.delimiter ? ` (${delimiterNames[detected.delimiter] ?? detected.delimiter})` : ''
+  const detectedDecimal = detected && !choices.decimal ? ` (${detected.decimal === ',' ? 'comma' : 'point'})` : ''
   const choiceControls = (
     <div className="csv-choices" data-testid="csv-choices">
-      <label className="field-inline">
-        <span>Delimiter</span>
-        <select value={choices.delimiter} onChange={(e) => onChoices({ ...choices, delimiter: e.target.value as CsvChoices['delimiter'] })}>
-          <option value="">detect{detected && !choices.delimiter ? ` (${delimiterNames[detected.delimiter] ?? detected.delimiter})` : ''}</option>
-          {Object.entries(delimiterNames).map(([v, name]) => (
-            <option key={name} value={v}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field-inline">
-        <span>Decimal separator</span>
-        <select value={choices.decimal} onChange={(e) => onChoices({ ...choices, decimal: e.target.value as CsvChoices['decimal'] })}>
-          <option value="">detect{detected && !choices.decimal ? ` (${detected.decimal === ',' ? 'comma' : 'point'})` : ''}</option>
-          {Object.entries(decimalNames).map(([v, name]) => (
-            <option key={v} value={v}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field-inline">
-        <span>Missing values</span>
-        <select value={choices.missing} onChange={(e) => onChoices({ ...choices, missing: e.target.value as CsvChoices['missing'] })}>
-          {Object.entries(missingNames).map(([v, name]) => (
-            <option key={v} value={v}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      {choice('delimiter', 'Delimiter', [['', `detect${detectedDelimiter}`], ...(Object.entries(delimiterNames) as Array<[CsvChoices['delimiter'], string]>)])}
+      {choice('decimal', 'Decimal separator', [['', `detect${detectedDecimal}`], ...(Object.entries(decimalNames) as Array<[CsvChoices['decimal'], string]>)])}
+      {choice('missing', 'Missing values', Object.entries(missingNames) as Array<[CsvChoices['missing'], string]>)}
     </div>
   )
   if (result.state === 'error') {
