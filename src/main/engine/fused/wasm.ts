@@ -98,10 +98,8 @@ export function kernelModule(variant?: KernelVariant): WasmModule {
   if (!module) {
     if (variant === 'simd128') module = compileKernelModule(wasmCandidates({}))
     else {
-      const path = wasmCandidates({}, relaxedWasmFileName).find((p) => existsSync(p))
-      const bytes = path ? readFileSync(path) : undefined
-      if (!path || !bytes || !acceptsRelaxedSimd(bytes)) throw new Error(`The relaxed-SIMD kernels ${path ? `(${path}) are not accepted by this runtime` : 'were not found'}`)
-      module = new WebAssemblyApi.Module(bytes)
+      module = loadRelaxed()?.module
+      if (!module) throw new Error(`The relaxed-SIMD kernels (${relaxedWasmFileName}) are missing or not accepted by this runtime`)
     }
     byVariant.set(variant, module)
   }
@@ -120,12 +118,19 @@ export function kernelVariant(): KernelVariant {
  */
 export function loadKernels(env: NodeJS.ProcessEnv = process.env): LoadedKernels {
   if (!env.GATELAB_FUSED_WASM && env.GATELAB_FUSED_KERNELS !== 'simd128') {
-    const relaxed = wasmCandidates({}, relaxedWasmFileName).find((p) => existsSync(p))
-    const bytes = relaxed ? readFileSync(relaxed) : undefined
-    if (relaxed && bytes && acceptsRelaxedSimd(bytes)) return { module: new WebAssemblyApi.Module(bytes), variant: 'relaxed-simd', path: relaxed }
+    const relaxed = loadRelaxed()
+    if (relaxed) return { ...relaxed, variant: 'relaxed-simd' }
   }
   const candidates = wasmCandidates(env)
   return { module: compileKernelModule(candidates), variant: 'simd128', path: candidates.find((p) => existsSync(p))! }
+}
+
+/** The relaxed-SIMD build, compiled, when it is present and this runtime accepts it. */
+function loadRelaxed(): { module: WasmModule; path: string } | undefined {
+  const path = wasmCandidates({}, relaxedWasmFileName).find((p) => existsSync(p))
+  if (!path) return undefined
+  const bytes = readFileSync(path)
+  return acceptsRelaxedSimd(bytes) ? { module: new WebAssemblyApi.Module(bytes), path } : undefined
 }
 
 /** Whether this runtime compiles `bytes` (a relaxed-SIMD module), turning on Node 20's flag for it when needed. */
