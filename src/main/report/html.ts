@@ -8,6 +8,7 @@ import type { ComparedPair, RunComparison } from '../../shared/comparison'
 import { formatP } from '../../shared/stats'
 import { reportFigures, type Figure } from './charts'
 import { betterDirection, diagnostics, type MetricStats, type ReportModel } from './model'
+import { pageMarginsMm } from './pdfPage'
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
@@ -70,7 +71,7 @@ pre.notes { white-space: pre-wrap; font: inherit; margin: 4px 0 10px; }
 .error { color: #b3261e; }
 footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 /* Print: A4 (210 mm) and Letter (216 mm) both fit 180 mm of content between these margins. */
-@page { margin: 14mm 13mm 16mm; }
+@page { margin: ${pageMarginsMm.top}mm ${pageMarginsMm.right}mm ${pageMarginsMm.bottom}mm ${pageMarginsMm.left}mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav, .fig-actions { display: none; }

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PdfRenderer } from './pdf.node'
+import { pageMargins, pdfFooterTemplate, pdfHeaderTemplate } from './pdfPage'
 
 export const htmlToPdf: PdfRenderer = async (html, options) => {
   // A file, not a data: URL: reports with many figures are megabytes, and file:// keeps the page's origin opaque.
@@ -19,12 +20,10 @@ export const htmlToPdf: PdfRenderer = async (html, options) => {
     const pdf = await window.webContents.printToPDF({
       pageSize: options.paper === 'letter' ? 'Letter' : 'A4',
       printBackground: true,
-      // Inches; the same 14/13/16 mm as pdf.node.ts and the report's @page rule.
-      margins: { top: 0.55, right: 0.51, bottom: 0.63, left: 0.51 },
+      margins: pageMargins('in'),
       displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate:
-        '<div style="font: 8px Helvetica, Arial, sans-serif; color: #777; width: 100%; text-align: center;"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+      headerTemplate: pdfHeaderTemplate,
+      footerTemplate: pdfFooterTemplate
     })
     return new Uint8Array(pdf)
   } finally {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import type * as Playwright from 'playwright-core'
 import { ReportError } from './errors'
+import { pageMargins, pdfFooterTemplate, pdfHeaderTemplate } from './pdfPage'
 
 export type Paper = 'a4' | 'letter'
 
@@ -33,8 +34,6 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   )
 }
 
-/** Page margins; they match the @page rule of the HTML report, so on-screen printing and this PDF agree. */
-const margin = { top: '14mm', right: '13mm', bottom: '16mm', left: '13mm' }
 
 export const htmlToPdf: PdfRenderer = async (html, options) => {
   const executablePath = findChromium()
@@ -59,11 +58,10 @@ export const htmlToPdf: PdfRenderer = async (html, options) => {
     const pdf = await page.pdf({
       format: options.paper === 'letter' ? 'Letter' : 'A4',
       printBackground: true,
-      margin,
+      margin: pageMargins('mm'),
       displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate:
-        '<div style="font: 8px Helvetica, Arial, sans-serif; color: #777; width: 100%; text-align: center;"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+      headerTemplate: pdfHeaderTemplate,
+      footerTemplate: pdfFooterTemplate
     })
     return new Uint8Array(pdf)
   } finally {
