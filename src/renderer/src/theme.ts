@@ -52,6 +52,18 @@ export const chartPalette = {
   dark: { text: '#e8e8e6', muted: '#9a9ca3', axis: '#44474e', split: '#2b2d32', tooltipBg: '#26282d', tooltipBorder: '#3a3d44', bg: '#1e2024' }
 } as const
 
+type ChartPalette = (typeof chartPalette)[keyof typeof chartPalette]
+
+/** What every chart's option starts with: no animation, a transparent background, the theme's text. */
+export function chartFrame(pal: ChartPalette): { animation: false; backgroundColor: string; textStyle: { fontFamily: string; color: string } } {
+  return { animation: false, backgroundColor: 'transparent', textStyle: { fontFamily: 'system-ui, sans-serif', color: pal.muted } }
+}
+
+/** Tooltips in the theme, kept inside the chart; each chart adds its trigger and formatter. */
+export function chartTooltip(pal: ChartPalette): { confine: true; backgroundColor: string; borderColor: string; textStyle: { color: string; fontSize: number } } {
+  return { confine: true, backgroundColor: pal.tooltipBg, borderColor: pal.tooltipBorder, textStyle: { color: pal.text, fontSize: 12 } }
+}
+
 export const cellColors = {
   light: { lstm: '#2f6fdb', gru: '#e07a1f', rnn: '#7a7d85' },
   dark: { lstm: '#5b92f0', gru: '#f0953f', rnn: '#9a9ca3' }

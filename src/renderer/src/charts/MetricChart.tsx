@@ -9,7 +9,7 @@ import type { Series } from '../../../shared/api'
 import type { MetricPoint } from '../../../shared/protocol'
 import { useApi } from '../api/context'
 import { useLiveEvent } from '../live'
-import { chartPalette, cellColors, groupColors, useTheme } from '../theme'
+import { cellColors, chartFrame, chartPalette, chartTooltip, groupColors, useTheme } from '../theme'
 import { formatDuration, formatMetric } from '../format'
 import { sharedScale, smoothPoints } from '../lib/smoothing'
 import { groupBy, groupCurve, type BandKind } from '../lib/groupStats'
@@ -216,16 +216,11 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
     }
     const xFormatter = (v: number): string => (x === 'wallMs' ? formatDuration(v) : String(Math.round(v * 100) / 100))
     return {
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { fontFamily: 'system-ui, sans-serif', color: pal.muted },
+      ...chartFrame(pal),
       grid: { left: 58, right: 18, top: 14, bottom: 58 },
       tooltip: {
+        ...chartTooltip(pal),
         trigger: 'axis',
-        confine: true,
-        backgroundColor: pal.tooltipBg,
-        borderColor: pal.tooltipBorder,
-        textStyle: { color: pal.text, fontSize: 12 },
         axisPointer: { type: 'line', lineStyle: { color: pal.axis } },
         formatter: (params: Array<{ seriesId: string; seriesName: string; value: [number, number]; color: string }>) => {
           const shown = params.filter((p) => p.seriesId.startsWith('run:') || p.seriesId.startsWith('mean:'))

@@ -6,7 +6,7 @@ import { useMemo } from 'react'
 import './sweepEcharts'
 import { Chart } from './Chart'
 import type { EChartsCoreOption } from './echarts'
-import { cellColors, chartPalette, useTheme } from '../theme'
+import { cellColors, chartFrame, chartPalette, chartTooltip, useTheme } from '../theme'
 import { cellLabels, formatMetric } from '../format'
 import { formatTick, type SweepPlot } from '../lib/sweepView'
 
@@ -50,17 +50,12 @@ export function ParallelChart({ plot, metricLabel, height = 320 }: { plot: Sweep
     ]
     const colors = cellColors[theme]
     return {
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { fontFamily: 'system-ui, sans-serif', color: pal.muted },
+      ...chartFrame(pal),
       parallel: { left: 56, right: 96, top: 52, bottom: 28, parallelAxisDefault: { realtime: true } },
       parallelAxis,
       tooltip: {
+        ...chartTooltip(pal),
         trigger: 'item',
-        confine: true,
-        backgroundColor: pal.tooltipBg,
-        borderColor: pal.tooltipBorder,
-        textStyle: { color: pal.text, fontSize: 12 },
         formatter: (p: { dataIndex: number }) => {
           const row = plot.rows[p.dataIndex]
           if (!row) return ''

@@ -7,7 +7,7 @@ import { useMemo } from 'react'
 import './sweepEcharts'
 import { Chart } from './Chart'
 import type { EChartsCoreOption } from './echarts'
-import { cellColors, chartPalette, useTheme } from '../theme'
+import { cellColors, chartFrame, chartPalette, chartTooltip, useTheme } from '../theme'
 import { cellLabels, formatMetric } from '../format'
 import { formatTick, meansBy, type Cell, type SweepPlot } from '../lib/sweepView'
 import { escapeHtml, formatSetting } from './ParallelChart'
@@ -53,16 +53,11 @@ export function ScatterChart({ plot, axisIndex, metricLabel, height = 240 }: { p
       }
     }
     return {
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { fontFamily: 'system-ui, sans-serif', color: pal.muted },
+      ...chartFrame(pal),
       grid: { left: 58, right: 18, top: 14, bottom: 40 },
       tooltip: {
+        ...chartTooltip(pal),
         trigger: 'item',
-        confine: true,
-        backgroundColor: pal.tooltipBg,
-        borderColor: pal.tooltipBorder,
-        textStyle: { color: pal.text, fontSize: 12 },
         formatter: (p: { name: string; value: [number | string, number]; color: string; seriesId: string }) =>
           `<div style="color:${p.color};font-weight:600">${escapeHtml(p.name)}</div><div>${escapeHtml(axis.key)} <b style="float:right;margin-left:14px">${escapeHtml(formatSetting(p.value[0]))}</b></div><div>${escapeHtml(metricLabel)} <b style="float:right;margin-left:14px">${formatMetric(p.value[1])}</b></div>`
       },
