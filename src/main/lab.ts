@@ -23,6 +23,7 @@ import { RunQueue } from './runner/queue'
 import { planSweep } from './sweeps'
 import { exportRunsHandler } from './report/handlers'
 import { runPredictions } from './report/exports'
+import { inspectRun } from './inspect'
 import type { PdfRenderer } from './report/pdf.node'
 import { inspectCsv } from './data/inspect'
 import { DataError } from '../shared/data/errors'
@@ -117,7 +118,8 @@ export class Lab {
       compareRuns: async ({ runIds, sweepId, groupBy, metric, stat }) => {
         const ids = runIds ?? store.sweepRunIds(sweepId!)
         return compareRuns(ids.map((id) => store.getRun(id)), { groupBy, metric, stat })
-      }
+      },
+      inspectRun: (request) => inspectRun(store, request)
     } satisfies ApiHandlers
     this.statusTimer = setInterval(() => this.publishStatus(), options.statusIntervalMs ?? 2000)
     this.statusTimer.unref()

@@ -12,6 +12,7 @@ import type { BackendReport, MetricPoint, RunStatus } from './protocol'
 import { runConfigSchema, type RunConfig } from './config'
 import type { CsvInspection } from './data/inspection'
 import type { RunComparison } from './comparison'
+import { inspectRequestSchema, type InspectResult } from './inspect'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
@@ -131,7 +132,14 @@ export const requestSchemas = {
       format: z.enum(['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png']),
       paper: z.enum(['a4', 'letter']).default('a4')
     })
-    .strict()
+    .strict(),
+  /**
+   * Inside the cell (docs/INSPECT.md, types in src/shared/inspect.ts): a stored run's gate and state traces, gradient
+   * flow through time, attribution and memory retention for a chosen sequence, and gate statistics over a split,
+   * computed in float64 from its best weights on its data as it trained. `{ok: false, reason}` when the run has no
+   * weights or its data cannot be rebuilt; a bad index, layer or values is a bad_request naming it.
+   */
+  inspectRun: inspectRequestSchema
 } as const
 
 export type ApiMethod = keyof typeof requestSchemas
@@ -264,6 +272,7 @@ export interface ApiResults {
   listSweeps: { sweeps: SweepSummary[] }
   compareRuns: RunComparison
   exportRuns: { files: ExportedFile[] }
+  inspectRun: InspectResult
 }
 
 /** One file of an export; the bytes travel as base64 so the same result crosses IPC and HTTP. */

@@ -1,0 +1,305 @@
+/**
+ * One recurrent layer in float64, exactly the CELLS.md equations, with every intermediate kept: the forward pass
+ * records each gate and state at every step and unit (the inspector's traces), and backpropagation through time
+ * turns a gradient on the layer's outputs into ∂L/∂h_t, ∂L/∂c_t (LSTM) and ∂L/∂x_t.
+ *
+ * Weight layout and gate order are those of tfjs-layers / Keras, which both engines store: kernel [D, G], recurrent
+ * kernel [H, G] (G = k·H, gate blocks side by side), LSTM i,f,c,o; GRU z,r,h; the reset-after GRU has a second bias
+ * row (recurrent bias, Keras layout [2, G]). This is the one implementation: the inspector, the fused kernels' test
+ * yardstick (src/main/engine/fused/reference.ts) and the exactness tests all call it.
+ *
+ * Steps are in processing order (s = 0 … T−1). A backward-direction layer is the same cell run on the reversed
+ * sequence; mapping back to the input's time axis is the caller's business (network.ts).
+ */
+
+/** The cell forms (CELLS.md): LSTM, GRU reset-after (Keras 2+, PyTorch, cuDNN), GRU reset-before (tfjs-layers), tanh RNN. */
+export type CellVariant = 'lstm' | 'gru-after' | 'gru-before' | 'rnn'
+export const cellVariants: readonly CellVariant[] = ['lstm', 'gru-after', 'gru-before', 'rnn']
+
+export interface CellSpec {
+  variant: CellVariant
+  /** H */
+  units: number
+  /** D */
+  inputDim: number
+  /** Gates use tfjs' hardSigmoid clip(0.2·v + 0.5, 0, 1) instead of the logistic sigmoid. */
+  hardSigmoid: boolean
+}
+
+export interface CellParams {
+  /** [D, G] row-major. */
+  kernel: Float64Array
+  /** [H, G] row-major. */
+  recurrentKernel: Float64Array
+  /** [G]; reset-after GRU: [2, G] (input bias, then recurrent bias). A layer without bias: zeros. */
+  bias: Float64Array
+}
+
+/** The traced quantities of each form, in the order the inspector shows them. */
+export const traceNames = {
+  lstm: ['i', 'f', 'g', 'o', 'c', 'h'],
+  'gru-after': ['z', 'r', 'n', 'h'],
+  'gru-before': ['z', 'r', 'n', 'h'],
+  rnn: ['h']
+} as const satisfies Record<CellVariant, readonly string[]>
+
+/** Gate blocks per cell: LSTM i,f,c,o; GRU z,r,h; RNN one. */
+export function gateBlocks(variant: CellVariant): number {
+  return variant === 'lstm' ? 4 : variant === 'rnn' ? 1 : 3
+}
+
+/** Sizes of kernel, recurrent kernel and bias for a spec. */
+export function paramSizes(spec: CellSpec): { kernel: number; recurrentKernel: number; bias: number } {
+  const G = gateBlocks(spec.variant) * spec.units
+  return { kernel: spec.inputDim * G, recurrentKernel: spec.units * G, bias: spec.variant === 'gru-after' ? 2 * G : G }
+}
+
+export interface CellTrace {
+  spec: CellSpec
+  steps: number
+  /** Each traced quantity (traceNames[variant]) as [T, H] row-major (index s·H + k), processing order. */
+  values: Record<string, Float64Array>
+  /** Reset-after GRU only: U_n h_{t−1} + b_hn per step [T, H], which backpropagation needs. */
+  recurrentCandidate?: Float64Array
+}
+
+export const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
+export const hardSigmoid = (v: number): number => Math.min(1, Math.max(0, 0.2 * v + 0.5))
+
+/** d gate / d pre-activation, from the gate's value. */
+function gateSlope(value: number, hard: boolean): number {
+  return hard ? (value > 0 && value < 1 ? 0.2 : 0) : value * (1 - value)
+}
+
+function checkSizes(spec: CellSpec, w: CellParams, x: ArrayLike<number>, steps: number): void {
+  const s = paramSizes(spec)
+  if (w.kernel.length !== s.kernel || w.recurrentKernel.length !== s.recurrentKernel || w.bias.length !== s.bias) {
+    throw new Error(
+      `${spec.variant} weights do not fit D=${spec.inputDim}, H=${spec.units}: kernel ${w.kernel.length}/${s.kernel}, ` +
+        `recurrent ${w.recurrentKernel.length}/${s.recurrentKernel}, bias ${w.bias.length}/${s.bias}`
+    )
+  }
+  if (x.length !== steps * spec.inputDim) throw new Error(`input has ${x.length} values, expected T·D = ${steps}·${spec.inputDim}`)
+}
+
+/** Called after each step with the values so far; tests use it to nudge h_s or c_s and check ∂L/∂h_s, ∂L/∂c_s. */
+export type AfterStep = (step: number, values: Record<string, Float64Array>) => void
+
+/**
+ * Runs the cell over x [T, D] (row-major, processing order) from zero initial state, recording every gate and state.
+ */
+export function cellForward(spec: CellSpec, w: CellParams, x: ArrayLike<number>, steps: number, afterStep?: AfterStep): CellTrace {
+  checkSizes(spec, w, x, steps)
+  const { variant, units: H, inputDim: D } = spec
+  const G = gateBlocks(variant) * H
+  const T = steps
+  const gate = spec.hardSigmoid ? hardSigmoid : sigmoid
+  const W = w.kernel
+  const U = w.recurrentKernel
+  const bias = w.bias
+  const names = traceNames[variant]
+  const values: Record<string, Float64Array> = {}
+  for (const name of names) values[name] = new Float64Array(T * H)
+  const hs = values.h!
+  const a = new Float64Array(G)
+  const u = new Float64Array(G)
+  const zero = new Float64Array(H)
+  const recurrentCandidate = variant === 'gru-after' ? new Float64Array(T * H) : undefined
+  const rh = variant === 'gru-before' ? new Float64Array(H) : undefined
+  // u[from..to) = v · U[:, from..to)
+  const recurrent = (v: Float64Array, vOffset: number, from: number, to: number): void => {
+    u.fill(0, from, to)
+    for (let k = 0; k < H; k++) {
+      const hv = v[vOffset + k]!
+      if (hv === 0) continue
+      const row = k * G
+      for (let j = from; j < to; j++) u[j] = u[j]! + hv * U[row + j]!
+    }
+  }
+  for (let s = 0; s < T; s++) {
+    // a = b + x_s · W
+    for (let j = 0; j < G; j++) a[j] = bias[j]!
+    for (let d = 0; d < D; d++) {
+      const xv = x[s * D + d]!
+      if (xv === 0) continue
+      const row = d * G
+      for (let j = 0; j < G; j++) a[j] = a[j]! + xv * W[row + j]!
+    }
+    const prev = s === 0 ? zero : hs
+    const po = s === 0 ? 0 : (s - 1) * H
+    const o = s * H
+    if (variant === 'lstm') {
+      recurrent(prev, po, 0, G)
+      const I = values.i!, F = values.f!, Gc = values.g!, O = values.o!, C = values.c!
+      for (let k = 0; k < H; k++) {
+        const i = gate(a[k]! + u[k]!)
+        const f = gate(a[H + k]! + u[H + k]!)
+        const g = Math.tanh(a[2 * H + k]! + u[2 * H + k]!)
+        const og = gate(a[3 * H + k]! + u[3 * H + k]!)
+        const c = f * (s === 0 ? 0 : C[po + k]!) + i * g
+        I[o + k] = i
+        F[o + k] = f
+        Gc[o + k] = g
+        O[o + k] = og
+        C[o + k] = c
+        hs[o + k] = og * Math.tanh(c)
+      }
+    } else if (variant === 'gru-after') {
+      recurrent(prev, po, 0, G)
+      const Z = values.z!, R = values.r!, N = values.n!
+      for (let k = 0; k < H; k++) {
+        const z = gate(a[k]! + u[k]! + bias[G + k]!)
+        const r = gate(a[H + k]! + u[H + k]! + bias[G + H + k]!)
+        const hn = u[2 * H + k]! + bias[G + 2 * H + k]!
+        const n = Math.tanh(a[2 * H + k]! + r * hn)
+        Z[o + k] = z
+        R[o + k] = r
+        N[o + k] = n
+        recurrentCandidate![o + k] = hn
+        hs[o + k] = z * prev[po + k]! + (1 - z) * n
+      }
+    } else if (variant === 'gru-before') {
+      recurrent(prev, po, 0, 2 * H)
+      const Z = values.z!, R = values.r!, N = values.n!
+      for (let k = 0; k < H; k++) {
+        const z = gate(a[k]! + u[k]!)
+        const r = gate(a[H + k]! + u[H + k]!)
+        Z[o + k] = z
+        R[o + k] = r
+        rh![k] = r * prev[po + k]!
+      }
+      recurrent(rh!, 0, 2 * H, G)
+      for (let k = 0; k < H; k++) {
+        const n = Math.tanh(a[2 * H + k]! + u[2 * H + k]!)
+        const z = Z[o + k]!
+        N[o + k] = n
+        hs[o + k] = z * prev[po + k]! + (1 - z) * n
+      }
+    } else {
+      recurrent(prev, po, 0, G)
+      for (let k = 0; k < H; k++) hs[o + k] = Math.tanh(a[k]! + u[k]!)
+    }
+    afterStep?.(s, values)
+  }
+  return { spec, steps: T, values, ...(recurrentCandidate ? { recurrentCandidate } : {}) }
+}
+
+export interface CellGradients {
+  /** ∂L/∂h_s [T, H]: the total derivative (from the outputs and through every later step). */
+  dh: Float64Array
+  /** LSTM only: ∂L/∂c_s [T, H]. */
+  dc?: Float64Array
+  /** ∂L/∂x_s [T, D]. */
+  dx: Float64Array
+}
+
+/**
+ * Backpropagation through time. `dOut` [T, H] is ∂L/∂h_s from outside the layer (the next layer or the head; zeros
+ * where nothing reads h_s). Returns the total derivatives along the recurrence and with respect to the inputs.
+ */
+export function cellBackward(w: CellParams, trace: CellTrace, dOut: ArrayLike<number>): CellGradients {
+  const { spec, steps: T, values } = trace
+  const { variant, units: H, inputDim: D } = spec
+  const G = gateBlocks(variant) * H
+  if (dOut.length !== T * H) throw new Error(`dOut has ${dOut.length} values, expected T·H = ${T}·${H}`)
+  const hard = spec.hardSigmoid
+  const W = w.kernel
+  const U = w.recurrentKernel
+  const dh = new Float64Array(T * H)
+  const dc = variant === 'lstm' ? new Float64Array(T * H) : undefined
+  const dx = new Float64Array(T * D)
+  const da = new Float64Array(G) // ∂L/∂(input pre-activations) of the current step
+  const du = new Float64Array(G) // ∂L/∂(recurrent products) of the current step
+  const carry = new Float64Array(H) // ∂L/∂h_{s} through step s+1
+  const cCarry = new Float64Array(H) // LSTM: ∂L/∂c_s through c_{s+1}
+  const drh = variant === 'gru-before' ? new Float64Array(H) : undefined
+  const hs = values.h!
+  for (let s = T - 1; s >= 0; s--) {
+    const o = s * H
+    const po = (s - 1) * H
+    for (let k = 0; k < H; k++) dh[o + k] = dOut[o + k]! + carry[k]!
+    carry.fill(0)
+    if (variant === 'lstm') {
+      const I = values.i!, F = values.f!, Gc = values.g!, O = values.o!, C = values.c!
+      for (let k = 0; k < H; k++) {
+        const g = dh[o + k]!
+        const tc = Math.tanh(C[o + k]!)
+        const og = O[o + k]!
+        const dcs = g * og * (1 - tc * tc) + cCarry[k]!
+        dc![o + k] = dcs
+        const i = I[o + k]!, f = F[o + k]!, gg = Gc[o + k]!
+        const cPrev = s === 0 ? 0 : C[po + k]!
+        da[k] = dcs * gg * gateSlope(i, hard)
+        da[H + k] = dcs * cPrev * gateSlope(f, hard)
+        da[2 * H + k] = dcs * i * (1 - gg * gg)
+        da[3 * H + k] = g * tc * gateSlope(og, hard)
+        cCarry[k] = dcs * f
+      }
+      du.set(da)
+    } else if (variant === 'rnn') {
+      for (let k = 0; k < H; k++) {
+        const h = hs[o + k]!
+        da[k] = dh[o + k]! * (1 - h * h)
+      }
+      du.set(da)
+    } else {
+      const Z = values.z!, R = values.r!, N = values.n!
+      for (let k = 0; k < H; k++) {
+        const g = dh[o + k]!
+        const z = Z[o + k]!, n = N[o + k]!
+        const hPrev = s === 0 ? 0 : hs[po + k]!
+        carry[k] = g * z
+        da[k] = g * (hPrev - n) * gateSlope(z, hard)
+        da[2 * H + k] = g * (1 - z) * (1 - n * n)
+      }
+      if (variant === 'gru-after') {
+        const hn = trace.recurrentCandidate!
+        for (let k = 0; k < H; k++) {
+          const r = R[o + k]!
+          const dan = da[2 * H + k]!
+          da[H + k] = dan * hn[o + k]! * gateSlope(r, hard)
+          du[k] = da[k]!
+          du[H + k] = da[H + k]!
+          du[2 * H + k] = dan * r
+        }
+      } else {
+        // n = tanh(a_n + (r ⊙ h_{s−1}) · U_n): ∂L/∂(r ⊙ h_{s−1}) = da_n · U_nᵀ
+        for (let k = 0; k < H; k++) {
+          let sum = 0
+          const row = k * G + 2 * H
+          for (let j = 0; j < H; j++) sum += da[2 * H + j]! * U[row + j]!
+          drh![k] = sum
+        }
+        for (let k = 0; k < H; k++) {
+          const r = R[o + k]!
+          const hPrev = s === 0 ? 0 : hs[po + k]!
+          da[H + k] = drh![k]! * hPrev * gateSlope(r, hard)
+          carry[k] = carry[k]! + drh![k]! * r
+          du[k] = da[k]!
+          du[H + k] = da[H + k]!
+          du[2 * H + k] = 0
+        }
+      }
+    }
+    // ∂L/∂x_s = da · Wᵀ
+    for (let d = 0; d < D; d++) {
+      let sum = 0
+      const row = d * G
+      for (let j = 0; j < G; j++) sum += da[j]! * W[row + j]!
+      dx[s * D + d] = sum
+    }
+    // ∂L/∂h_{s−1} += du · Uᵀ
+    if (s > 0) {
+      const to = variant === 'gru-before' ? 2 * H : G
+      for (let k = 0; k < H; k++) {
+        let sum = 0
+        const row = k * G
+        for (let j = 0; j < to; j++) sum += du[j]! * U[row + j]!
+        carry[k] = carry[k]! + sum
+      }
+    } else {
+      carry.fill(0)
+    }
+  }
+  return { dh, dx, ...(dc ? { dc } : {}) }
+}
