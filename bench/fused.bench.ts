@@ -3,7 +3,8 @@
  *
  * Each row is a real TF.js training step as the engine runs it — tf.variableGrads + Adam applyGradients: fused recurrent layer (forward over the sequence and
  * backward through time in WebAssembly), dense head, MSE on the last step, Adam update — against bench/peers/torch_rnn.py
- * (nn.LSTM / nn.GRU, one thread) with the same sizes, loss and optimizer. GRU is reset-after on both sides. The fused
+ * (nn.LSTM / nn.GRU, one thread) with the same sizes, loss and optimizer, run at its best through bench/peer.ts (an
+ * optimized BLAS proven loaded, OpenBLAS's core pinning unset for the peer; no ratio otherwise, with the reason). GRU is reset-after on both sides. The fused
  * figure and the PyTorch figure of a row are measured back to back, several times alternately, and each is the median
  * of its repetitions, so the ratio stays meaningful on a busy machine. Also printed: the effective GFLOP/s of the
  * recurrent layer's matrix products per row, the kernel's matrix-multiply ceiling measured on the step's shape, and the
@@ -12,25 +13,22 @@
  * GATELAB_FUSED_ROWS=lstm:64 (comma-separated cell:units filters) runs a subset; GATELAB_BENCH_QUICK=1 fewer repetitions.
  */
 import { it } from 'vitest'
-import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { FusedKernel, fusedGRU, fusedLSTM, trainingFlops, weightShapes, type FusedVariant } from '../src/main/engine/fused'
 import { KernelInstance, kernelVariant, type KernelVariant } from '../src/main/engine/fused/wasm'
 import { median, quick, round, writeRows, type BenchRow } from './record'
+import { peerFields, peerLabel, runPeer, type PeerRecord } from './peer'
 
-const configs: Array<[cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number]> = [
-  ['lstm', 32, 50, 32], ['lstm', 64, 50, 32], ['lstm', 128, 100, 32],
-  ['gru', 32, 50, 32], ['gru', 64, 50, 32], ['gru', 128, 100, 32]
-]
+// Issue 18's target rows: 32, 64, 128 and 256 units at T = 100 (--quick: 32, 64 and 128).
+const sizes = quick ? [32, 64, 128] : [32, 64, 128, 256]
+const configs: Array<[cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number]> = (['lstm', 'gru'] as const).flatMap((cell) =>
+  sizes.map((units) => [cell, units, 100, 32] as [cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number])
+)
 const filter = (process.env.GATELAB_FUSED_ROWS ?? '').split(',').filter(Boolean)
 const selected = configs.filter(([cell, units]) => filter.length === 0 || filter.includes(`${cell}:${units}`) || filter.includes(cell))
 // Five alternating rounds: this VM has slow spells lasting seconds; a median over five rides them out better than three.
 const rounds = quick ? 2 : 5
-const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!
-const peer = join(__dirname, 'peers', 'torch_rnn.py')
 
 /**
  * ms per training batch of the fused model (median over `reps` timed runs of `steps` batches each). One batch is the
@@ -64,16 +62,11 @@ async function fusedMsPerBatch(cell: 'lstm' | 'gru', units: number, seqLen: numb
   return median(times)
 }
 
-function torchMsPerBatch(cell: string, units: number, seqLen: number, batch: number, reps: number): { ms: number; version: string } | { reason: string } {
+/** The one-thread PyTorch peer on the same step (bench/peer.ts: at its best, or a reason and no figure). */
+function torchMsPerBatch(cell: string, units: number, seqLen: number, batch: number, reps: number): { ms: number; record: PeerRecord } | { reason: string; record?: PeerRecord } {
   const steps = Math.max(3, Math.round(100 / (units * seqLen / 100)))
-  const run = spawnSync(python, [peer, '--config', `${cell},${units},${seqLen},${batch}`, '--steps', String(steps), '--reps', String(reps)], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }
-  })
-  const line = run.stdout?.trim().split('\n').pop()
-  if (run.status !== 0 || !line) return { reason: line || run.stderr?.trim() || `${python} failed (${run.error?.message ?? run.status})` }
-  const row = JSON.parse(line) as { msPerBatch: number; torch: string }
-  return { ms: row.msPerBatch, version: row.torch }
+  const result = runPeer<{ msPerBatch: number }>('torch_rnn.py', ['--config', `${cell},${units},${seqLen},${batch}`, '--steps', String(steps), '--reps', String(reps)], 1)
+  return 'ok' in result ? { ms: result.ok.msPerBatch, record: result.ok } : result
 }
 
 /**
@@ -143,7 +136,7 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
   for (const [cell, units, seqLen, batch] of selected) {
     const ours: number[] = []
     const theirs: number[] = []
-    let torchVersion = ''
+    let peer: PeerRecord | undefined
     let reason = ''
     // Alternate the two measurements so both see the same machine load.
     for (let round_ = 0; round_ < rounds; round_++) {
@@ -151,8 +144,11 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
       const peerResult = reason ? undefined : torchMsPerBatch(cell, units, seqLen, batch, 3)
       if (peerResult && 'ms' in peerResult) {
         theirs.push(peerResult.ms)
-        torchVersion = peerResult.version
-      } else if (peerResult) reason = peerResult.reason
+        peer = peerResult.record
+      } else if (peerResult) {
+        reason = peerResult.reason
+        peer = peerResult.record
+      }
     }
     const ms = median(ours)
     const samplesPerSec = (batch * 1000) / ms
@@ -183,13 +179,14 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
       kernelMsRelaxedSimd: round(kernelMs['relaxed-simd']),
       kernelMsSimd128: round(kernelMs.simd128),
       peakRssMb: round(rss),
-      ...(torchSamples ? { torchSamplesPerSec: round(torchSamples), torchMsPerBatch: round(torchMs!), torch: torchVersion } : { torchMissing: reason })
+      ...(torchSamples ? { torchSamplesPerSec: round(torchSamples), torchMsPerBatch: round(torchMs!) } : { torchMissing: reason }),
+      ...(peer ? peerFields(peer) : {})
     })
     table.push(
       `${cell.padEnd(4)} ${String(units).padStart(4)} ${String(seqLen).padStart(4)} ${String(batch).padStart(3)} | ` +
         `${round(samplesPerSec, 4)} samples/s ${round(ms, 4)} ms/batch ${round(gflops, 3)} GFLOP/s (ceiling ${round(ceiling, 3)}) | ` +
         `kernels alone ${round(kernelMs['relaxed-simd'], 3)} ms relaxed-simd, ${round(kernelMs.simd128, 3)} ms simd128 | ` +
-        (torchSamples ? `PyTorch ${round(torchSamples, 4)} samples/s ${round(torchMs!, 4)} ms → ×${round(ratio!, 3)}` : `PyTorch: ${reason}`)
+        (torchSamples ? `${peerLabel(peer!)} ${round(torchSamples, 4)} samples/s ${round(torchMs!, 4)} ms → ×${round(ratio!, 3)}` : `PyTorch: ${reason}`)
     )
     console.log(table[table.length - 1])
   }

@@ -12,9 +12,7 @@
  * fused engine; the PyTorch peer is bench/peers/torch_adding.py.
  */
 import { it } from 'vitest'
-import { existsSync, readFileSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import trainerPath from '../src/main/runner/trainerPath'
 import { createNodeSpawner } from '../src/main/runner/spawner.node'
 import type { TrainerProcess } from '../src/main/runner/trainerProcess'
@@ -22,8 +20,9 @@ import { normalizeRunConfig, type RunConfigInput } from '../src/shared/config'
 import type { MetricPoint, TrainerMessage } from '../src/shared/protocol'
 import { median, quick, round, writeRows, type BenchRow } from './record'
 
+import { allCores, peerFields, peerLabel, runPeer, runPeerPool, type PeerRecord } from './peer'
+
 const spawnTrainer = createNodeSpawner(trainerPath)
-const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!
 
 type Probe = Extract<TrainerMessage, { type: 'probe:result' }>
 type Finished = Extract<TrainerMessage, { type: 'run:finished' }>
@@ -78,15 +77,10 @@ async function trainOnce(input: RunConfigInput, env: Record<string, string> = {}
   }
 }
 
-function torchPeer(script: string, args: string[]): Record<string, unknown> | { reason: string } {
-  const run = spawnSync(python, [join(__dirname, 'peers', script), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-    timeout: 30 * 60_000
-  })
-  const line = run.stdout?.trim().split('\n').pop()
-  if (run.status !== 0 || !line) return { reason: line || run.stderr?.trim() || `${python} failed (${run.error?.message ?? run.status})` }
-  return JSON.parse(line) as Record<string, unknown>
+/** The one-thread PyTorch peer at its best (bench/peer.ts); its row with the BLAS record, or why there is none. */
+function torchPeer(script: string, args: string[]): (Record<string, unknown> & { record: PeerRecord }) | { reason: string; record?: PeerRecord } {
+  const result = runPeer<Record<string, unknown>>(script, args, 1)
+  return 'ok' in result ? { ...result.ok, record: result.ok } : result
 }
 
 async function backendsHere(): Promise<string[]> {
@@ -150,6 +144,7 @@ it('throughput per backend, engine, cell and size, with PyTorch peers', { timeou
             peakRssMb: outcome.peakRssMb,
             torchSamplesPerSec: torchSamplesPerSec === null ? null : round(torchSamplesPerSec),
             ...('reason' in peer ? { torchMissing: peer.reason } : {}),
+            ...(peer.record ? peerFields(peer.record) : {}),
             formNote: cell === 'gru' ? (engine === 'layers' ? 'GateLab GRU reset-before (tfjs-layers) vs PyTorch reset-after' : 'both GRU reset-after') : undefined
           })
         }
@@ -159,9 +154,83 @@ it('throughput per backend, engine, cell and size, with PyTorch peers', { timeou
   writeRows('training-throughput', rows)
 })
 
+/** Fused-engine trainer epochs of about `seconds` s at these speeds (see the throughput test's estimate). */
+function batchesFor(units: number, seqLen: number, seconds: number): number {
+  const size = (units / 32) ** 2 * (seqLen / 50)
+  return Math.max(3, Math.min(200, Math.round((seconds * 150) / size)))
+}
+
+/** samples/s of one finished trainer: the median epoch after the first (the warm-up). */
+function trainerSamplesPerSec(outcome: TrainOutcome, batches: number, batch: number): number {
+  const epochMs = outcome.points.filter((p) => p.name === 'epochMs' && p.epoch > 1).map((p) => p.value)
+  return (batch * 1000) / (median(epochMs) / batches)
+}
+
+it('all cores: GateLab trainers against PyTorch at its best on all cores', { timeout: 60 * 60_000 }, async () => {
+  // GateLab uses N cores as a sweep does: N trainer processes at once (one run is one thread). PyTorch gets the better
+  // of its two ways to use N cores: one process with N intra-op threads, or N one-thread processes at once (a pool).
+  // Figures are aggregate samples/s over all processes; both PyTorch forms are recorded in the row.
+  const rows: BenchRow[] = []
+  const n = allCores
+  const sizes: Array<[number, number]> = quick ? [[32, 100], [64, 100]] : [[32, 100], [64, 100], [128, 100], [256, 100]]
+  const batch = 32
+  for (const [units, seqLen] of sizes) {
+    for (const cell of ['lstm', 'gru'] as const) {
+      const batches = batchesFor(units, seqLen, quick ? 1 : 2)
+      const epochs = quick ? 3 : 4
+      const name = `all ${n} cores: fused ${cell} ${units}u T${seqLen} b${batch}, ${n} trainers vs PyTorch at its best`
+      let ours: number
+      try {
+        const outcomes = await Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            trainOnce({ task: 'noise', seqLen, samples: batch * batches, valSamples: batch, testSamples: batch, cell, units, batch, epochs, lr: 1e-3, seed: i + 1, engine: 'fused' })
+          )
+        )
+        ours = outcomes.reduce((sum, o) => sum + trainerSamplesPerSec(o, batches, batch), 0)
+      } catch (error) {
+        rows.push({ name, value: 0, unit: 'samples/s', cell, units, seqLen, batch, cores: n, skipped: (error as Error).message })
+        continue
+      }
+      const steps = String(Math.max(3, Math.round(200 / ((units / 32) ** 2 * (seqLen / 50)))))
+      const config = ['--config', `${cell},${units},${seqLen},${batch}`, '--steps', steps, '--reps', '3']
+      const threaded = runPeer<{ samplesPerSec: number }>('torch_rnn.py', config, n)
+      const pool = await runPeerPool<{ samplesPerSec: number }>('torch_rnn.py', config, n)
+      const threadedRate = 'ok' in threaded ? threaded.ok.samplesPerSec : null
+      const poolRate = 'ok' in pool ? pool.ok.reduce((sum, r) => sum + r.samplesPerSec, 0) : null
+      const best = Math.max(threadedRate ?? 0, poolRate ?? 0) || null
+      const bestRecord = best === null ? undefined : best === threadedRate && 'ok' in threaded ? threaded.ok : 'ok' in pool ? pool.ok[0] : undefined
+      const reasons = [threaded, pool].filter((r): r is { reason: string } => 'reason' in r).map((r) => r.reason)
+      rows.push({
+        name,
+        value: round(ours),
+        unit: 'samples/s (all processes)',
+        ...(best ? { baseline: round(best), ratio: round(ours / best) } : {}),
+        cell,
+        units,
+        seqLen,
+        batch,
+        cores: n,
+        trainers: n,
+        torchThreadedSamplesPerSec: threadedRate === null ? null : round(threadedRate),
+        torchPoolSamplesPerSec: poolRate === null ? null : round(poolRate),
+        torchBest: best === null ? null : best === threadedRate ? `one process, ${n} threads` : `${n} one-thread processes`,
+        ...(reasons.length ? { torchMissing: reasons.join('; ') } : {}),
+        ...('ok' in threaded ? peerFields(threaded.ok, 'torchThreaded') : {}),
+        ...('ok' in pool ? peerFields(pool.ok[0]!, 'torchPool') : {})
+      })
+      console.log(
+        `${name}: GateLab ${round(ours, 4)} samples/s | PyTorch ${n} threads ${threadedRate ? round(threadedRate, 4) : '—'}, ${n} processes ${poolRate ? round(poolRate, 4) : '—'}` +
+          (best ? ` → ×${round(ours / best, 3)} (${peerLabel(bestRecord!)})` : ` (no ratio: ${reasons.join('; ')})`)
+      )
+    }
+  }
+  writeRows('training-allcores', rows)
+})
+
 it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_000 }, async () => {
   const rows: BenchRow[] = []
-  const lengths = quick ? [50] : [50, 100]
+  // Issue 18's targets: T = 50, 100 and 200 (--quick: 50).
+  const lengths = quick ? [50] : [50, 100, 200]
   const cells = ['lstm', 'gru', 'rnn'] as const
   const maxSteps = quick ? 1500 : 3000
   // How many steps a run needs depends on its seed (initial weights, data) on either side, by ±40% here, so LSTM and
@@ -180,6 +249,7 @@ it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_00
       const theirs: Attempt[] = []
       let backend = 'unknown'
       let torchMissing: string | undefined
+      let peerRecord: PeerRecord | undefined
       try {
         for (const seed of seedsFor(cell)) {
           const outcome = await trainOnce(
@@ -200,6 +270,7 @@ it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_00
             peakRssMb: outcome.peakRssMb
           })
           const peer = torchPeer('torch_adding.py', ['--cell', cell, '--seq-len', String(seqLen), '--max-steps', String(maxSteps), '--seed', String(seed)])
+          peerRecord = peer.record ?? peerRecord
           if ('reason' in peer) torchMissing = String(peer.reason)
           else theirs.push({ seed, solved: Boolean(peer.solved), steps: peer.steps as number, seconds: peer.seconds as number, lastValMse: peer.valMse as number | null })
         }
@@ -230,7 +301,8 @@ it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_00
         torchSolved: theirs.length ? solvedAll(theirs) : null,
         torchSteps: theirs.map((a) => a.steps),
         torchSeconds: theirs.map((a) => round(a.seconds)),
-        ...(torchMissing ? { torchMissing } : {})
+        ...(torchMissing ? { torchMissing } : {}),
+        ...(peerRecord ? peerFields(peerRecord) : {})
       })
       console.log(`${name}: ${ours.map((a) => `seed ${a.seed} ${a.solved ? `${a.steps} steps ${round(a.seconds)} s` : 'unsolved'}`).join(', ')} | PyTorch ${theirs.map((a) => `seed ${a.seed} ${a.solved ? `${a.steps} steps ${round(a.seconds)} s` : 'unsolved'}`).join(', ')}`)
     }

@@ -4,12 +4,12 @@
 The adding problem (Hochreiter & Schmidhuber 1997): two input features per step, a value in U[0, 1] and a marker;
 exactly one marked step in each half of the sequence; the target is the sum of the two marked values. One recurrent
 layer (nn.LSTM, nn.GRU — reset-after, PyTorch's only form — or nn.RNN with tanh), a linear head on the last step, MSE,
-Adam, gradient-norm clipping; ONE thread. Solved = MSE below the threshold on a fixed validation set, checked every
+Adam, gradient-norm clipping; `--threads` intra-op threads (1 by default). Solved = MSE below the threshold on a fixed validation set, checked every
 `--check-every` steps; gives up after `--max-steps`. Prints one JSON line:
-{"cell", "seqLen", "units", "solved", "steps", "seconds", "valMse", "torch"}.
+{"cell", "seqLen", "units", "solved", "steps", "seconds", "valMse", "torch", "torchThreads", "blas"} (peer_info.py).
 
 Usage: python3 torch_adding.py --cell lstm --seq-len 50 [--units 32] [--batch 32] [--lr 1e-2] [--clip 1]
-       [--val 1000] [--threshold 0.01] [--check-every 100] [--max-steps 3000] [--seed 1]
+       [--val 1000] [--threshold 0.01] [--check-every 100] [--max-steps 3000] [--seed 1] [--threads 1]
 Exits with status 3 when PyTorch is missing (Debian: apt-get install -y python3-torch).
 """
 import argparse
@@ -23,6 +23,7 @@ except ImportError:
     print(json.dumps({"error": "PyTorch is not installed (Debian: apt-get install -y python3-torch)"}))
     sys.exit(3)
 
+from peer_info import peer_record
 from torch_rnn import Net  # the same model as the throughput peer; this folder is on sys.path when run as a script
 
 
@@ -53,9 +54,10 @@ def main():
     parser.add_argument("--check-every", type=int, default=100)
     parser.add_argument("--max-steps", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     val_x, val_y = adding_batch(args.val, args.seq_len, generator)
@@ -86,7 +88,7 @@ def main():
                 solved = True
                 break
     print(json.dumps({"cell": args.cell, "seqLen": args.seq_len, "units": args.units, "solved": solved, "steps": step,
-                      "seconds": time.perf_counter() - started, "valMse": val_mse, "torch": torch.__version__}))
+                      "seconds": time.perf_counter() - started, "valMse": val_mse, **peer_record(torch)}))
 
 
 if __name__ == "__main__":

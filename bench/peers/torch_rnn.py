@@ -2,12 +2,19 @@
 """PyTorch peer for GateLab's recurrent throughput benchmarks (bench/fused.bench.ts).
 
 The closest computation to GateLab's: one recurrent layer (nn.LSTM or nn.GRU, sigmoid gates; PyTorch's GRU is the
-reset-after form), a linear head on the last step, MSE, Adam; one input feature; ONE thread (torch.set_num_threads(1)).
-Measures training steps (forward + backward + Adam update) after a warm-up and prints one JSON line per configuration:
-{"cell", "units", "seqLen", "batch", "msPerBatch" (median of the repetitions), "samplesPerSec", "torch"}.
+reset-after form), a linear head on the last step, MSE, Adam; one input feature; `--threads` intra-op threads
+(torch.set_num_threads; 1 by default). Measures training steps (forward + backward + Adam update) after a warm-up and
+prints one JSON line per configuration: {"cell", "units", "seqLen", "batch", "msPerBatch" (median of the repetitions),
+"samplesPerSec", "torch", "torchThreads", "blas": {library, path, coreType, version, threads, ...}} (peer_info.py: the
+BLAS library torch actually loaded and OpenBLAS's core type, so a row proves which peer it measured).
 
 Usage: python3 torch_rnn.py --config lstm,64,50,32 [--config gru,32,50,32 ...] [--steps 20] [--reps 5] [--warmup 3]
-Uses Debian's python3-torch (apt-get install -y python3-torch); exits with status 3 when PyTorch is missing.
+       [--threads 1] [--start-at UNIX_MS]
+--start-at waits until that wall-clock time before warming up, so several peer processes started together (the
+all-cores peer as a process pool, bench/peer.ts) time the same window.
+Run it through bench/peer.ts, which unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for this process only.
+Uses Debian's python3-torch (apt-get install -y python3-torch libopenblas0-pthread python3-threadpoolctl); exits with
+status 3 when PyTorch is missing.
 """
 import argparse
 import json
@@ -20,6 +27,8 @@ try:
 except ImportError:
     print(json.dumps({"error": "PyTorch is not installed (Debian: apt-get install -y python3-torch)"}))
     sys.exit(3)
+
+from peer_info import peer_record  # this folder is on sys.path when run as a script
 
 
 class Net(torch.nn.Module):
@@ -60,7 +69,7 @@ def measure(cell, units, seq_len, batch, steps, reps, warmup):
         times.append((time.perf_counter() - t) * 1000 / steps)
     ms = statistics.median(times)
     return {"cell": cell, "units": units, "seqLen": seq_len, "batch": batch, "msPerBatch": ms,
-            "samplesPerSec": batch * 1000 / ms, "torch": torch.__version__}
+            "samplesPerSec": batch * 1000 / ms, **peer_record(torch)}
 
 
 def main():
@@ -69,8 +78,13 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--start-at", type=float, default=0, help="unix ms: wait until then before starting")
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
+    wait = args.start_at / 1000 - time.time()
+    if wait > 0:
+        time.sleep(wait)
     for spec in args.config:
         cell, units, seq_len, batch = spec.split(",")
         row = measure(cell, int(units), int(seq_len), int(batch), args.steps, args.reps, args.warmup)
