@@ -7,6 +7,8 @@ import { resolveDbPath } from '../paths'
 import { Store, type MetricSummary, type RunQuery, type RunRecord, type RunRow } from '../store/store'
 import { UsageError, intFlag, parseCommandArgs } from './args'
 import { runStatusSchema, type RunStatus } from '../../shared/protocol'
+import { baselinesJson, runBaselineReport } from '../../shared/baselines/skill'
+import { baselineLines, skillCell } from './baselineText'
 
 export const runsUsage =
   'gatelab runs [--db PATH] [--json] [--status S] [--cell C] [--tag T] [--sweep ID] [--search TEXT] [--sort KEY] [--asc] [--limit N] [--archived]   list runs, newest first'
@@ -57,8 +59,9 @@ export async function runs(argv: string[]): Promise<number> {
       console.log(total === 0 && !hasFilters(query) ? `No runs yet in ${store.path}. Start one with \`gatelab train\`.` : 'No runs match.')
       return 0
     }
-    const table = rows.map((r) => [r.id, r.status, r.cell, r.task, r.paramCount?.toLocaleString('en-US') ?? '', headline(r), localTime(r.createdAt), r.name])
-    printTable(['ID', 'STATUS', 'CELL', 'TASK', 'PARAMS', 'RESULT', 'CREATED', 'NAME'], table)
+    // Skill against the baselines needs each run's stored dataset (a detail read per listed run).
+    const table = rows.map((r) => [r.id, r.status, r.cell, r.task, r.paramCount?.toLocaleString('en-US') ?? '', headline(r), r.status === 'completed' ? skillCell(runBaselineReport(store.getRun(r.id))) : '', localTime(r.createdAt), r.name])
+    printTable(['ID', 'STATUS', 'CELL', 'TASK', 'PARAMS', 'RESULT', 'SKILL', 'CREATED', 'NAME'], table)
     if (total > rows.length) console.log(`… ${total - rows.length} more (use --limit or filters)`)
     return 0
   } finally {
@@ -73,7 +76,7 @@ export async function show(argv: string[]): Promise<number> {
   try {
     const run = store.getRun(store.resolveRunId(positionals[0]!))
     if (values.json) {
-      process.stdout.write(JSON.stringify(run, null, 2) + '\n')
+      process.stdout.write(JSON.stringify({ ...run, ...baselinesJson(runBaselineReport(run)) }, null, 2) + '\n')
       return 0
     }
     process.stdout.write(describeRun(run))
@@ -142,6 +145,8 @@ function describeRun(run: RunRecord): string {
   field('Tags', run.tags.join(', '))
   if (run.best) field('Best', `${run.best.metric} ${num(run.best.value)} at epoch ${run.best.epoch}`)
   if (run.test && Object.keys(run.test).length > 0) field('Test', Object.entries(run.test).map(([k, v]) => `${k} ${num(v)}`).join(', '))
+  const baselines = baselineLines(run)
+  if (baselines.length > 0) out.push('', 'Baselines:', ...baselines.map((l) => `  ${l}`))
   const metrics = Object.entries(run.summary)
   if (metrics.length > 0) {
     out.push('', 'Metrics:')

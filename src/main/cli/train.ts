@@ -9,6 +9,8 @@ import { resolveDbPath } from '../paths'
 import { ProgressBar, formatLoss } from './progress'
 import { parseTrainArgs, trainFlags } from './trainArgs'
 import { checkDataSource } from './dataCheck'
+import { baselinesJson, runBaselineReport } from '../../shared/baselines/skill'
+import { baselineLines } from './baselineText'
 
 export const trainUsage = `gatelab train [--config FILE.json] [--task adding|copy|sine|order|noise|data:NAME|csv:PATH]
                 [--seq-len N] [--samples N] [--cell lstm|gru|rnn] [--units N] [--layers N] [--epochs N]
@@ -35,7 +37,8 @@ export function trainResult(run: RunDetail): Record<string, unknown> {
     durationMs: run.durationMs,
     final,
     best: run.best ? { [run.best.metric]: run.best.value, epoch: run.best.epoch } : null,
-    error: run.error
+    error: run.error,
+    ...baselinesJson(runBaselineReport(run))
   }
 }
 
@@ -84,5 +87,6 @@ function printSummary(run: RunDetail): void {
   if (test.length) lines.push(`  test:  ${test.join(', ')}`)
   if (run.best) lines.push(`  best ${run.best.metric} ${formatLoss(run.best.value)} at epoch ${run.best.epoch}`)
   if (run.durationMs !== null) lines.push(`  ${run.epochs ?? 0} epochs, ${(run.durationMs / 1000).toFixed(1)} s`)
+  lines.push(...baselineLines(run).map((l) => `  ${l}`))
   console.error(lines.join('\n'))
 }

@@ -46,7 +46,7 @@ export async function loadExternalDataset(config: RunConfig): Promise<SequenceDa
     throw dataError('no-target', { file }, 'No target column could be chosen', 'Choose the column to predict with --target COLUMN (`gatelab inspect-csv FILE` lists the columns).')
   }
   const plan = planSeries(scan.series, { file, missing: options.missing, lookback: options.lookback, horizon: options.horizon, stride: options.stride })
-  const built = buildWindows(plan, options.scaling)
+  const built = buildWindows(plan, options.scaling, entry && plan.series.selection.target === entry.target ? { unit: entry.unit, season: entry.season } : {})
   const { target, features } = plan.series.selection
   const { lookback, horizon, stride } = plan.spec
   const title = entry?.title ?? basename(file)
@@ -68,7 +68,10 @@ export async function loadExternalDataset(config: RunConfig): Promise<SequenceDa
       targets: [target],
       scaling: built.scaling,
       baselines: built.baselines,
+      baselineSet: built.baselineSet,
       table: { file, rows: scan.rows, dialect: scanned.dialect, ...built.table }
-    }
+    },
+    baselinePredictions: built.baselinePredictions,
+    ...(built.testTimes ? { testTimes: built.testTimes } : {})
   }
 }

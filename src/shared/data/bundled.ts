@@ -19,6 +19,9 @@ export interface BundledDataset {
   target: string
   time: string
   lookback: number
+  /** The default target's unit (shown beside errors in original units) and its season in rows, when it has one. */
+  unit?: string
+  season?: number
   /** Who measured it, with a link. */
   source: string
   licence: string
@@ -37,6 +40,8 @@ export const bundledDatasets: readonly BundledDataset[] = [
     target: 'CO2',
     time: 'Date',
     lookback: 24,
+    unit: 'ppm',
+    season: 12,
     source: 'Scripps CO2 Program, Scripps Institution of Oceanography (C. D. Keeling, R. F. Keeling et al.), https://scrippsco2.ucsd.edu/data/atmospheric_co2/primary_mlo_co2_record — via vega-datasets',
     licence: 'CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)',
     sha256: 'c1a4a970864145940a28225cae288618b156cb32f9a2a1b6606ba7124134febb'
@@ -51,6 +56,8 @@ export const bundledDatasets: readonly BundledDataset[] = [
     target: 'temp_max',
     time: 'date',
     lookback: 30,
+    unit: '°C',
+    season: 365,
     source: 'NOAA National Climatic Data Center, https://www.ncdc.noaa.gov/cdo-web/ — via vega-datasets',
     licence: 'U.S. Government work, public domain (https://www.usa.gov/government-works)',
     sha256: '0845078a290b48e3149ab8639966824110a251db4e06fc144c06ebb534af23be'
@@ -65,6 +72,7 @@ export const bundledDatasets: readonly BundledDataset[] = [
     target: 'temp',
     time: 'year',
     lookback: 10,
+    unit: '°C',
     source: 'NASA Goddard Institute for Space Studies, GISTEMP, https://data.giss.nasa.gov/gistemp/ — via vega-datasets',
     licence: 'U.S. Government work, public domain (https://www.usa.gov/government-works)',
     sha256: '5933dcb6d5e7fc5c0c241b956b802de2b02da12d0914d06031030579a0f1443b'
@@ -85,6 +93,7 @@ export const bundledDatasets: readonly BundledDataset[] = [
     target: 'nonfarm',
     time: 'month',
     lookback: 12,
+    unit: 'thousand jobs',
     source: 'U.S. Bureau of Labor Statistics, Current Employment Statistics, https://www.bls.gov/ces/ — via vega-datasets',
     licence: 'U.S. Government work, public domain (https://www.usa.gov/government-works)',
     sha256: '0fa5366929bf738ac420509b84ed120155f740b0fa9c265ca309dad4057d1b1b'

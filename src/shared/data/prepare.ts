@@ -8,6 +8,7 @@ import { fitScaling, applyScaling, type Scaling, type ScalingKind } from './scal
 import { listLines, type CollectedSeries } from './scan'
 import { defaultSplit, makeWindows, splitRows, type Parts, type SplitFractions, type WindowSpec } from './window'
 import type { Split, TableMeta } from './types'
+import { seriesBaselines, type SeriesBaselines } from '../baselines/series'
 
 export type MissingPolicy = 'error' | 'drop' | 'ffill' | 'interpolate'
 
@@ -164,14 +165,25 @@ export interface BuiltWindows {
   scaling: Scaling
   /** Test-period MSE, in scaled units, of predicting the last input value and of predicting the training mean. */
   baselines: Record<string, number>
+  /** Every baseline on the validation and test windows (src/shared/baselines/series.ts), and their predictions. */
+  baselineSet: SeriesBaselines['set']
+  baselinePredictions: SeriesBaselines['predictions']
+  /** With a time column: the time of each test window's first target row. */
+  testTimes?: Float64Array
   table: PlanSummary
+}
+
+/** What the data source knows about its target beyond the file: its unit and a stated season (bundled series). */
+export interface TargetFacts {
+  unit?: string
+  season?: number
 }
 
 /**
  * Fits the scaling on the training rows of the columns [...features, target] (so meta.scaling lists the features,
  * then the target) and cuts the windows.
  */
-export function buildWindows(plan: Plan, scalingKind: ScalingKind): BuiltWindows {
+export function buildWindows(plan: Plan, scalingKind: ScalingKind, facts: TargetFacts = {}): BuiltWindows {
   const { series, parts, spec } = plan
   const { target, features } = series.selection
   const columnOf = (name: string): Float64Array => series.values[series.names.indexOf(name)]!
@@ -201,12 +213,27 @@ export function buildWindows(plan: Plan, scalingKind: ScalingKind): BuiltWindows
     }
   }
   const count = Math.max(1, test.n * spec.horizon)
+  const reference = seriesBaselines({
+    ys,
+    parts,
+    spec,
+    train,
+    val,
+    test,
+    features,
+    target: { name: target, ...(facts.unit ? { unit: facts.unit } : {}), scale: scaling.scale[t]!, scaling: scaling.kind },
+    ...(facts.season !== undefined ? { season: facts.season } : {})
+  })
+  const time = series.time
   return {
     train,
     val,
     test,
     scaling,
     baselines: { testMsePersistence: persistence / count, testMseTrainMean: mean / count },
+    baselineSet: reference.set,
+    baselinePredictions: reference.predictions,
+    ...(time ? { testTimes: Float64Array.from({ length: test.n }, (_, w) => time[parts.test.start + w * spec.stride + spec.lookback]!) } : {}),
     table: describePlan(plan)
   }
 }

@@ -1,3 +1,5 @@
+import type { BaselineSet } from '../baselines/types'
+import type { BaselinePredictions } from '../baselines/series'
 /**
  * What every data source (built-in task generators, bundled real series, the user's CSV files) hands to the engine:
  * three splits of fixed-length sequences in flat Float32Arrays, ready to become tensors once per batch.
@@ -28,6 +30,8 @@ export interface DatasetMeta {
   scaling?: { kind: 'zscore' | 'minmax' | 'none'; offset: number[]; scale: number[] }
   /** Reference figures, e.g. the MSE of always predicting the mean, so results can be judged. */
   baselines?: Record<string, number>
+  /** Every baseline on the run's own validation and test splits, in its scaled units (src/shared/baselines). */
+  baselineSet?: BaselineSet
   /** CSV and bundled series: how the table became windows (see docs/DATA.md). */
   table?: TableMeta
 }
@@ -60,4 +64,8 @@ export interface SequenceDataset {
   val: Split
   test: Split
   meta: DatasetMeta
+  /** Each baseline's prediction per validation/test window and step ahead, in scaled units (series only; not stored). */
+  baselinePredictions?: { val: BaselinePredictions; test: BaselinePredictions }
+  /** Series with a time column: the time (ms since 1970, or the column's number) of each test window's first target. */
+  testTimes?: Float64Array
 }
