@@ -51,7 +51,7 @@ describe('gatelab runs', () => {
     const table = gatelab(['runs', '--db', lab.path])
     expect(table.code).toBe(0)
     const lines = table.stdout.trim().split('\n')
-    expect(lines[0]).toMatch(/^ID\s+STATUS\s+CELL\s+TASK\s+PARAMS\s+RESULT\s+CREATED\s+NAME$/)
+    expect(lines[0]).toMatch(/^ID\s+STATUS\s+CELL\s+TASK\s+PARAMS\s+RESULT\s+SKILL\s+CREATED\s+NAME$/)
     expect(lines[2]).toContain(lab.done)
     expect(lines[2]).toMatch(/completed\s+lstm\s+adding\s+4,353\s+valLoss 0\.1000/)
     expect(gatelab(['runs', '--db', lab.path, '--search', 'nothing like this']).stdout).toContain('No runs match.')
