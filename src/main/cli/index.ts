@@ -11,6 +11,7 @@ import { StoreError } from '../store/errors'
 import { GateLabError } from '../../shared/api'
 import { datasets, datasetsUsage } from './datasets'
 import { inspectCsvCommand, inspectUsage } from './inspect'
+import { inspectRunCommand, inspectRunUsage } from './inspectRun'
 import { runs, runsUsage, show, showUsage } from './runs'
 import { report, reportUsage } from './report'
 import { exportCommand, exportUsage } from './export'
@@ -23,6 +24,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   compare,
   datasets,
   'inspect-csv': inspectCsvCommand,
+  inspect: inspectRunCommand,
   runs,
   show,
   report,
@@ -42,6 +44,7 @@ Usage:
   ${serveUsage}
   ${datasetsUsage}
   ${inspectUsage}
+  ${inspectRunUsage}
   gatelab --version
   gatelab --help
 `
