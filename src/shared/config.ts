@@ -113,7 +113,12 @@ export const runConfigSchema = z
      * SIMD kernel call (src/main/engine/fused, docs/KERNELS.md), exact to tfjs-layers and PyTorch; 'layers': tfjs-layers'
      * own cells, the reference path (it also offers recurrentDropout, and computes GRU reset-before only).
      */
-    engine: z.enum(['layers', 'fused']).default('fused')
+    engine: z.enum(['layers', 'fused']).default('fused'),
+    /**
+     * Gate telemetry (src/shared/telemetry.ts, docs/INSPECT.md): every epoch, gate means and saturation fractions and the
+     * gradient-flow ratio on a fixed probe batch of validation sequences, recorded as ordinary metrics. False turns it off.
+     */
+    telemetry: z.boolean().default(true)
   })
   .strict()
 

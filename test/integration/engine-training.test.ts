@@ -14,8 +14,8 @@ import { series, stopTrainers, train } from './engine-harness'
 afterAll(stopTrainers)
 
 const base: RunConfigInput = { task: 'adding', seqLen: 10, samples: 128, valSamples: 64, testSamples: 64, units: 8, batch: 16, epochs: 3, lr: 0.01, seed: 5 }
-/** Everything but wall-clock figures, which legitimately differ between identical runs. */
-const deterministic = (points: MetricPoint[]) => points.filter((p) => p.name !== 'epochMs').map(({ epoch, step, name, value }) => ({ epoch, step, name, value }))
+/** Everything but wall-clock figures (epochMs, telemetryMs), which legitimately differ between identical runs. */
+const deterministic = (points: MetricPoint[]) => points.filter((p) => !/Ms$/.test(p.name)).map(({ epoch, step, name, value }) => ({ epoch, step, name, value }))
 
 // The training loop is the same for both engines; only the recurrent layers differ (fused WebAssembly kernels, the
 // default, or tfjs-layers' cells). What one engine cannot do is tested where it applies.

@@ -48,7 +48,9 @@ export const trainFlags: Record<string, FlagKind> = {
   clip: 'clip',
   seed: 'int',
   backend: 'string',
-  engine: 'string'
+  engine: 'string',
+  /** Gate telemetry is on by default (config `telemetry`); this turns it off. */
+  'no-telemetry': 'bool'
 }
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -114,6 +116,7 @@ export function parseTrainArgs(argv: string[], randomSeed?: () => number): Train
     const raw = (values as Record<string, string | boolean | string[] | undefined>)[flag]
     if (raw === undefined) continue
     if (flag === 'no-header') input.header = false
+    else if (flag === 'no-telemetry') input.telemetry = false
     else input[flag === 'tag' ? 'tags' : camel(flag)] = flag === 'delimiter' && raw === 'tab' ? '\t' : readFlag(flag, kind, raw)
   }
   input.task = absoluteCsvTask(input.task, process.cwd())

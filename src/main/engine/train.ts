@@ -11,6 +11,7 @@
  *               lr                            learning rate used during the epoch (schedules change it)
  *               epochMs                       wall time of the epoch including validation
  *               numTensors                    live TF.js tensors at the epoch's end (flat across epochs = no leak)
+ *               gate/…, grad/…, telemetryMs   gate telemetry on a probe batch (telemetry.ts), unless config.telemetry is false
  *   run:finished.test: loss and mae (+ mse) or acc on the test split, with the best weights restored
  *
  * Why our own loop rather than tfjs' model.fit: we need global gradient-norm clipping (fit has none), NaN detection
@@ -28,6 +29,7 @@ import { loadDataset } from './dataset'
 import { kernelVariant } from './fused'
 import { buildModel } from './model'
 import { seedMathRandom } from './seeding'
+import { createTelemetry } from './telemetry'
 
 type RunFinished = Extract<TrainerMessage, { type: 'run:finished' }>
 
@@ -195,6 +197,8 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
   })
 
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
+  // Gate telemetry (telemetry.ts): gate/…, grad/… and telemetryMs at every epoch end, unless the config turns it off.
+  const telemetry = createTelemetry(config, data)
   const shuffleRng = createRng(deriveSeed(config.seed, 'shuffle'))
   const order = Array.from({ length: data.train.n }, (_, i) => i)
   const started = performance.now()
@@ -306,6 +310,7 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
         metrics[`val${name[0]!.toUpperCase()}${name.slice(1)}`] = valValues[k]!
       })
       metrics.lr = lr
+      const inside = telemetry && Number.isFinite(valValues[0]!) ? telemetry.measure(model) : {}
       metrics.epochMs = Math.round(performance.now() - epochStart)
       final = metrics
       epochsDone = epoch
@@ -326,6 +331,7 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
       metrics.numTensors = tf.memory().numTensors
       const at = { epoch, step, wallMs: wallMs() }
       for (const name of names) points.push({ ...at, name, value: metrics[name]! })
+      for (const [name, value] of Object.entries(inside)) points.push({ ...at, name, value })
       flush(batches)
 
       if (diverged) {

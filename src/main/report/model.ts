@@ -7,6 +7,7 @@ import type { RunDetail } from '../../shared/api'
 import type { MetricPoint } from '../../shared/protocol'
 import { betterDirection, compareRuns, groupLabel, type RunComparison } from '../../shared/comparison'
 import { curveBand, groupBy, type CurveBand } from '../../shared/stats'
+import { isTelemetryMetric, TELEMETRY_COST_METRIC } from '../../shared/telemetry'
 import packageJson from '../../../package.json'
 import type { RunData } from './source'
 
@@ -303,7 +304,8 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
   const runs = data.map((d, i) => ({ run: d.run, label: runLabel(d.run), color: palette[i % palette.length]! }))
   const colors = new Map(runs.map((r) => [r.run.id, r.color]))
   const perRun = new Map(data.map((d) => [d.run.id, byMetric(d.points)]))
-  const metrics = orderMetrics(data.flatMap((d) => d.points.map((p) => p.name)))
+  // Gate telemetry (gate/…, grad/…) is drawn compactly by the "Inside the cell" section (--inside), not one chart each.
+  const metrics = orderMetrics(data.flatMap((d) => d.points.map((p) => p.name)).filter((n) => !isTelemetryMetric(n) && n !== TELEMETRY_COST_METRIC))
 
   const curves: Curve[] = metrics.map((metric) => {
     const x = xAxisFor(metric, data.map((d) => perRun.get(d.run.id)?.get(metric)))

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { MetricChart, type ChartRun, type MetricChartProps } from '../charts/MetricChart'
 import type { RunStyle } from '../charts/runStyles'
 import { isDiagnostic, orderMetrics } from '../lib/series'
+import { describeTelemetryMetric, isTelemetryMetric } from '../../../shared/telemetry'
 import type { ChartSettings } from './ChartControls'
 
 /**
@@ -22,11 +23,28 @@ export function MetricGrid({
   grouping?: MetricChartProps['grouping']
 }): React.JSX.Element {
   const [open, setOpen] = useState(false)
-  const ordered = orderMetrics(metrics)
+  const [insideOpen, setInsideOpen] = useState(false)
+  const ordered = orderMetrics(metrics.filter((m) => !isTelemetryMetric(m)))
+  // Gate telemetry (src/shared/telemetry.ts): many curves per run, folded away in the order the trainer names them.
+  const telemetry = metrics.filter(isTelemetryMetric)
   const main = ordered.filter((m) => !isDiagnostic(m))
   const diagnostics = ordered.filter(isDiagnostic)
   const chart = (m: string): React.JSX.Element => (
     <MetricChart key={m} runs={runs} styles={styles} metric={m} x={settings.x} smoothing={settings.smoothing} logScale={settings.logScale} grouping={grouping ?? null} />
+  )
+  const telemetryChart = (m: string): React.JSX.Element => (
+    <MetricChart
+      key={m}
+      runs={runs}
+      styles={styles}
+      metric={m}
+      title={`${m} · ${describeTelemetryMetric(m) ?? ''}`}
+      x={settings.x}
+      smoothing={settings.smoothing}
+      // The gradient-flow ratio spans decades; gate fractions live in [0, 1].
+      logScale={settings.logScale || m.startsWith('grad/')}
+      grouping={grouping ?? null}
+    />
   )
   return (
     <>
@@ -37,6 +55,14 @@ export function MetricGrid({
             Diagnostics <span className="muted">({diagnostics.join(', ')})</span>
           </summary>
           {open && <div className="charts-grid">{diagnostics.map(chart)}</div>}
+        </details>
+      )}
+      {telemetry.length > 0 && (
+        <details className="diagnostics telemetry" open={insideOpen} onToggle={(e) => setInsideOpen(e.currentTarget.open)}>
+          <summary>
+            Inside the cell: gate telemetry <span className="muted">({telemetry.length} curves: gate means and saturation, gradient flow through time, per layer)</span>
+          </summary>
+          {insideOpen && <div className="charts-grid">{telemetry.map(telemetryChart)}</div>}
         </details>
       )}
     </>
