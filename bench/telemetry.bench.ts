@@ -5,6 +5,8 @@
  * telemetry took inside that epoch) against `epochMs` (the whole epoch, telemetry included): value = median over the
  * epochs after the first of telemetryMs / (epochMs − telemetryMs), in percent — the extra time telemetry adds to an
  * epoch. Measured in the same run, so machine load affects both sides alike.
+ *
+ * GATELAB_TELEMETRY_ENGINES=fused (comma-separated) runs a subset.
  */
 import { it } from 'vitest'
 import trainerPath from '../src/main/runner/trainerPath'
@@ -38,7 +40,8 @@ async function train(input: RunConfigInput): Promise<MetricPoint[]> {
 it('gate telemetry: share of epoch time at 32 and 128 units, both engines', { timeout: 60 * 60_000 }, async () => {
   const rows: BenchRow[] = []
   const epochs = quick ? 3 : 4
-  for (const engine of ['fused', 'layers'] as const) {
+  const only = (process.env.GATELAB_TELEMETRY_ENGINES ?? '').split(',').filter(Boolean)
+  for (const engine of (['fused', 'layers'] as const).filter((e) => only.length === 0 || only.includes(e))) {
     for (const cell of ['lstm', 'gru'] as const) {
       for (const units of [32, 128]) {
         const name = `telemetry cost: ${engine} ${cell} ${units}u adding T50`

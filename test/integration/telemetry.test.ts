@@ -12,7 +12,7 @@ import { gateMetric, gradMetric, isTelemetryMetric, layerKey, telemetryMetricNam
 import { computeInspection } from '../../src/main/inspect/compute'
 import { prepareInspection } from '../../src/main/inspect/prepare'
 import { inspectRequestSchema } from '../../src/shared/inspect'
-import { probeIndices } from '../../src/main/engine/telemetry'
+import { probeIndices, probeSize } from '../../src/main/engine/telemetry'
 import { stopTrainers, train, type RunResult } from './engine-harness'
 
 afterAll(stopTrainers)
@@ -45,7 +45,7 @@ async function inspectorTelemetry(run: RunResult, input: RunConfigInput): Promis
   const prepared = await prepareInspection(detail, bytes('topology'), bytes('weights'))
   if (!prepared.ok) throw new Error(prepared.reason)
   const T = config.seqLen
-  const indices = probeIndices(prepared.data.val.n, config.seed)
+  const indices = probeIndices(prepared.data.val.n, config.seed, probeSize(config.units))
   const sums = new Map<string, { sum: number; left: number; right: number; n: number }>()
   const norms = new Map<string, { first: number; last: number }>()
   for (const index of indices) {

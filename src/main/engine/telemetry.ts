@@ -6,8 +6,8 @@
  * src/shared/telemetry.ts). `telemetryMs` records what it cost, so the bench (bench/telemetry.bench.ts) can hold it to
  * its budget of 5% of an epoch.
  *
- * The probe batch: PROBE_SIZE validation sequences drawn once per run from the seed (deriveSeed(seed, 'telemetry')),
- * the same at every epoch, so the curves show the weights changing, not the data.
+ * The probe batch: probeSize(units) validation sequences drawn once per run from the seed (deriveSeed(seed,
+ * 'telemetry')), the same at every epoch, so the curves show the weights changing, not the data.
  */
 import type * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/config'
@@ -17,11 +17,17 @@ import { accumulateTrace, accumulatorsFor, networkBackward, networkForward, sequ
 import { gateMetric, gradMetric, layerKey, telemetryGates, type GateStat } from '../../shared/telemetry'
 import { resolveGruForm } from './model'
 
-/** Validation sequences in the probe batch (all of them when the split is smaller). */
-export const PROBE_SIZE = 8
+/**
+ * Validation sequences in the probe batch (all of them when the split is smaller): 8 up to 64 units, then fewer as
+ * the layer widens (4 at 128 units, 2 at 256, 1 from 512), because the float64 math here grows with H² per step like
+ * the fused WebAssembly kernels but runs many times slower as H grows. Measured: bench/telemetry.bench.ts.
+ */
+export function probeSize(units: number): number {
+  return Math.max(1, Math.min(8, Math.floor(512 / units)))
+}
 
 /** The probe batch's indices into the validation split: fixed by the seed, ascending. */
-export function probeIndices(n: number, seed: number, size = PROBE_SIZE): number[] {
+export function probeIndices(n: number, seed: number, size: number): number[] {
   const all = Array.from({ length: n }, (_, i) => i)
   if (n <= size) return all
   return createRng(deriveSeed(seed, 'telemetry')).shuffle(all).slice(0, size).sort((a, b) => a - b)
@@ -35,7 +41,7 @@ export interface Probe {
   y: Float64Array[]
 }
 
-export function makeProbe(data: SequenceDataset, seed: number, size = PROBE_SIZE): Probe {
+export function makeProbe(data: SequenceDataset, seed: number, size: number): Probe {
   const { val } = data
   const indices = probeIndices(val.n, seed, size)
   const xWidth = data.seqLen * data.inputSize
@@ -155,7 +161,7 @@ export interface Telemetry {
 /** The run's telemetry, or null when its config turns it off (`telemetry: false`) or it has no validation data. */
 export function createTelemetry(config: RunConfig, data: SequenceDataset): Telemetry | null {
   if (!config.telemetry || data.val.n === 0) return null
-  const probe = makeProbe(data, config.seed)
+  const probe = makeProbe(data, config.seed, probeSize(config.units))
   return {
     probe,
     measure(model) {
