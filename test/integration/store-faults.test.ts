@@ -108,7 +108,7 @@ describe('files GateLab must not touch', () => {
     // Page 1 holds the schema: scribble over it after the 100-byte header.
     for (let i = 100; i < 4096; i++) bytes[i] = (i * 131) & 0xff
     writeFileSync(path, bytes)
-    expectRefused(path, 'corrupt', /damaged.*\.recover/)
+    expectRefused(path, 'corrupt', /damaged.*gatelab doctor/)
   })
 
   it('a missing file when the caller must not create one', () => {

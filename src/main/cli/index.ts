@@ -15,6 +15,7 @@ import { inspectRunCommand, inspectRunUsage } from './inspectRun'
 import { runs, runsUsage, show, showUsage } from './runs'
 import { report, reportUsage } from './report'
 import { exportCommand, exportUsage } from './export'
+import { doctor, doctorUsage } from './doctor'
 import packageJson from '../../../package.json'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
@@ -28,7 +29,8 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   runs,
   show,
   report,
-  export: exportCommand
+  export: exportCommand,
+  doctor
 }
 
 const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
@@ -45,6 +47,7 @@ Usage:
   ${datasetsUsage}
   ${inspectUsage}
   ${inspectRunUsage}
+  ${doctorUsage}
   gatelab --version
   gatelab --help
 `

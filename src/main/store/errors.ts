@@ -55,11 +55,9 @@ export function toStoreError(error: unknown, path: string, doing: string): unkno
     return make('not_sqlite', 'the file is not an SQLite database. Choose another file with --db or GATELAB_DB; this one was not changed.')
   }
   if (raw.startsWith('SQLITE_CORRUPT')) {
-    return make(
-      'corrupt',
-      `the database is damaged (${detail}). Nothing was written to it. Keep a copy, then try \`sqlite3 "${path}" .recover\` ` +
-        'to rescue what is readable, or start a new lab with --db.'
-    )
+    // Never "nothing was written" here: this error can come after writes (the open check, which can say so, is in
+    // integrity.ts). The Store stops all further writes to the file once it has seen this.
+    return make('corrupt', `the database is damaged (${detail}). GateLab stopped writing to it. ${recoveryAdvice(path)}`)
   }
   if (raw === 'SQLITE_FULL' || raw === 'ENOSPC') {
     return make('disk_full', 'the disk is full. The last change was rolled back and earlier data is safe; free some space and try again.')
@@ -91,6 +89,14 @@ export function toStoreError(error: unknown, path: string, doing: string): unkno
   if (raw.startsWith('SQLITE_CONSTRAINT')) return error
   if (raw.startsWith('SQLITE_')) return make('io', `SQLite reported ${raw}: ${detail}`)
   return error
+}
+
+/** How to recover a damaged lab, the same words everywhere it is reported. */
+export function recoveryAdvice(path: string): string {
+  return (
+    `Keep a copy of the file, then run \`gatelab doctor --db "${path}"\` (full check; it salvages what is readable into a new file), ` +
+    `or \`gatelab restore --db "${path}"\` to bring back one of its backups.`
+  )
 }
 
 function writable(dir: string): boolean {

@@ -35,6 +35,7 @@ import { M4, makeBuckets, type Buckets } from './downsample'
 import { StoreError, toStoreError } from './errors'
 import { GATELAB_APPLICATION_ID, LATEST_VERSION, migrate } from './migrations'
 import { ownerProcessState, processIdentity, thisHost } from './owners'
+import { checkOnOpen } from './integrity'
 
 export { StoreError } from './errors'
 export type { StoreErrorCode } from './errors'
@@ -317,6 +318,8 @@ export class Store {
   private lastDataVersion: number
   private pollCursor: number
   private closed = false
+  /** Set by the first SQLITE_CORRUPT: from then on this store refuses every write to the file (the error says why). */
+  private damage: StoreError | undefined
   private readonly stmt: ReturnType<Store['prepareStatements']>
 
   private constructor(
@@ -346,6 +349,8 @@ export class Store {
     const db = openConnection(path, options)
     try {
       const fresh = checkFile(db, path) === 'empty'
+      // Damage is caught before the first write (WAL mode, the owner row, migrations): docs/RELIABILITY.md.
+      if (!fresh) checkOnOpen(db, path)
       // auto_vacuum must be chosen before the file's first page is written (WAL mode writes it): incremental lets
       // deleteRuns give space back to the file system.
       if (fresh) db.pragma('auto_vacuum = INCREMENTAL')
@@ -1113,6 +1118,10 @@ export class Store {
   close(): void {
     if (this.closed) return
     this.closed = true
+    if (this.damage) {
+      this.db.close() // a damaged file gets no more writes, not even the closing bookkeeping
+      return
+    }
     try {
       this.db
         .transaction(() => {
@@ -1173,7 +1182,13 @@ export class Store {
 
   /** Runs a write in an immediate transaction (takes the write lock first: no deadlock between processes). */
   private write<T>(doing: string, fn: () => T): T {
+    if (this.damage) throw this.damage
     return this.guard(doing, () => this.db.transaction(fn).immediate())
+  }
+
+  /** The corruption error that stopped writes to this file, if one happened. */
+  get damaged(): StoreError | undefined {
+    return this.damage
   }
 
   private read<T>(fn: () => T): T {
@@ -1185,7 +1200,9 @@ export class Store {
     try {
       return fn()
     } catch (error) {
-      throw toStoreError(error, this.path, doing)
+      const translated = toStoreError(error, this.path, doing)
+      if (translated instanceof StoreError && translated.code === 'corrupt') this.damage ??= translated
+      throw translated
     }
   }
 
