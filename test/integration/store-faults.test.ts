@@ -221,7 +221,7 @@ describe('a full disk', () => {
       }
       expect(failure?.code).toBe('disk_full')
       expect(failure?.message).toContain(path)
-      expect(failure?.message).toMatch(/disk is full.*rolled back.*free some space/)
+      expect(failure?.message).toMatch(/disk full: .* free at .*rolled back.*free some space/)
       expect(written).toBeGreaterThan(0)
       // Still usable: reads work, and the rolled-back batch left nothing behind.
       expect(store.getFullSeries(run)).toHaveLength(written)

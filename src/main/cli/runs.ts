@@ -4,7 +4,8 @@
  * database: a --db path that does not exist is bad input (exit 2), not a new empty lab.
  */
 import { resolveDbPath } from '../paths'
-import { Store, type MetricSummary, type RunQuery, type RunRecord, type RunRow } from '../store/store'
+import { diskFullWords } from '../store/diskspace'
+import { Store, StoreError, type MetricSummary, type RunQuery, type RunRecord, type RunRow } from '../store/store'
 import { UsageError, intFlag, parseCommandArgs } from './args'
 import { runStatusSchema, type RunStatus } from '../../shared/protocol'
 import { baselinesJson, runBaselineReport } from '../../shared/baselines/skill'
@@ -15,7 +16,16 @@ export const runsUsage =
 export const showUsage = 'gatelab show RUN [--db PATH] [--json]   one run (an id or a unique prefix): config, dataset, metric summary, artifacts'
 
 function openForReading(db: string | undefined): Store {
-  return Store.open(resolveDbPath(db), { owner: { kind: 'cli' }, create: false })
+  const path = resolveDbPath(db)
+  try {
+    return Store.open(path, { owner: { kind: 'cli' }, create: false })
+  } catch (error) {
+    // A full disk still lets the lab be listed and viewed: read-only (no owner row, nothing written).
+    if (!(error instanceof StoreError) || error.code !== 'disk_full') throw error
+    const store = Store.open(path, { owner: { kind: 'cli' }, create: false, readOnly: true })
+    console.error(`gatelab: ${diskFullWords(path)}; showing the lab read-only (nothing can be written until space is freed).`)
+    return store
+  }
 }
 
 export async function runs(argv: string[]): Promise<number> {

@@ -51,6 +51,8 @@ interface Job {
   config: RunConfig
   trainer?: TrainerProcess
   cancelRequested: boolean
+  /** The first write of this run that failed (a full disk): the run is stopped and ends failed with this reason. */
+  writeError?: string
   finished: Promise<void>
   resolveFinished: () => void
 }
@@ -161,6 +163,7 @@ export class RunQueue {
           events.onRunChanged(job.id)
           break
         case 'metrics':
+          if (job.writeError) break // stopping: nothing more is written for this run
           this.record(job, (r) => r.appendMetrics(job.id, message.points))
           events.onMetrics(job.id, message.points)
           break
@@ -177,7 +180,8 @@ export class RunQueue {
         }
         case 'run:finished':
           finished = true
-          this.record(job, (r) => r.finishRun(job.id, message))
+          if (job.writeError) this.record(job, (r) => r.finishRun(job.id, { ...message, status: 'failed', error: job.writeError }))
+          else this.record(job, (r) => r.finishRun(job.id, message))
           events.onRunChanged(job.id)
           break
       }
@@ -188,7 +192,9 @@ export class RunQueue {
       await trainer.request((seq) => ({ type: 'train', seq, runId: job.id, config: job.config }), Number.POSITIVE_INFINITY)
     } catch (error) {
       if (!finished) {
-        if (job.cancelRequested) {
+        if (job.writeError) {
+          this.fail(job, job.writeError, started)
+        } else if (job.cancelRequested) {
           this.record(job, (r) =>
             r.finishRun(job.id, { status: 'cancelled', error: 'Cancelled', final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started })
           )
@@ -213,14 +219,34 @@ export class RunQueue {
     this.options.events.onRunChanged(job.id)
   }
 
-  /** A failing write (a full disk) must not take the queue down: log it, keep the other runs going. */
+  /**
+   * A failing write (a full disk) must not take the queue down, nor go on failing batch after batch: the first one
+   * stops the run (its trainer is asked to stop, and killed after CANCEL_KILL_MS), is logged once, and the run ends
+   * failed with that reason. The other runs carry on (each stops at its own first failed write).
+   */
   private record(job: Job, write: (recorder: RunRecorder) => void): void {
     try {
       write(this.options.recorder)
     } catch (error) {
-      console.error(`GateLab: could not record run ${job.id}: ${(error as Error).message}`)
+      if (job.writeError) return // already said
+      const message = (error as Error).message
+      job.writeError = `Stopped: ${message}`
+      console.error(`GateLab: run ${job.id} stopped, its data could not be written: ${message}`)
+      const trainer = job.trainer
+      if (trainer?.running) {
+        try {
+          trainer.send({ type: 'cancel' })
+        } catch {
+          // already gone
+        }
+        const timer = setTimeout(() => trainer.kill(), WRITE_FAILURE_KILL_MS)
+        void trainer.exited.then(() => clearTimeout(timer))
+      }
     }
   }
 }
 
 class CancelledBeforeTraining extends Error {}
+
+/** After a failed write, how long a trainer may take to stop by itself before it is killed. */
+const WRITE_FAILURE_KILL_MS = 2_000

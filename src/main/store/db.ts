@@ -10,7 +10,7 @@
  * `configureConnection` then sets the pragmas, the first of which (WAL) writes to the file's header.
  */
 import Database from 'better-sqlite3'
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { StoreError, toStoreError } from './errors'
 
@@ -26,6 +26,8 @@ export interface OpenOptions {
   nativeBinding?: string
   /** Create the file (and its folder) when missing. Default true; false gives a `not_found` StoreError instead. */
   create?: boolean
+  /** Told about each folder or file this open created (so a failed creation can remove them again). */
+  onCreated?: (path: string) => void
 }
 
 /** Opens the file without writing to it, and reads its header (so a non-SQLite file fails here, unchanged). */
@@ -44,9 +46,14 @@ export function openConnection(path: string, options: OpenOptions = {}): Db {
   }
   if (!exists) {
     try {
-      mkdirSync(dirname(path), { recursive: true })
+      // A new lab's folder is 0700 and its file 0600 (notes, logs and weights are nobody else's business); SQLite gives
+      // the -wal and -shm files the database file's mode.
+      const made = mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+      if (made !== undefined) options.onCreated?.(made)
       // SQLite reports an unwritable folder as a vague "unable to open database file"; ask the OS first for a clear answer.
       accessSync(dirname(path), constants.W_OK)
+      writeFileSync(path, '', { mode: 0o600, flag: 'wx' })
+      options.onCreated?.(path)
     } catch (error) {
       throw toStoreError(error, path, 'create the lab database')
     }

@@ -5,6 +5,7 @@
  */
 import { accessSync, constants } from 'node:fs'
 import { dirname } from 'node:path'
+import { diskFullWords, isDiskFullCode } from './diskspace'
 
 export const storeErrorCodes = [
   'not_sqlite', // the file exists but is not an SQLite database
@@ -59,8 +60,8 @@ export function toStoreError(error: unknown, path: string, doing: string): unkno
     // integrity.ts). The Store stops all further writes to the file once it has seen this.
     return make('corrupt', `the database is damaged (${detail}). GateLab stopped writing to it. ${recoveryAdvice(path)}`)
   }
-  if (raw === 'SQLITE_FULL' || raw === 'ENOSPC') {
-    return make('disk_full', 'the disk is full. The last change was rolled back and earlier data is safe; free some space and try again.')
+  if (isDiskFullCode(raw, path)) {
+    return make('disk_full', `${diskFullWords(path)}. The last change was rolled back and earlier data is safe; free some space and try again.`)
   }
   if (raw.startsWith('SQLITE_READONLY') || raw === 'EROFS' || raw === 'EACCES' || raw === 'EPERM') {
     return make(

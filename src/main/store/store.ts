@@ -24,7 +24,8 @@
  * is older than `staleAfterMs`; for an owner on another host the stale heartbeat alone decides.
  */
 import { createHash, randomInt } from 'node:crypto'
-import { statSync } from 'node:fs'
+import { existsSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { RunConfig } from '../../shared/config'
 import type { ArtifactInfo, MetricSummary } from '../../shared/api'
 import type { MetricPoint, RunStatus, runFinishedSchema, runStartedSchema } from '../../shared/protocol'
@@ -36,6 +37,7 @@ import { StoreError, toStoreError } from './errors'
 import { GATELAB_APPLICATION_ID, LATEST_VERSION, migrate } from './migrations'
 import { ownerProcessState, processIdentity, thisHost } from './owners'
 import { checkOnOpen } from './integrity'
+import { ensureReserve, openReadOnly, releaseReserve, removeStubs } from './diskspace'
 
 export { StoreError } from './errors'
 export type { StoreErrorCode } from './errors'
@@ -59,6 +61,8 @@ export interface StoreOpenOptions extends OpenOptions {
   synchronous?: 'full' | 'normal'
   /** How long a write waits for another process's write lock before failing with `locked` (default 5000 ms). */
   busyTimeoutMs?: number
+  /** Only read the lab: no owner row, no recovery, writes refused (see openReadOnly). */
+  readOnly?: boolean
 }
 
 export interface NewRun {
@@ -321,6 +325,9 @@ export class Store {
   /** Set by the first SQLITE_CORRUPT: from then on this store refuses every write to the file (the error says why). */
   private damage: StoreError | undefined
   private readonly stmt: ReturnType<Store['prepareStatements']>
+  /** Opened with `readOnly` (or by openReadOnly): no owner row, every write refused. */
+  readonly readOnly: boolean
+  private cleanupReadOnly: (() => void) | undefined
 
   private constructor(
     private readonly db: Db,
@@ -331,7 +338,8 @@ export class Store {
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS
     this.stmt = this.prepareStatements()
     const now = Date.now()
-    this.ownerId = Number(
+    this.readOnly = options.readOnly === true
+    this.ownerId = this.readOnly ? 0 : Number(
       this.db
         .prepare('insert into owners (pid, hostname, kind, identity, started_at, heartbeat_at) values (?, ?, ?, ?, ?, ?)')
         .run(process.pid, thisHost, options.owner.kind, processIdentity(process.pid), now, now).lastInsertRowid
@@ -346,7 +354,17 @@ export class Store {
    * refused with a StoreError and left byte-for-byte unchanged.
    */
   static open(path: string, options: StoreOpenOptions): Store {
-    const db = openConnection(path, options)
+    if (options.readOnly) return Store.openReadOnly(path, options)
+    const created: string[] = []
+    const had = { shm: existsSync(`${path}-shm`), wal: existsSync(`${path}-wal`) }
+    let db: Db
+    try {
+      db = openConnection(path, { ...options, onCreated: (p) => created.push(p) })
+    } catch (error) {
+      removeCreated(path, created, had)
+      removeStubs(path, had)
+      throw error
+    }
     try {
       const fresh = checkFile(db, path) === 'empty'
       // Damage is caught before the first write (WAL mode, the owner row, migrations): docs/RELIABILITY.md.
@@ -365,9 +383,45 @@ export class Store {
       const store = new Store(db, path, options)
       store.recoverInterrupted()
       store.forgetOldOwners()
+      ensureReserve(path)
       return store
     } catch (error) {
       if (db.open) db.close()
+      // A lab that could not be created or opened (a full disk) leaves nothing behind: no empty file, no -wal or -shm
+      // stubs that were not there before.
+      removeCreated(path, created, had)
+      removeStubs(path, had)
+      throw toStoreError(error, path, 'open the lab database')
+    }
+  }
+
+  /**
+   * Opens a lab only to read it (no owner row, no recovery, every write refused): what `gatelab runs` and `show` fall
+   * back to when the disk is full. On a disk so full that SQLite cannot make its -shm file, a copy is read instead.
+   */
+  static openReadOnly(path: string, options: StoreOpenOptions): Store {
+    if (!existsSync(path)) {
+      throw new StoreError('not_found', `There is no GateLab database at ${path}. Check the path given with --db or GATELAB_DB.`, { path })
+    }
+    let opened: ReturnType<typeof openReadOnly>
+    try {
+      opened = openReadOnly(path)
+    } catch (error) {
+      throw toStoreError(error, path, 'open the lab database')
+    }
+    const { db } = opened
+    try {
+      if (checkFile(db, path) === 'empty') throw new StoreError('not_found', `${path} is an empty file, not a GateLab lab yet.`, { path })
+      checkOnOpen(db, path)
+      if ((db.pragma('user_version', { simple: true }) as number) < LATEST_VERSION) {
+        throw new StoreError('readonly', `${path} needs a schema upgrade, which cannot be written now. Free some space, then open it again.`, { path })
+      }
+      const store = new Store(db, path, { ...options, readOnly: true })
+      store.cleanupReadOnly = opened.cleanup
+      return store
+    } catch (error) {
+      if (db.open) db.close()
+      opened.cleanup()
       throw toStoreError(error, path, 'open the lab database')
     }
   }
@@ -1118,8 +1172,9 @@ export class Store {
   close(): void {
     if (this.closed) return
     this.closed = true
-    if (this.damage) {
+    if (this.damage || this.readOnly) {
       this.db.close() // a damaged file gets no more writes, not even the closing bookkeeping
+      this.cleanupReadOnly?.()
       return
     }
     try {
@@ -1183,6 +1238,11 @@ export class Store {
   /** Runs a write in an immediate transaction (takes the write lock first: no deadlock between processes). */
   private write<T>(doing: string, fn: () => T): T {
     if (this.damage) throw this.damage
+    if (this.readOnly) {
+      throw new StoreError('readonly', `GateLab opened ${this.path} read-only (the disk is full), so it cannot ${doing} it now. Free some space and try again.`, {
+        path: this.path
+      })
+    }
     return this.guard(doing, () => this.db.transaction(fn).immediate())
   }
 
@@ -1202,6 +1262,8 @@ export class Store {
     } catch (error) {
       const translated = toStoreError(error, this.path, doing)
       if (translated instanceof StoreError && translated.code === 'corrupt') this.damage ??= translated
+      // The first disk-full error frees the reserve, so the writes that end the affected runs still fit.
+      if (translated instanceof StoreError && translated.code === 'disk_full') releaseReserve(this.path)
       throw translated
     }
   }
@@ -1422,6 +1484,27 @@ export function normalizeTags(tags: readonly string[]): string[] {
   }
   if (out.size > 64) throw new StoreError('invalid', 'A run has at most 64 tags.')
   return [...out].sort()
+}
+
+/** Removes what a failed creation made: the new file, its -wal/-shm stubs, the folders it made (if empty). */
+function removeCreated(path: string, created: readonly string[], had: { shm: boolean; wal: boolean }): void {
+  if (created.length === 0) return
+  removeStubs(path, had)
+  for (const p of [...created].reverse()) {
+    try {
+      if (p === path) {
+        for (const f of [`${path}-wal`, `${path}-shm`, path]) if (existsSync(f)) unlinkSync(f)
+      } else {
+        // p is the top folder this open made; remove it and the folders below it on the way to the file.
+        for (let d = dirname(path); ; d = dirname(d)) {
+          rmdirSync(d)
+          if (d === p || d === dirname(d)) break
+        }
+      }
+    } catch {
+      // best effort: a folder that is not empty stays
+    }
+  }
 }
 
 /** Refuses, before anything is written, a file that is not GateLab's or that a newer GateLab wrote. */
