@@ -30,6 +30,8 @@ import { DataError } from '../shared/data/errors'
 import { resolve } from 'node:path'
 import { compareRuns } from '../shared/comparison'
 import type { LabStore } from './labStore'
+import { checkRequestPaths } from './access/requests'
+import { dataRoots } from './access/dataPaths'
 import packageJson from '../../package.json'
 
 export interface LabOptions {
@@ -44,6 +46,8 @@ export interface LabOptions {
   syncIntervalMs?: number
   /** Turns report HTML into PDF: Chromium under Node, printToPDF in the desktop app; absent → PDF export says how to get one. */
   pdf?: PdfRenderer
+  /** Folders the API may read data files from, besides home and the lab's data folder (src/main/access/dataPaths.ts). */
+  dataRoots?: string[]
 }
 
 export class Lab {
@@ -202,6 +206,7 @@ export class Lab {
     const parsed = parseArgs(method, args)
     if (!parsed.ok) return parsed
     try {
+      checkRequestPaths(method, parsed.value, dataRoots(this.store.path, this.options.dataRoots)) // src/main/access
       const handler = this.api[method] as (a: unknown) => Promise<unknown>
       return { ok: true, value: await handler(parsed.value) }
     } catch (error) {

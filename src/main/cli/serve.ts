@@ -2,7 +2,16 @@
 import { createNodeLab, rendererDir } from '../host'
 import { resolveDbPath } from '../paths'
 import { startWebServer } from '../web/server'
+import { createServer } from 'node:net'
 import { UsageError, intFlag, parseCommandArgs } from './args'
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+    probe.once('error', () => resolve(false))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+  })
+}
 
 export const serveUsage = 'gatelab serve [--db PATH] [--port N]   serve the lab UI in your browser (loopback only)'
 
@@ -13,6 +22,10 @@ export async function serve(argv: string[]): Promise<number> {
   })
   const port = intFlag('port', values.port, 0, 65535) ?? 0
   const dbPath = resolveDbPath(values.db)
+  // A busy port is found before the database is opened (or created): a mistyped --port leaves no trace.
+  if (port !== 0 && !(await portIsFree(port))) {
+    throw new UsageError(`Port ${port} is already in use: pick another with --port, or --port 0 for any free one`)
+  }
   const lab = createNodeLab({ dbPath, mode: 'browser', owner: 'browser' })
   let server
   try {

@@ -7,7 +7,11 @@
  *   GET  /*                       the built renderer (index.html for unknown paths)
  *
  * Guards, as Jupyter does: a random per-launch token (query `token=` or `Authorization: Bearer`), a Host header that
- * must name a loopback address (against DNS rebinding), and an Origin, when sent, that must be this server.
+ * must name a loopback address (against DNS rebinding), and an Origin, when sent, that must be exactly this server's
+ * origin (http://127.0.0.1:PORT or http://localhost:PORT; never `null`, never another port). Malformed URLs and
+ * headers answer 400 (one log line, no stack trace); a body over MAX_BODY_BYTES answers 413; at most
+ * MAX_EVENT_STREAMS event streams are open at once per token (429 beyond). Data paths in requests are checked by
+ * the Lab (src/main/access/dataPaths.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
@@ -49,6 +53,11 @@ export const contentSecurityPolicy = [
 ].join('; ')
 
 const MAX_BODY_BYTES = 1 << 20
+/** Open /api/events streams per token (the UI needs one per tab). */
+export const MAX_EVENT_STREAMS = 16
+
+class BodyTooLarge extends Error {}
+class MalformedRequest extends Error {}
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
 
 const contentTypes: Record<string, string> = {
@@ -95,7 +104,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new Error(`Request body over ${MAX_BODY_BYTES} bytes`)
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge(`The request body is over ${MAX_BODY_BYTES} bytes`)
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')
@@ -108,9 +117,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const { lab } = options
   const streams = new Set<ServerResponse>()
 
+  let origins = new Set<string>()
+
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error('GateLab: request failed:', error)
+      if (error instanceof MalformedRequest) {
+        if (!res.headersSent) sendError(res, 400, 'bad_request', error.message)
+        else res.end()
+        return
+      }
+      // One line, no stack trace: the log is for people, and request details are not theirs to debug.
+      console.error(`GateLab: request ${String(req.method).slice(0, 10)} ${String(req.url).slice(0, 200)} failed: ${error instanceof Error ? error.message : String(error)}`)
       if (!res.headersSent) sendError(res, 500, 'internal', 'The request failed inside GateLab; see the host log')
       else res.end()
     })
@@ -123,7 +140,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       sendError(res, 403, 'forbidden_host', 'GateLab answers only requests addressed to 127.0.0.1, localhost or [::1]')
       return
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      decodeURIComponent(url.pathname)
+    } catch {
+      throw new MalformedRequest('The request URL is malformed')
+    }
     if (!url.pathname.startsWith('/api/')) {
       serveStatic(url.pathname, req, res)
       return
@@ -134,8 +157,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return
     }
     const origin = req.headers.origin
-    if (origin !== undefined && origin !== 'null' && !isLoopbackHost(new URL(origin).host)) {
-      sendError(res, 403, 'forbidden_origin', `Requests from ${origin} are not allowed`)
+    if (origin !== undefined && origin !== 'null' && !URL.canParse(origin)) throw new MalformedRequest('The Origin header is malformed')
+    if (origin !== undefined && !origins.has(origin.toLowerCase())) {
+      sendError(res, 403, 'forbidden_origin', `Requests from ${JSON.stringify(origin.slice(0, 100))} are not allowed: only from this GateLab page`)
       return
     }
 
@@ -144,6 +168,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return
     }
     if (url.pathname === '/api/events' && req.method === 'GET') {
+      if (streams.size >= MAX_EVENT_STREAMS) {
+        sendError(res, 429, 'too_many_streams', `At most ${MAX_EVENT_STREAMS} event streams may be open at once; close other GateLab tabs`)
+        return
+      }
       openEventStream(req, res)
       return
     }
@@ -151,9 +179,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (call && req.method === 'POST') {
       let args: unknown
       try {
+        if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new BodyTooLarge(`The request body is over ${MAX_BODY_BYTES} bytes`)
         const body = await readBody(req)
         args = body.trim() === '' ? {} : JSON.parse(body)
       } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          sendError(res, 413, 'too_large', error.message)
+          req.resume()
+          return
+        }
         sendError(res, 400, 'bad_request', `The request body is not valid JSON: ${(error as Error).message}`)
         return
       }
@@ -212,6 +246,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port ?? 0, '127.0.0.1', () => resolvePromise())
   })
   const port = (server.address() as AddressInfo).port
+  origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`])
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
