@@ -4,6 +4,7 @@
  * Hedges' g, bootstrap, a plain-language verdict). Pure: the `gatelab compare` command, the compare view and the
  * reports all call this one function with the runs they loaded.
  */
+import { metricWords } from './figures/metrics'
 import type { RunDetail } from './api'
 import { cellLabels } from './config'
 import { compareAllPairs, describe, groupBy, type Comparison, type Interval, type KeyValue } from './stats'
@@ -65,18 +66,8 @@ export function betterDirection(metric: string): 'lower' | 'higher' {
   return /acc|auc|r2|f1/i.test(metric) ? 'higher' : 'lower'
 }
 
-const metricWords: Record<string, string> = {
-  loss: 'training loss',
-  valLoss: 'validation loss',
-  mae: 'training MAE',
-  valMae: 'validation MAE',
-  acc: 'training accuracy',
-  valAcc: 'validation accuracy',
-  batchLoss: 'batch loss'
-}
-
 export function metricLabel(metric: string, stat: MetricStat): string {
-  return `${stat === 'best' ? 'best' : 'final'} ${metricWords[metric] ?? metric}`
+  return `${stat === 'best' ? 'best' : 'final'} ${metricWords(metric)}`
 }
 
 /** The compared number of one run, or null when it has none. */

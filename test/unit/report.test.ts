@@ -153,7 +153,7 @@ describe('HTML report', () => {
     const page = renderReportHtml(withPredictions)
     expect(page).toContain(`<figure id="predictions-${runs[0]!.run.id}"`)
     expect(page).toContain(`No predictions for ${runs[1]!.run.id}: it saved no weights (failed).`)
-    expect(page).toContain('3 predictions on the test split')
+    expect(page).toMatch(/3 predictions of [^<]+ on the test split/)
   })
 
   it('marks a diverged run: its error, and its non-finite points', () => {
@@ -195,6 +195,7 @@ describe('figures', () => {
     const texts = svgTexts(figure.svg)
     expect(texts).toContain('batchLoss')
     expect(texts).toContain('optimizer step')
+    expect(texts).toContain('run 3')
     for (const s of series) expect(texts).toContain(s.label)
   })
 
@@ -203,8 +204,8 @@ describe('figures', () => {
     if (!model.groups.shown) throw new Error('expected groups')
     const figure = bandFigure('valLoss', model.groups.bands)
     const texts = svgTexts(figure.svg)
-    expect(texts).toContain('GRU')
-    expect(texts).toContain('LSTM')
+    expect(texts).toContain('GRU: mean of 3 ± 95% CI')
+    expect(texts).toContain('LSTM: mean of 3 ± 95% CI')
   })
 
   it('rasterizes a figure to PNG at twice its size', async () => {

@@ -268,10 +268,10 @@ function groupsSection(model: ReportModel, figures: Figure[]): string {
   const g = model.groups
   if (!g.shown) return `<section id="groups"><h2>LSTM vs GRU</h2><p class="omitted">${e(g.reason)}</p></section>`
   const caveats = g.caveats.map((c) => `<p class="warn">${e(c)}</p>`).join('\n')
-  const band = figures.find((f) => f.id.startsWith('groups-'))
+  const bands = figures.filter((f) => f.id.startsWith('groups-'))
   return `<section id="groups"><h2>LSTM vs GRU</h2>
 <p>Runs grouped by ${e(g.by.join(', '))}, compared as <code>gatelab compare</code> does. Means with 95% t-intervals (t quantile for n − 1 degrees of freedom); differences are first group minus second, with Welch's test, the paired t-test when the groups share seeds, Hedges' g, a bootstrap interval and Holm-adjusted p-values.</p>
-${caveats}${band ? figureHtml(band) : ''}${g.comparisons.map(comparisonBlock).join('\n')}</section>`
+${caveats}${bands.map(figureHtml).join('\n')}${g.comparisons.map(comparisonBlock).join('\n')}</section>`
 }
 
 function predictionsSection(model: ReportModel, figures: Figure[]): string {

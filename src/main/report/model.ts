@@ -8,6 +8,8 @@ import type { MetricPoint } from '../../shared/protocol'
 import { betterDirection, compareRuns, groupLabel, type RunComparison } from '../../shared/comparison'
 import { curveBand, groupBy, type CurveBand } from '../../shared/stats'
 import { isTelemetryMetric, TELEMETRY_COST_METRIC } from '../../shared/telemetry'
+import { isClassificationTask } from '../../shared/config'
+import { cellColor, metricContext, metricTitle, runStyles, type Dash, type MetricContext } from '../../shared/figures'
 import packageJson from '../../../package.json'
 import type { RunData } from './source'
 
@@ -34,8 +36,6 @@ export function currentEnvironment(now: Date = new Date()): ReportEnvironment {
   }
 }
 
-/** ECharts' default palette: the report's run colours match what the lab's own charts show. */
-export const palette = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc']
 
 export interface MetricStats {
   count: number
@@ -53,12 +53,16 @@ export interface CurveSeries {
   runId: string
   label: string
   color: string
+  /** The run's line style, as the lab draws it (src/shared/figures/style.ts). */
+  dash?: Dash
   /** [x, y] at full resolution; non-finite y kept as null (a gap, not a line to infinity). */
   points: Array<[number, number | null]>
 }
 
 export interface Curve {
   metric: string
+  /** The metric in words with its unit: "validation loss (MSE, scaled)". */
+  title?: string
   /** Per-epoch metrics are drawn against the epoch, per-step ones (batchLoss, gradNorm) against the optimizer step. */
   x: 'epoch' | 'step'
   series: CurveSeries[]
@@ -87,8 +91,24 @@ export interface GroupBand {
   band: CurveBand
 }
 
+/** The group means and bands of one metric. */
+export interface BandSet {
+  metric: string
+  title: string
+  bands: GroupBand[]
+}
+
 export type GroupSection =
-  | { shown: true; by: string[]; comparisons: RunComparison[]; bandMetric: string; bands: GroupBand[]; caveats: string[] }
+  | {
+      shown: true
+      by: string[]
+      comparisons: RunComparison[]
+      bandMetric: string
+      bands: GroupBand[]
+      caveats: string[]
+      /** Mean ± band of every per-epoch learning metric (the watched one first). */
+      bandSets?: BandSet[]
+    }
   | { shown: false; reason: string }
 
 export interface PredictionSet {
@@ -111,7 +131,9 @@ export interface ReportModel {
   generatedAt: string
   gatelabVersion: string
   machine: ReportEnvironment['machine']
-  runs: Array<{ run: RunDetail; label: string; color: string }>
+  runs: Array<{ run: RunDetail; label: string; color: string; dash?: Dash }>
+  /** What the metrics' units are for these runs (loss, scaling), for titles in words. */
+  metricContext?: MetricContext
   datasets: DatasetInfo[]
   /** Runs whose dataset was never recorded (e.g. failed before training started). */
   runsWithoutDataset: string[]
@@ -138,10 +160,20 @@ export function orderMetrics(names: Iterable<string>): string[] {
 
 export { betterDirection }
 
-/** How a run is named in legends and titles: its name and id, and its cell, which a comparison reads first. */
+/**
+ * How a run is named in legends and titles: its name (the colour and line style say its cell), or its id and cell when
+ * it has no name of its own.
+ */
 export function runLabel(run: Pick<RunDetail, 'id' | 'name' | 'cell'>): string {
-  const cell = run.cell.toUpperCase()
-  return run.name && run.name !== run.id ? `${run.name} (${run.id}, ${cell})` : `${run.id} (${cell})`
+  return run.name && run.name !== run.id ? run.name : `${run.id} (${run.cell.toUpperCase()})`
+}
+
+/** Run labels for legends: the name, with the id added where two runs share a name. */
+function runLabels(runs: ReadonlyArray<Pick<RunDetail, 'id' | 'name' | 'cell'>>): string[] {
+  const labels = runs.map(runLabel)
+  const count = new Map<string, number>()
+  for (const l of labels) count.set(l, (count.get(l) ?? 0) + 1)
+  return labels.map((l, i) => ((count.get(l) ?? 0) > 1 ? `${l} (${runs[i]!.id})` : l))
 }
 
 /** Statistics of one metric over one run's points (any order), at full resolution. */
@@ -180,6 +212,10 @@ function byMetric(points: readonly MetricPoint[]): Map<string, MetricPoint[]> {
     list.push(p)
   }
   return map
+}
+
+function perEpoch(metric: string, runs: readonly RunDetail[], points: ReadonlyMap<string, Map<string, MetricPoint[]>>): boolean {
+  return xAxisFor(metric, runs.map((r) => points.get(r.id)?.get(metric))) === 'epoch'
 }
 
 /** A metric is per-epoch when no run logged it more than once in an epoch. */
@@ -234,7 +270,7 @@ function datasetsOf(runs: readonly RunDetail[]): { datasets: DatasetInfo[]; with
 /** Config keys that legitimately differ between the runs of a cell comparison (identity, seeds, cell-only options). */
 const notConfounders = new Set(['name', 'notes', 'tags', 'seed', 'cell', 'gruForm', 'unitForgetBias'])
 
-function groupSection(runs: readonly RunDetail[], points: ReadonlyMap<string, Map<string, MetricPoint[]>>, colors: ReadonlyMap<string, string>): GroupSection {
+function groupSection(runs: readonly RunDetail[], points: ReadonlyMap<string, Map<string, MetricPoint[]>>, metrics: readonly string[], context: MetricContext): GroupSection {
   const groups = groupBy(runs, ['cell'], (run, key) => (run as unknown as Record<string, unknown>)[key])
   if (runs.length < 2) return { shown: false, reason: 'A grouped comparison needs runs of at least two cells; this report has one run.' }
   if (groups.length < 2) {
@@ -261,20 +297,21 @@ function groupSection(runs: readonly RunDetail[], points: ReadonlyMap<string, Ma
     .map((stat) => compareRuns(runs, { groupBy: ['cell'], metric: watched, stat }))
     .filter((c) => c.groups.some((g) => g.n > 0))
 
-  // Grouped curves: the mean and 95% band of the watched metric (else valLoss) per epoch across each group's runs.
-  const bandMetric = watched
-  const bands: GroupBand[] = groups.map((g, i) => {
-    const series = g.items.map((r) => {
-      const pts = (points.get(r.id)?.get(bandMetric) ?? []).filter((p) => Number.isFinite(p.value))
-      return { x: pts.map((p) => p.epoch), y: pts.map((p) => p.value) }
+  // Grouped curves: the mean and 95% band per epoch across each group's runs, for the watched metric (first) and every
+  // other per-epoch learning metric; the groups take their cell's colour.
+  const bandsOf = (metric: string): GroupBand[] =>
+    groups.map((g) => {
+      const series = g.items.map((r) => {
+        const pts = (points.get(r.id)?.get(metric) ?? []).filter((p) => Number.isFinite(p.value))
+        return { x: pts.map((p) => p.epoch), y: pts.map((p) => p.value) }
+      })
+      return { label: groupLabel(g.key), color: cellColor(g.items[0]!.cell), band: curveBand(series) }
     })
-    return {
-      label: groupLabel(g.key),
-      color: colors.get(g.items[0]!.id) ?? palette[i % palette.length]!,
-      band: curveBand(series)
-    }
-  })
-  return { shown: true, by: ['cell'], comparisons, bandMetric, bands, caveats }
+  const bandMetric = watched
+  const bands = bandsOf(bandMetric)
+  const banded = [bandMetric, ...metrics.filter((m) => m !== bandMetric && !diagnostics.includes(m) && !stepMetrics.has(m) && perEpoch(m, runs, points))]
+  const bandSets = banded.map((metric) => ({ metric, title: metricTitle(metric, context), bands: metric === bandMetric ? bands : bandsOf(metric) }))
+  return { shown: true, by: ['cell'], comparisons, bandMetric, bands, caveats, bandSets }
 }
 
 /**
@@ -301,8 +338,11 @@ export interface ModelOptions {
 }
 
 export function buildReportModel(data: readonly RunData[], env: ReportEnvironment, options: ModelOptions = {}): ReportModel {
-  const runs = data.map((d, i) => ({ run: d.run, label: runLabel(d.run), color: palette[i % palette.length]! }))
-  const colors = new Map(runs.map((r) => [r.run.id, r.color]))
+  // The lab's own run styles: colour by cell (LSTM blue, GRU orange), a line style per run of the same cell.
+  const styles = runStyles(data.map((d) => d.run))
+  const labels = runLabels(data.map((d) => d.run))
+  const runs = data.map((d, i) => ({ run: d.run, label: labels[i]!, color: styles.get(d.run.id)!.color, dash: styles.get(d.run.id)!.dash }))
+  const context = metricContext(data.map((d) => d.run.config), isClassificationTask)
   const perRun = new Map(data.map((d) => [d.run.id, byMetric(d.points)]))
   // Gate telemetry (gate/…, grad/…) is drawn compactly by the "Inside the cell" section (--inside), not one chart each.
   const metrics = orderMetrics(data.flatMap((d) => d.points.map((p) => p.name)).filter((n) => !isTelemetryMetric(n) && n !== TELEMETRY_COST_METRIC))
@@ -311,6 +351,7 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
     const x = xAxisFor(metric, data.map((d) => perRun.get(d.run.id)?.get(metric)))
     return {
       metric,
+      title: metricTitle(metric, context),
       x,
       series: runs
         .filter((r) => perRun.get(r.run.id)?.has(metric))
@@ -318,6 +359,7 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
           runId: r.run.id,
           label: r.label,
           color: r.color,
+          dash: r.dash,
           points: [...(perRun.get(r.run.id)?.get(metric) ?? [])]
             .sort((a, b) => a.step - b.step)
             .map((p): [number, number | null] => [x === 'epoch' ? p.epoch : p.step, Number.isFinite(p.value) ? p.value : null])
@@ -353,6 +395,7 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
     gatelabVersion: env.gatelabVersion,
     machine: env.machine,
     runs,
+    metricContext: context,
     datasets,
     runsWithoutDataset: without,
     config: configRows(data.map((d) => d.run.config)),
@@ -360,7 +403,7 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
     curves,
     summary,
     testMetrics: [...new Set(data.flatMap((d) => Object.keys(d.run.test)))].sort(),
-    groups: groupSection(data.map((d) => d.run), perRun, colors),
+    groups: groupSection(data.map((d) => d.run), perRun, metrics, context),
     predictions
   }
 }

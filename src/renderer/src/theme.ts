@@ -64,10 +64,5 @@ export function chartTooltip(pal: ChartPalette): { confine: true; backgroundColo
   return { confine: true, backgroundColor: pal.tooltipBg, borderColor: pal.tooltipBorder, textStyle: { color: pal.text, fontSize: 12 } }
 }
 
-export const cellColors = {
-  light: { lstm: '#2f6fdb', gru: '#e07a1f', rnn: '#7a7d85' },
-  dark: { lstm: '#5b92f0', gru: '#f0953f', rnn: '#9a9ca3' }
-} as const
-
-/** Colours for groups that are not cells (grouping by a hyperparameter): distinct, colour-blind friendly (Okabe–Ito). */
-export const groupColors = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'] as const
+/** Cell and group colours: the one figure style of the lab and its exports (src/shared/figures/style.ts). */
+export { cellColors, groupColors } from '../../shared/figures/style'

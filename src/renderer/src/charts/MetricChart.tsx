@@ -17,6 +17,8 @@ import { appendLive, spliceRange, spreadEpochs, type Points, type XAxis } from '
 import { Chart, type ZoomRange } from './Chart'
 import type { EChartsCoreOption } from './echarts'
 import type { RunStyle } from './runStyles'
+import { chartAxisY, groupLegend, type GroupLegendEntry } from './figureStyle'
+import { metricTitle, metricWords, type MetricContext } from '../../../shared/figures'
 
 export interface ChartRun {
   id: string
@@ -37,6 +39,8 @@ export interface MetricChartProps {
   grouping?: { band: BandKind; showMembers: boolean; byCell: boolean } | null
   height?: number
   title?: string
+  /** What the metric's unit is for these runs (loss, scaling): the title says "validation loss (MSE, scaled)". */
+  context?: MetricContext
 }
 
 const POINTS = 2000
@@ -54,7 +58,7 @@ function toMap(series: Series[]): SeriesMap {
   return new Map(series.map((s) => [s.runId, s.points.map((p) => [p[0], p[1]] as [number, number])]))
 }
 
-export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grouping, height = 260, title }: MetricChartProps): React.JSX.Element {
+export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grouping, height = 260, title, context }: MetricChartProps): React.JSX.Element {
   const api = useApi()
   const theme = useTheme()
   const ids = useMemo(() => runs.map((r) => r.id), [runs])
@@ -189,15 +193,15 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         const curve = groupCurve(members, grouping.band)
         const stack = `band:${g.key}`
         series.push({
-          type: 'line', id: `lower:${g.key}`, data: curve.x.map((xv, i) => [xv, curve.lower[i]]), stack, silent: true, showSymbol: false,
+          type: 'line', id: `lower:${g.key}`, data: curve.x.map((xv, i) => [xv, curve.lower[i]]), stack, silent: true, showSymbol: false, symbol: 'none',
           lineStyle: { opacity: 0 }, emphasis: { disabled: true }, animation: false
         })
         series.push({
           type: 'line', id: `band:${g.key}`, data: curve.x.map((xv, i) => [xv, curve.upper[i]! - curve.lower[i]!]), stack, silent: true,
-          showSymbol: false, lineStyle: { opacity: 0 }, areaStyle: { color, opacity: theme === 'dark' ? 0.22 : 0.16 }, emphasis: { disabled: true }, animation: false
+          showSymbol: false, symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color, opacity: theme === 'dark' ? 0.22 : 0.16 }, emphasis: { disabled: true }, animation: false
         })
         if (grouping.showMembers) {
-          g.items.forEach((r, i) => series.push({ ...line(`member:${r.id}`, r.name, members[i]!, color, styles.get(r.id)?.dash ?? 'solid', 1, 0.45, true), showSymbol: false }))
+          g.items.forEach((r, i) => series.push({ ...line(`member:${r.id}`, r.name, members[i]!, color, styles.get(r.id)?.dash ?? 'solid', 1, 0.45, true), showSymbol: false, symbol: 'none' }))
         }
         const n = Math.max(0, ...curve.n)
         series.push(line(`mean:${g.key}`, `${g.key} · mean of ${n}`, curve.x.map((xv, i) => [xv, curve.mean[i]!]), color, 'solid', 2.4, 1, false))
@@ -246,13 +250,8 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         splitLine: { show: false },
         minInterval: x === 'wallMs' ? 0 : 1
       },
-      yAxis: {
-        type: logScale ? 'log' : 'value',
-        scale: true,
-        axisLine: { show: false },
-        axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatMetric(v) },
-        splitLine: { lineStyle: { color: pal.split } }
-      },
+      // Log: fitted to the drawn data, labels at 1-2-5 × 10ⁿ (or finer), minor ticks at 1…9 × 10ⁿ (src/shared/figures).
+      yAxis: chartAxisY(logScale, series, pal),
       dataZoom: [
         { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' },
         {
@@ -267,11 +266,13 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
   }, [runs, styles, data, overview, smoothing, logScale, grouping, x, theme])
 
   const drawn = runs.filter((r) => (data.get(r.id)?.length ?? 0) > 0)
+  const legend: GroupLegendEntry[] = grouping ? groupLegend(runs, grouping, theme) : []
   const empty = loaded && drawn.length === 0
   return (
     <figure className="metric-chart" data-testid={`chart-${metric}`}>
       <figcaption>
-        <span className="metric-name mono">{title ?? metric}</span>
+        <span className="metric-name" title={metric}>{title ?? metricTitle(metric, context)}</span>
+        {metricWords(metric) !== metric && <span className="muted mono metric-code">{metric}</span>}
         {detail && <span className="badge subtle" title="Full-resolution points for the zoomed range">zoomed · full resolution</span>}
         {smoothing > 0 && loaded && drawn.length > 0 && drawn.every((r) => (data.get(r.id)?.length ?? 0) < MIN_SMOOTH_POINTS) && (
           <span className="badge subtle" title={`Curves with fewer than ${MIN_SMOOTH_POINTS} points are drawn unsmoothed`}>raw · few points</span>
@@ -290,6 +291,16 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         {empty && <div className="chart-overlay muted">No {metric} points yet{runs.some((r) => !terminal.has(r.status)) ? ' — they appear as the run trains' : ''}.</div>}
         {error && <div className="chart-overlay error" role="alert">{error}</div>}
       </div>
+      {legend.length > 0 && (
+        <div className="group-legend" data-testid="group-legend">
+          {legend.map((g) => (
+            <span key={g.key} className="group-legend-item">
+              <span className="group-swatch" style={{ background: g.color }} />
+              {g.label} <span className="muted">mean of {g.n} ± {grouping?.band === 'sd' ? 'SD' : '95% CI'}</span>
+            </span>
+          ))}
+        </div>
+      )}
     </figure>
   )
 }

@@ -4,6 +4,8 @@ import type { RunStyle } from '../charts/runStyles'
 import { isDiagnostic, orderMetrics } from '../lib/series'
 import { describeTelemetryMetric, isTelemetryMetric } from '../../../shared/telemetry'
 import type { ChartSettings } from './ChartControls'
+import { metricContext } from '../../../shared/figures'
+import { isClassificationTask, type RunConfig } from '../../../shared/config'
 
 /**
  * The charts of a page: model metrics first, process diagnostics (learning rate, epoch time, tensor counts) folded
@@ -14,14 +16,18 @@ export function MetricGrid({
   styles,
   metrics,
   settings,
-  grouping
+  grouping,
+  configs
 }: {
   runs: ChartRun[]
   styles: Map<string, RunStyle>
   metrics: string[]
   settings: ChartSettings
   grouping?: MetricChartProps['grouping']
+  /** The runs' configurations, so titles can say the unit ("validation loss (MSE, scaled)"). */
+  configs?: ReadonlyArray<RunConfig | null | undefined>
 }): React.JSX.Element {
+  const context = configs ? metricContext(configs, isClassificationTask) : undefined
   const [open, setOpen] = useState(false)
   const [insideOpen, setInsideOpen] = useState(false)
   const ordered = orderMetrics(metrics.filter((m) => !isTelemetryMetric(m)))
@@ -30,7 +36,7 @@ export function MetricGrid({
   const main = ordered.filter((m) => !isDiagnostic(m))
   const diagnostics = ordered.filter(isDiagnostic)
   const chart = (m: string): React.JSX.Element => (
-    <MetricChart key={m} runs={runs} styles={styles} metric={m} x={settings.x} smoothing={settings.smoothing} logScale={settings.logScale} grouping={grouping ?? null} />
+    <MetricChart key={m} runs={runs} styles={styles} metric={m} x={settings.x} smoothing={settings.smoothing} logScale={settings.logScale} grouping={grouping ?? null} context={context} />
   )
   const telemetryChart = (m: string): React.JSX.Element => (
     <MetricChart

@@ -182,7 +182,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
           <p>No metrics recorded yet{runs.some((r) => !terminal.has(r.status)) ? ' — curves appear as soon as the runs report their first batch.' : '.'}</p>
         </div>
       ) : (
-        <MetricGrid runs={stableChartRuns} styles={styles} metrics={metrics} settings={settings} grouping={grouping} />
+        <MetricGrid runs={stableChartRuns} styles={styles} metrics={metrics} settings={settings} grouping={grouping} configs={runs.map((r) => r.config)} />
       )}
 
       <StatsPanel runIds={ids} />

@@ -167,7 +167,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
         {metrics.length === 0 ? (
           <div className="card empty"><p>No metrics yet{terminal.has(run.status) ? '.' : ' — they appear as the run trains.'}</p></div>
         ) : (
-          <MetricGrid runs={chartRuns} styles={styles} metrics={metrics} settings={settings} />
+          <MetricGrid runs={chartRuns} styles={styles} metrics={metrics} settings={settings} configs={run ? [run.config] : []} />
         )}
       </section>
 

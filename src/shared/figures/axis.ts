@@ -1,0 +1,168 @@
+/**
+ * Axes fitted to the data with tick labels rounded to what the axis needs: a linear axis steps by 1, 2, 2.5 or 5 × 10ⁿ
+ * and prints as many decimals as its step has; a log axis spans the data from a 1-2-5 × 10ⁿ value below to one above,
+ * labels 1-2-5 × 10ⁿ (every 1…9 × 10ⁿ, or finer, when the data spans less than that) and puts minor ticks at every
+ * 1…9 × 10ⁿ. No tick label is longer than 8 characters. The lab's charts and every exported figure use these.
+ */
+
+export interface AxisSpec {
+  min: number
+  max: number
+  /** Labelled tick values, ascending. */
+  ticks: number[]
+  /** Unlabelled minor tick values (log axes), ascending. */
+  minor: number[]
+  log: boolean
+  /** Formats a value as this axis labels it. */
+  format: (value: number) => string
+}
+
+export const MAX_TICK_CHARS = 8
+
+/** Shortest clean text for a number: at most `digits` significant digits, exponent form when very small or large. */
+export function formatTick(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value)
+  if (value === 0 || Math.abs(value) < 1e-15) return '0'
+  const abs = Math.abs(value)
+  for (let d = digits; d >= 1; d--) {
+    let text: string
+    if (abs >= 1e5 || abs < 1e-3) {
+      const [m, e] = value.toExponential(d - 1).split('e')
+      text = `${String(Number(m))}e${e!.replace('+', '')}`
+    } else {
+      text = String(Number(value.toPrecision(d)))
+    }
+    if (text.length <= MAX_TICK_CHARS) return text.replace('-', '−')
+  }
+  return value.toExponential(0).replace('+', '').replace('-', '−')
+}
+
+/** Decimals a step of this size needs (0.25 → 2, 0.1 → 1, 5 → 0). */
+function decimalsOf(step: number): number {
+  for (let d = 0; d < 12; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-9 * 10 ** d) return d
+  return 12
+}
+
+function niceStep(span: number, target: number): number {
+  const raw = span / Math.max(1, target)
+  const p = 10 ** Math.floor(Math.log10(raw))
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw * 0.999) return m * p
+  return 10 * p
+}
+
+/**
+ * A linear axis over [lo, hi] with about `target` steps. `integer` keeps steps whole (epochs, steps); `includeZero`
+ * starts counts at zero.
+ */
+export function linearAxis(lo: number, hi: number, options: { target?: number; integer?: boolean; exact?: boolean } = {}): AxisSpec {
+  const target = options.target ?? 5
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+    lo = 0
+    hi = 1
+  }
+  if (hi < lo) [lo, hi] = [hi, lo]
+  if (hi === lo) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1
+    lo -= pad
+    hi += pad
+    if (options.integer) {
+      lo = Math.floor(lo)
+      hi = Math.ceil(hi)
+    }
+  }
+  let step = niceStep(hi - lo, target)
+  if (options.integer) step = Math.max(1, Math.round(step))
+  // `exact` keeps the data's own ends (an epoch axis starts at the first epoch); otherwise the ends are whole steps.
+  const min = options.exact ? lo : Math.floor(lo / step + 1e-9) * step
+  const max = options.exact ? hi : Math.ceil(hi / step - 1e-9) * step
+  const decimals = decimalsOf(step)
+  const ticks: number[] = []
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toFixed(Math.min(decimals + 2, 15))))
+  const big = Math.max(Math.abs(min), Math.abs(max))
+  const format = (value: number): string => {
+    if (Math.abs(value) < step * 1e-6) value = 0
+    if (big >= 1e5 || (step < 1e-3 && big < 1e-2)) return formatTick(value, 3)
+    const text = value.toFixed(decimals)
+    return text.length <= MAX_TICK_CHARS ? text.replace('-', '−') : formatTick(value, 3)
+  }
+  return { min, max, ticks, minor: [], log: false, format }
+}
+
+const mantissas125 = [1, 2, 5]
+const mantissas19 = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+function logValues(lo: number, hi: number, mantissas: number[]): number[] {
+  const out: number[] = []
+  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)) + 1; e++) {
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** e).toPrecision(12))
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v)
+    }
+  }
+  return out
+}
+
+/** The largest of `mantissas` × 10ⁿ at or below x (below=true), or the smallest at or above it. */
+function snap(x: number, mantissas: number[], below: boolean): number {
+  const candidates = logValues(x / 11, x * 11, mantissas)
+  if (below) return candidates.filter((v) => v <= x * (1 + 1e-9)).pop() ?? x
+  return candidates.find((v) => v >= x * (1 - 1e-9)) ?? x
+}
+
+/** x rounded outward to two significant digits (0.145 → 0.14 below, 0.191 → 0.2 above). */
+function outward2(x: number, below: boolean): number {
+  const p = 10 ** (Math.floor(Math.log10(x)) - 1)
+  return Number(((below ? Math.floor(x / p + 1e-9) : Math.ceil(x / p - 1e-9)) * p).toPrecision(12))
+}
+
+/**
+ * A log axis over positive data [lo, hi]. The range ends at 1…9 × 10ⁿ values around the data when it spans a factor of
+ * 3 or more, else at the data rounded outward to two significant digits (so curves fill the plot). Labels at 1 × 10ⁿ
+ * over many decades, 1-2-5 × 10ⁿ when that gives at least two, else every 1…9 × 10ⁿ, else nice linear steps inside
+ * the range; minor ticks at every 1…9 × 10ⁿ inside.
+ */
+export function logAxis(lo: number, hi: number): AxisSpec {
+  if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) return { ...linearAxis(lo, hi), log: false }
+  if (hi < lo) [lo, hi] = [hi, lo]
+  const wide = hi / lo >= 3
+  const min = wide ? snap(lo, mantissas19, true) : outward2(lo, true)
+  let max = wide ? snap(hi, mantissas19, false) : outward2(hi, false)
+  if (max <= min) max = outward2(min * 1.05, false)
+  const minor = logValues(min, max, mantissas19)
+  let ticks = logValues(min, max, mantissas125)
+  if (ticks.length > 8) ticks = logValues(min, max, [1])
+  if (ticks.length < 2) ticks = minor
+  if (ticks.length < 3) {
+    // Less than a factor of ~3: label nice linear steps inside the range (a log axis still spaces them).
+    const lin = linearAxis(min, max, { target: 4 })
+    ticks = [...new Set([...ticks, ...lin.ticks.filter((v) => v >= min && v <= max)])].sort((a, b) => a - b)
+  }
+  const format = (value: number): string => formatTick(value, 3)
+  return { min, max, ticks, minor: [...new Set([...minor, ...ticks])].sort((a, b) => a - b), log: true, format }
+}
+
+/** The finite, positive-if-log extent of some values, or null when there is none. */
+export function extentOf(values: Iterable<number | null | undefined>, positiveOnly = false): [number, number] | null {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const v of values) {
+    if (v === null || v === undefined || !Number.isFinite(v)) continue
+    if (positiveOnly && v <= 0) continue
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  return lo <= hi ? [lo, hi] : null
+}
+
+/** Log scale when every value is positive and they span more than a factor of 20 (losses falling over decades). */
+export function wantsLog(values: Iterable<number | null | undefined>): boolean {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const v of values) {
+    if (v === null || v === undefined || !Number.isFinite(v)) continue
+    if (v <= 0) return false
+    lo = Math.min(lo, v)
+    hi = Math.max(hi, v)
+  }
+  return Number.isFinite(lo) && hi / lo > 20
+}

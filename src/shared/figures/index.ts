@@ -1,0 +1,4 @@
+export * from './style'
+export * from './metrics'
+export * from './axis'
+export * from './echartsAxis'
