@@ -277,6 +277,7 @@ export class Lab {
         backends: reply.backends,
         tfjsVersion: reply.tfjsVersion,
         pid: reply.pid,
+        ...(reply.kernels ? { kernels: reply.kernels } : {}),
         startupMs: Math.round(performance.now() - started)
       }
     } catch (error) {

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 import { describeIssues } from './issues'
-import type { BackendReport, MetricPoint, RunStatus } from './protocol'
+import type { BackendReport, FusedKernelReport, MetricPoint, RunStatus } from './protocol'
 import { runConfigSchema, type RunConfig } from './config'
 import type { CsvInspection } from './data/inspection'
 import type { RunComparison } from './comparison'
@@ -170,6 +170,8 @@ export interface TrainerProbe {
   pid: number
   /** How long the trainer took from spawn to its answer, in milliseconds (process start + TF.js load). */
   startupMs: number
+  /** Which fused LSTM/GRU kernels the trainer runs (native or WebAssembly) and why (issue 18). */
+  kernels?: FusedKernelReport
 }
 
 /** One row of the runs table. */

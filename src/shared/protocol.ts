@@ -21,6 +21,18 @@ export const backendReportSchema = z.object({
 })
 export type BackendReport = z.infer<typeof backendReportSchema>
 
+/** Which fused LSTM/GRU kernels a trainer runs (issue 18): native (engine/native) or WebAssembly, and why. */
+export const fusedKernelReportSchema = z.object({
+  /** What runs: native-avx512, native-avx2, native-sse, native-neon, relaxed-simd or simd128. */
+  kernels: z.string(),
+  nativeUsed: z.boolean(),
+  /** The native targets this CPU and build run, widest first (empty when the module is absent). */
+  nativeTargets: z.array(z.string()),
+  /** Why the native kernels are or are not used, in words a researcher can act on. */
+  reason: z.string()
+})
+export type FusedKernelReport = z.infer<typeof fusedKernelReportSchema>
+
 export const protocolErrorSchema = z.object({
   name: z.string(),
   message: z.string(),
@@ -100,7 +112,8 @@ export const trainerMessageSchema = z.discriminatedUnion('type', [
     backend: z.enum(backendNames),
     backends: z.array(backendReportSchema),
     tfjsVersion: z.string(),
-    pid: z.number().int()
+    pid: z.number().int(),
+    kernels: fusedKernelReportSchema.optional()
   }),
   z.object({ type: z.literal('error'), seq: z.number().int().optional(), error: protocolErrorSchema }),
   runStartedSchema,

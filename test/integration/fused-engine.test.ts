@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { RunConfigInput } from '../../src/shared/config'
 import { modelFromFiles } from '../../src/main/engine/artifacts'
 import { series, stopTrainers, train } from './engine-harness'
+import { nativeKernelStatus } from '../../src/main/engine/native'
 
 afterAll(stopTrainers)
 
@@ -18,8 +19,10 @@ describe('engine "fused" in a trainer process', () => {
   it('trains an LSTM: the validation loss falls, the run records engine and form, the files reload', async () => {
     const fused = await train({ ...small, engine: 'fused' })
     expect(fused.started).toMatchObject({ engine: 'fused', cellForm: 'lstm sigmoid unit-forget-bias', paramCount: 4 * (2 * 8 + 64 + 8) + 9 })
-    // The relaxed-SIMD build (fused multiply-add) runs in a trainer under Node 20 too, and the run says so.
-    expect(fused.started?.versions['fused-kernels']).toBe('relaxed-simd')
+    // The native kernels where they are built (engine/native; the trainer finds the same module as this process),
+    // else the relaxed-SIMD build (fused multiply-add), which runs in a trainer under Node 20 too; the run says which.
+    const native = nativeKernelStatus()
+    expect(fused.started?.versions['fused-kernels']).toBe(native.used ? `native-${native.target}` : 'relaxed-simd')
     expect(fused.finished).toMatchObject({ status: 'completed', epochs: 3, steps: 24 })
     const valLoss = series(fused.points, 'valLoss')
     expect(valLoss).toHaveLength(3)
@@ -38,8 +41,8 @@ describe('engine "fused" in a trainer process', () => {
     const after = await train({ ...small, epochs: 1, cell: 'gru', engine: 'fused' })
     expect(after.started).toMatchObject({ cellForm: 'gru reset-after sigmoid', paramCount: 3 * (2 * 8 + 64 + 8) + 3 * 8 + 9 })
     expect(after.finished.status).toBe('completed')
-    // On the baseline SIMD128 build (GATELAB_FUSED_KERNELS=simd128), recorded as such.
-    const before = await train({ ...small, epochs: 1, cell: 'gru', gruForm: 'reset-before', engine: 'fused' }, { env: { GATELAB_FUSED_KERNELS: 'simd128' } })
+    // On the baseline SIMD128 build (native kernels off, GATELAB_FUSED_KERNELS=simd128), recorded as such.
+    const before = await train({ ...small, epochs: 1, cell: 'gru', gruForm: 'reset-before', engine: 'fused' }, { env: { GATELAB_FUSED_KERNELS: 'simd128', GATELAB_NATIVE_KERNELS: 'off' } })
     expect(before.started).toMatchObject({ cellForm: 'gru reset-before sigmoid', paramCount: 3 * (2 * 8 + 64 + 8) + 9 })
     expect(before.started?.versions['fused-kernels']).toBe('simd128')
     expect(before.finished.status).toBe('completed')
@@ -47,5 +50,14 @@ describe('engine "fused" in a trainer process', () => {
     expect(rnn.started?.cellForm).toBe('rnn tanh bidirectional')
     expect(rnn.finished.status).toBe('completed')
     expect(Number.isFinite(rnn.finished.final.valLoss)).toBe(true)
+  })
+
+  it('a seeded run repeats exactly on the same kernels', async () => {
+    const config: RunConfigInput = { ...small, epochs: 2, cell: 'gru', engine: 'fused' }
+    const [a, b] = [await train(config), await train(config)]
+    expect(b.started?.versions['fused-kernels']).toBe(a.started?.versions['fused-kernels'])
+    const losses = (r: typeof a): number[] => [...series(r.points, 'loss'), ...series(r.points, 'valLoss')]
+    expect(losses(a).length).toBeGreaterThan(2)
+    expect(losses(b)).toEqual(losses(a))
   })
 })

@@ -2,12 +2,14 @@
  * The WebAssembly kernels on their own: forward against the double-precision reference of the CELLS.md equations,
  * and every gradient against central finite differences of that reference (the kernels' backward pass is derived by
  * hand, so this is what proves it). Sizes include units and batches that are not multiples of the SIMD width, and one
- * large enough for the blocked matrix product's full 4×8 tiles. Both builds of the kernels are checked: relaxed SIMD
- * (fused multiply-add) and baseline SIMD128.
+ * large enough for the blocked matrix product's full 4×8 tiles. Every build of the kernels is checked: relaxed SIMD
+ * (fused multiply-add), baseline SIMD128, and each native target this CPU runs (engine/native: AVX-512, AVX2, SSE or
+ * NEON), unless GATELAB_NATIVE_KERNELS=off hides the native module (CI runs the kernel tests both ways).
  */
 import { describe, expect, it } from 'vitest'
 import { FusedKernel, fusedVariants, weightShapes, type FusedShape, type FusedSpec, type FusedVariant } from '../../src/main/engine/fused/kernel'
-import type { KernelVariant } from '../../src/main/engine/fused/wasm'
+import type { KernelBuild } from '../../src/main/engine/fused/kernel'
+import { nativeKernelStatus, nativeTargetsHere } from '../../src/main/engine/native'
 import { referenceForward, relativeError, type ReferenceWeights } from '../../src/main/engine/fused/reference'
 
 function rng(seed: number): () => number {
@@ -39,7 +41,9 @@ const shapes: Array<{ shape: FusedShape; units: number }> = [
   { shape: { batch: 8, steps: 3, inputDim: 9 }, units: 8 }
 ]
 
-const builds: KernelVariant[] = ['relaxed-simd', 'simd128']
+const native = process.env.GATELAB_NATIVE_KERNELS === 'off' ? [] : nativeTargetsHere()
+if (native.length === 0) console.warn(`fused-kernel.test: no native kernels checked here — ${nativeKernelStatus().reason}`)
+const builds: KernelBuild[] = ['relaxed-simd', 'simd128', ...native.map((t) => `native-${t}` as const)]
 
 describe.each(builds)('%s build', (build) => {
 

@@ -38,6 +38,8 @@ export function trainResult(run: RunDetail): Record<string, unknown> {
     final,
     best: run.best ? { [run.best.metric]: run.best.value, epoch: run.best.epoch } : null,
     error: run.error,
+    // Which fused kernels ran (native-avx2, relaxed-simd, ...) and why native ones did or did not (engine/native).
+    ...(run.versions?.['fused-kernels'] ? { fusedKernels: run.versions['fused-kernels'], fusedKernelsWhy: run.versions['fused-kernels-why'] ?? null } : {}),
     ...baselinesJson(runBaselineReport(run))
   }
 }

@@ -26,7 +26,8 @@ import type { BackendName, MetricPoint, TrainerMessage } from '../../shared/prot
 import { createRng, deriveSeed } from '../../shared/random'
 import { modelToFiles, TOPOLOGY_FILE, WEIGHTS_FILE } from './artifacts'
 import { loadDataset } from './dataset'
-import { kernelVariant } from './fused'
+import { defaultKernelBuild } from './fused'
+import { nativeKernelStatus } from './native'
 import { buildModel } from './model'
 import { seedMathRandom } from './seeding'
 import { createTelemetry } from './telemetry'
@@ -180,8 +181,9 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
       tfjs: tf.version.tfjs,
       'tfjs-layers': tf.version_layers,
       node: process.versions.node,
-      // Which build of the fused kernels ran (relaxed-simd: fused multiply-add; simd128: the baseline).
-      ...(config.engine === 'fused' ? { 'fused-kernels': kernelVariant() } : {})
+      // Which fused kernels ran: native-avx512/-avx2/-sse/-neon (engine/native), else the WebAssembly build
+      // (relaxed-simd: fused multiply-add; simd128: the baseline).
+      ...(config.engine === 'fused' ? { 'fused-kernels': defaultKernelBuild(), 'fused-kernels-why': nativeKernelStatus().reason } : {})
     },
     dataset: {
       name: data.name,

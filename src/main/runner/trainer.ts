@@ -8,6 +8,8 @@
  */
 import { chooseBackend, parseBackendName, type BackendChoice } from '../engine/backend'
 import { trainRun } from '../engine/train'
+import { defaultKernelBuild } from '../engine/fused'
+import { fusedKernelReport } from '../engine/native'
 import { hostMessageSchema, toProtocolError, type BackendName, type HostMessage, type TrainerMessage } from '../../shared/protocol'
 import { normalizeRunConfig, type RunConfig } from '../../shared/config'
 import { describeIssues } from '../../shared/api'
@@ -69,7 +71,8 @@ async function handle(message: HostMessage): Promise<void> {
         backend: choice.backend,
         backends: choice.reports,
         tfjsVersion: choice.tfjsVersion,
-        pid: process.pid
+        pid: process.pid,
+        kernels: fusedKernelReport(defaultKernelBuild())
       })
       return
     }

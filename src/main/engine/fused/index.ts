@@ -5,5 +5,5 @@
 export { FusedGRU, FusedLSTM, FusedSimpleRNN, INFERENCE_CHUNK, fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN } from './layers'
 export type { FusedGRUArgs, FusedLSTMArgs, FusedRecurrent, FusedRecurrentArgs } from './layers'
 export { fusedRecurrent } from './op'
-export { FusedKernel, gateCount, trainingFlops, weightShapes, type FusedSpec, type FusedVariant } from './kernel'
+export { FusedKernel, defaultKernelBuild, gateCount, trainingFlops, weightShapes, type FusedSpec, type FusedVariant, type KernelBuild } from './kernel'
 export { kernelModule, kernelVariant, relaxedWasmFileName, wasmCandidates, wasmFileName, type KernelVariant } from './wasm'

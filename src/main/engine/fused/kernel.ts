@@ -2,7 +2,8 @@
  * The fused kernels on plain Float32Arrays: one call into WebAssembly for the forward pass over the whole sequence
  * and one for the whole backward pass through time. No TF.js here (op.ts wraps this), so tests can drive it directly.
  */
-import { KernelInstance, Layout, type KernelVariant } from './wasm'
+import { KernelInstance, Layout, kernelVariant, type KernelMemory, type KernelVariant } from './wasm'
+import { NativeKernelInstance, nativeKernelStatus, type NativeTarget } from '../native'
 
 /** The cell forms the kernels compute (CELLS.md). */
 export type FusedVariant = 'lstm' | 'gru-after' | 'gru-before' | 'rnn'
@@ -92,16 +93,36 @@ function checkShapes(spec: FusedSpec, shape: FusedShape, w: FusedWeights): void 
  * pass and the backward scratch. `forward` returns a ticket; `backward` with that ticket reuses the stored
  * activations, and with a stale ticket (another forward ran in between) recomputes them first, so it is always right.
  */
+/** Which kernels a FusedKernel runs: a WebAssembly build, or a native target (`native-avx2`, ...). */
+export type KernelBuild = KernelVariant | `native-${NativeTarget}`
+
+/** The kernels fused layers run in this process by default: the native ones where usable, else the WebAssembly build the loader chose. */
+export function defaultKernelBuild(): KernelBuild {
+  const native = nativeKernelStatus()
+  return native.used ? `native-${native.target!}` : kernelVariant()
+}
+
+function instantiate(build: KernelBuild | undefined): KernelMemory {
+  const chosen = build ?? defaultKernelBuild()
+  return chosen.startsWith('native-') ? new NativeKernelInstance(chosen.slice('native-'.length) as NativeTarget) : new KernelInstance(chosen as KernelVariant)
+}
+
 export class FusedKernel {
-  private readonly wasm: KernelInstance
+  private readonly wasm: KernelMemory
+  /** The kernels this instance runs. */
+  readonly build: KernelBuild
   private ticket = 0
   /** The ticket whose activations are in memory, or 0 when none (or the backward pass consumed them). */
   private live = 0
   private liveKey = ''
 
-  /** `variant` picks a build of the kernels (tests run both); by default the one the loader chose (wasm.ts). */
-  constructor(variant?: KernelVariant) {
-    this.wasm = new KernelInstance(variant)
+  /**
+   * `build` picks the kernels (tests run each): a WebAssembly build or a native target; by default the native kernels
+   * where usable (engine/native), else the WebAssembly build the loader chose (wasm.ts).
+   */
+  constructor(build?: KernelBuild) {
+    this.build = build ?? defaultKernelBuild()
+    this.wasm = instantiate(this.build)
   }
 
   get memoryBytes(): number {

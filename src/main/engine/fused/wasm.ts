@@ -40,8 +40,33 @@ interface WasmApi {
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
-/** The functions rnn.c exports (all pointers are byte offsets into the instance's memory). */
-export interface KernelExports {
+/** The kernels rnn.c exports (all pointers are byte offsets into the instance's memory), WebAssembly or native. */
+export interface KernelFunctions {
+  gemm_nn: KernelFn
+  lstm_forward: KernelFn
+  lstm_backward: KernelFn
+  gru_after_forward: KernelFn
+  gru_after_backward: KernelFn
+  gru_before_forward: KernelFn
+  gru_before_backward: KernelFn
+  rnn_forward: KernelFn
+  rnn_backward: KernelFn
+}
+
+/**
+ * One memory the kernels run in, and its kernels: a WebAssembly instance (KernelInstance) or a native one
+ * (engine/native, NativeKernelInstance). FusedKernel (kernel.ts) lays out its regions from `start`.
+ */
+export interface KernelMemory {
+  readonly exports: KernelFunctions
+  readonly start: number
+  reserve(bytes: number): void
+  readonly f32: Float32Array
+  readonly memoryBytes: number
+}
+
+/** What the WebAssembly module exports: the kernels, its memory and where free memory starts. */
+export interface KernelExports extends KernelFunctions {
   memory: WasmMemory
   __heap_base: { value: number }
   gemm_nn: KernelFn
@@ -162,7 +187,7 @@ export function compileKernelModule(candidates: string[]): WasmModule {
  * One instance of the kernels with its own memory, and a bump layout of float32 regions inside it. `reserve` is
  * called with the total size a forward + backward pass needs before either runs, so memory grows only when shapes grow.
  */
-export class KernelInstance {
+export class KernelInstance implements KernelMemory {
   readonly exports: KernelExports
   private readonly base: number
   private view: Float32Array

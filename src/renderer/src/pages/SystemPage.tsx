@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { SystemInfo, TrainerProbe } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { formatDuration } from '../format'
+import { FusedKernelsCard } from './FusedKernelsCard'
 
 type Load<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string }
 
@@ -132,6 +133,8 @@ export function SystemPage(): React.JSX.Element {
             )}
           </InfoBody>
         </section>
+
+        <FusedKernelsCard probe={probe.state === 'ok' ? probe.value : undefined} />
       </div>
     </div>
   )

@@ -15,7 +15,9 @@
 #include <wasm_simd128.h>
 #include <stdint.h>
 
+#ifndef EXPORT
 #define EXPORT(name) __attribute__((export_name(#name)))
+#endif
 
 typedef v128_t f4;
 
@@ -135,6 +137,11 @@ static inline float gate_grad1(float y, int hard) {
 // walks k: per k it loads two vectors of a B row and broadcasts four A values, 16 multiply-adds. 4×8 is the largest
 // block whose accumulators, B vectors and broadcast fit x86-64's sixteen vector registers without spilling under V8.
 
+// Native builds (src/main/engine/native/addon/) define GATELAB_GEMM_PANEL as a micro-kernel as wide as the CPU's vectors
+// (AVX2, AVX-512, NEON); the WebAssembly builds use this one.
+#ifdef GATELAB_GEMM_PANEL
+#define gemm_panel GATELAB_GEMM_PANEL
+#else
 // One K-panel of the product: C[M,N] (+)= A[:, k0:k0+K]·B[k0:k0+K, :] (pointers already offset to k0).
 // Loop order: column strips of 8 outside, row blocks of 4 inside, so the strip of B (K × 8 floats) stays in L1 while
 // every row block of A passes over it, and A (the [B, H] state in the recurrent products) stays in L1 too.
@@ -205,6 +212,8 @@ static void gemm_panel(int M, int N, int K, const float *A, int sai, int sak, co
     }
   }
 }
+
+#endif
 
 // C[M,N] (+)= A·B where A's element (i, k) is A[i·sai + k·sak] (so A may be a transposed view, as in dU = Hᵀ·dZ) and
 // B is row-major with leading dimension ldb. The micro-kernel keeps a 4×8 block of C in eight 128-bit registers and
