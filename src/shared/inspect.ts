@@ -176,6 +176,12 @@ export interface InspectStatistics {
   sequences: number
   sampled: boolean
   steps: number
+  /**
+   * How the gates were computed: "float32-kernel" — the fused engine's WebAssembly SIMD forward pass (the kernels the
+   * fused engine trains with, equal to the float64 equations to ~1e-6); "float64" — src/shared/cells, when the kernel
+   * module is not available.
+   */
+  computedWith: 'float32-kernel' | 'float64'
   gates: GateStatistics[]
 }
 

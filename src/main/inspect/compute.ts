@@ -33,6 +33,7 @@ import type {
   Matrix,
   TraceName
 } from '../../shared/inspect'
+import { kernelStatistics } from './kernelStats'
 import type { InspectModel } from './model'
 
 /** Input the user can fix (an index out of range, values with the wrong number of features): a bad request. */
@@ -278,13 +279,22 @@ export function splitStatistics(model: InspectModel, data: SequenceDataset, spli
   let indices = Array.from({ length: split.n }, (_, i) => i)
   const sampled = sample !== undefined && sample < split.n
   if (sampled) indices = createRng(STATS_SAMPLE_SEED).shuffle(indices).slice(0, sample).sort((a, b) => a - b)
-  const acc: Array<{ layer: number; dir: number; gates: GateAccumulator[] }> = []
-  model.net.layers.forEach((layer, l) => {
-    if (layers.has(l)) layer.directions.forEach((_, dir) => acc.push({ layer: l, dir, gates: accumulatorsFor(layer.spec.variant, layer.spec.units) }))
-  })
-  for (const i of indices) {
-    const pass = networkForward(model.net, splitInput(data, split, i), T)
-    for (const a of acc) accumulateTrace(a.gates, pass.layers[a.layer]!.traces[a.dir]!)
+  let acc: Array<{ layer: number; dir: number; gates: GateAccumulator[] }> = []
+  let computedWith: InspectStatistics['computedWith'] = 'float32-kernel'
+  try {
+    acc = kernelStatistics(model.net, split.x, T, indices, layers).accumulators
+  } catch (error) {
+    // The fused kernels' WebAssembly module is missing (a source checkout without `npm run build`): the float64 path.
+    if (!/gatelab_fused|WebAssembly/i.test((error as Error).message)) throw error
+    computedWith = 'float64'
+    acc = []
+    model.net.layers.forEach((layer, l) => {
+      if (layers.has(l)) layer.directions.forEach((_, dir) => acc.push({ layer: l, dir, gates: accumulatorsFor(layer.spec.variant, layer.spec.units) }))
+    })
+    for (const i of indices) {
+      const pass = networkForward(model.net, splitInput(data, split, i), T)
+      for (const a of acc) accumulateTrace(a.gates, pass.layers[a.layer]!.traces[a.dir]!)
+    }
   }
   const gates: GateStatistics[] = []
   for (const a of acc) {
@@ -303,7 +313,7 @@ export function splitStatistics(model: InspectModel, data: SequenceDataset, spli
       })
     }
   }
-  return { split: splitName, total: split.n, sequences: indices.length, sampled, steps: T, gates }
+  return { split: splitName, total: split.n, sequences: indices.length, sampled, steps: T, computedWith, gates }
 }
 
 /** Everything the request asks for, except the fields the handler fills (runId, cellForm, elapsedMs). */

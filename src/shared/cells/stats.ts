@@ -54,13 +54,16 @@ export class GateAccumulator {
     ;[this.tLeft, this.tRight] = saturationThresholds(gate)
   }
 
-  /** Adds every step of one sequence: values [T, H]. */
-  add(values: Float64Array | Float32Array, steps: number): void {
+  /**
+   * Adds `rows` (sequence, step) pairs: row r's units are values[offset + r·stride + k] — [T, H] traces by default;
+   * the fused kernel's time-major gate block [T·B, G] with stride G and the gate's block offset.
+   */
+  add(values: Float64Array | Float32Array, rows: number, stride = this.units, offset = 0): void {
     const H = this.units
     const bins = this.bins
     const { sum, left, right, histogram, lo, width, tLeft, tRight } = this
-    for (let s = 0; s < steps; s++) {
-      const o = s * H
+    for (let s = 0; s < rows; s++) {
+      const o = offset + s * stride
       for (let k = 0; k < H; k++) {
         const v = values[o + k]!
         sum[k] = sum[k]! + v
@@ -72,7 +75,7 @@ export class GateAccumulator {
         histogram[k * bins + b] = histogram[k * bins + b]! + 1
       }
     }
-    this.steps += steps
+    this.steps += rows
   }
 
   /** Means and fractions per unit (divided by the number of (sequence, step) pairs added). */

@@ -158,6 +158,17 @@ export class FusedKernel {
   }
 
   /**
+   * The gate activations of the latest forward pass of this spec and shape, time-major [T, B, G] after activation
+   * (LSTM i,f,g,o; GRU z,r,n; RNN the pre-tanh sums are not kept: use h). A view into the kernel's memory, valid until
+   * the next forward or backward call. The gate inspector's split statistics read it (src/main/inspect/kernelStats.ts).
+   */
+  gateActivations(spec: FusedSpec, shape: FusedShape): Float32Array {
+    if (this.live === 0 || this.liveKey !== key(spec, shape)) throw new Error(`fused ${spec.variant}: no forward pass of this shape is in memory`)
+    const L = layout(this.wasm.start, spec, shape)
+    return this.wasm.f32.subarray(L.offsets.gates / 4, L.offsets.gates / 4 + L.sizes.gates)
+  }
+
+  /**
    * Gradients for the forward pass `ticket`, given the gradient of its output (same shape as y). `inputs` gives that
    * pass's input and weights; it is called only when the activations must be recomputed.
    */
