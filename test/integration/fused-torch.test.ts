@@ -27,7 +27,8 @@ interface Fixture {
 }
 
 const dir = join(__dirname, '..', 'fixtures', 'torch')
-const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+// The layer fixtures; inspect-*.json are the inspector's own (test/integration/inspect-*.test.ts).
+const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('inspect-')).sort()
 
 /** Keras gate block k holds PyTorch gate block perm[k]: LSTM i,f,g,o is the same order; GRU z,r,h ← r,z,n. */
 const perm = (cell: 'lstm' | 'gru'): number[] => (cell === 'lstm' ? [0, 1, 2, 3] : [1, 0, 2])
