@@ -31,7 +31,9 @@ export async function startHost(options: { args?: string[]; env?: Record<string,
   const command = options.command ?? [cliEntry, 'serve', '--db', dbPath, ...(options.args ?? [])]
   const child = spawn(process.execPath, command, {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env },
+    // Tests write their data files under the system's temporary folder (tempDir): the host may read them there, as a
+    // user who added that folder in settings (src/main/access/dataPaths.ts); a test that checks the rule sets its own.
+    env: { ...process.env, GATELAB_DATA_DIRS: tmpdir(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
