@@ -33,6 +33,7 @@ import type { LabStore } from './labStore'
 import { checkRequestPaths } from './access/requests'
 import { dataRoots } from './access/dataPaths'
 import packageJson from '../../package.json'
+import { ClusterService } from './cluster/service'
 
 export interface LabOptions {
   mode: SystemInfo['mode']
@@ -59,10 +60,13 @@ export class Lab {
   private readonly syncTimer: NodeJS.Timeout
   private readonly queue: RunQueue
   readonly store: LabStore
+  /** Slurm sweeps: submitting, following, importing, scancel (src/main/cluster/). */
+  readonly cluster: ClusterService
   private closed = false
 
   constructor(private readonly options: LabOptions) {
     const store = (this.store = options.store)
+    this.cluster = new ClusterService({ store: store.cluster, onRunsChanged: (ids) => ids.forEach((id) => this.publishRun(id)) })
     this.queue = new RunQueue({
       spawnTrainer: (name) => this.spawnTrainer(name),
       recorder: store,
@@ -123,7 +127,8 @@ export class Lab {
         const ids = runIds ?? store.sweepRunIds(sweepId!)
         return compareRuns(ids.map((id) => store.getRun(id)), { groupBy, metric, stat })
       },
-      inspectRun: (request) => inspectRun(store, request)
+      inspectRun: (request) => inspectRun(store, request),
+      ...this.cluster.handlers
     } satisfies ApiHandlers
     this.statusTimer = setInterval(() => this.publishStatus(), options.statusIntervalMs ?? 2000)
     this.statusTimer.unref()
@@ -172,6 +177,8 @@ export class Lab {
   }
 
   private async cancelRun(id: string): Promise<{ status: RunSummary['status'] }> {
+    // A Slurm run: scancel its task; the watcher records the outcome.
+    if ((await this.cluster.cancel([id])).length > 0) return { status: this.store.getRunSummary(id).status }
     if (this.queue.cancel(id)) return { status: this.queue.has(id) ? 'running' : 'cancelled' }
     const run = this.store.getRun(id)
     if (run.status === 'queued' || run.status === 'running') {
@@ -233,6 +240,7 @@ export class Lab {
     this.closed = true
     clearInterval(this.statusTimer)
     clearInterval(this.syncTimer)
+    this.cluster.close()
     await this.queue.shutdown()
     await Promise.all([...this.trainers].map((t) => t.stop()))
     this.store.close()

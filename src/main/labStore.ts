@@ -18,6 +18,7 @@ import {
 } from '../shared/api'
 import type { MetricPoint } from '../shared/protocol'
 import type { RunRecorder } from './runner/queue'
+import type { ClusterStore } from './cluster/clusterStore'
 import type { Store} from './store/store';
 import { StoreError, type RunRecord, type RunRow } from './store/store'
 
@@ -49,6 +50,8 @@ export interface LabStore extends RunRecorder {
   /** Ids of runs changed since the last call, by any process. */
   changedRunsSince(): string[]
   close(): void
+  /** The store's Slurm side (src/main/cluster/); absent in stores without it. */
+  readonly cluster?: ClusterStore
 }
 
 function toSummary(row: RunRow): RunSummary {
@@ -146,6 +149,7 @@ export function createLabStore(store: Store): LabStore {
       store.heartbeat()
     },
     changedRunsSince: () => store.changedRunsSince(),
-    close: () => store.close()
+    close: () => store.close(),
+    cluster: store
   }
 }

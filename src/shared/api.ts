@@ -13,6 +13,7 @@ import { runConfigSchema, type RunConfig } from './config'
 import type { CsvInspection } from './data/inspection'
 import type { RunComparison } from './comparison'
 import { inspectRequestSchema, type InspectResult } from './inspect'
+import { slurmSubmitSchema, type ClusterInfo, type ClusterRunInfo, type ImportReport } from './cluster'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
@@ -106,6 +107,16 @@ export const requestSchemas = {
     })
     .strict(),
   listSweeps: z.object({}).strict(),
+  /** Whether this lab can send sweeps to Slurm (sbatch on PATH; why not otherwise), its partitions and limits. */
+  getClusterInfo: z.object({}).strict(),
+  /** Sends a sweep to Slurm as job arrays (docs/CLUSTER.md); its runs appear at once, queued, with their job ids. */
+  startSlurmSweep: z.object({ spec: z.record(z.string(), z.unknown()), slurm: slurmSubmitSchema }).strict(),
+  /** A Slurm sweep's runs with their Slurm side: job id, state, pending reason, attempt. */
+  listClusterRuns: z.object({ sweepId: z.string().min(1).max(100) }).strict(),
+  /** Merges a sweep bundle's results into the lab, exactly once (the lab also does this by itself while it watches). */
+  importClusterResults: z.object({ dir: z.string().min(1).max(4096) }).strict(),
+  /** Cancels every unfinished run of a Slurm sweep with scancel. */
+  cancelClusterSweep: z.object({ sweepId: z.string().min(1).max(100) }).strict(),
   /**
    * Groups runs (given by id, or all runs of a sweep) by configuration keys and tests every pair of groups on one
    * metric (src/shared/comparison.ts): n, mean, SD, 95% t-interval, Welch and paired tests, Hedges' g, verdicts.
@@ -275,6 +286,11 @@ export interface ApiResults {
   compareRuns: RunComparison
   exportRuns: { files: ExportedFile[] }
   inspectRun: InspectResult
+  getClusterInfo: ClusterInfo
+  startSlurmSweep: { sweepId: string; name: string; runIds: string[]; bundleDir: string; jobIds: string[] }
+  listClusterRuns: { runs: ClusterRunInfo[] }
+  importClusterResults: ImportReport
+  cancelClusterSweep: { cancelled: number }
 }
 
 /** One file of an export; the bytes travel as base64 so the same result crosses IPC and HTTP. */

@@ -17,6 +17,9 @@ import { report, reportUsage } from './report'
 import { exportCommand, exportUsage } from './export'
 import { doctor, doctorUsage } from './doctor'
 import packageJson from '../../../package.json'
+import { importCommand, importUsage } from './clusterImport'
+import { worker, workerUsage } from './clusterWorker'
+import { slurmSweepUsage } from './clusterSweep'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
@@ -30,7 +33,9 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   show,
   report,
   export: exportCommand,
-  doctor
+  doctor,
+  import: importCommand,
+  worker
 }
 
 const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
@@ -38,6 +43,9 @@ const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU ne
 Usage:
   ${trainUsage}
   ${sweepUsage}
+  ${slurmSweepUsage}
+  ${importUsage}
+  ${workerUsage}
   ${compareUsage}
   ${runsUsage}
   ${showUsage}

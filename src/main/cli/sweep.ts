@@ -10,6 +10,7 @@ import { UsageError, intFlag, parseCommandArgs } from './args'
 import { formatLoss } from './progress'
 import { absoluteCsvTask, readJsonObject } from './trainArgs'
 import { dirname, resolve } from 'node:path'
+import { slurmSweep, slurmSweepFlags } from './clusterSweep'
 
 export const sweepUsage = 'gatelab sweep --spec FILE.json [--db PATH] [--concurrency N] [--json]   train every run of a sweep'
 
@@ -20,7 +21,8 @@ export async function sweep(argv: string[]): Promise<number> {
     spec: { type: 'string' },
     db: { type: 'string' },
     concurrency: { type: 'string' },
-    json: { type: 'boolean' }
+    json: { type: 'boolean' },
+    ...slurmSweepFlags
   })
   if (positionals.length > 0) throw new UsageError(`sweep: unexpected argument "${positionals[0]}"`)
   if (!values.spec) throw new UsageError(`sweep: --spec FILE.json is required, e.g. ${specExample}`)
@@ -35,6 +37,9 @@ export async function sweep(argv: string[]): Promise<number> {
     const grid = spec.grid as Record<string, unknown[]>
     grid.task = grid.task!.map((t) => absoluteCsvTask(t, specDir))
   }
+  if (values.slurm) return slurmSweep(spec, values.spec, values)
+  const slurmOnly = (['partition', 'time', 'cpus-per-task', 'mem', 'parallel', 'per-task', 'sbatch-arg', 'dir'] as const).find((f) => values[f] !== undefined)
+  if (slurmOnly) throw new UsageError(`sweep: --${slurmOnly} is for Slurm sweeps: add --slurm`)
   const concurrency = intFlag('concurrency', values.concurrency, 1, 256)
   const lab = createNodeLab({ dbPath: resolveDbPath(values.db), mode: 'node', owner: 'cli', concurrency })
   let started

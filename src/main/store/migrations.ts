@@ -174,6 +174,29 @@ export const migrations: readonly Migration[] = [
         ) without rowid;
       `)
     }
+  },
+  {
+    version: 3,
+    name: 'cluster (Slurm) runs',
+    up(db) {
+      db.exec(`
+        -- A run trained by a Slurm array task (src/main/cluster/): where its results are, its task, the scheduler's
+        -- last word on it, and how much of which attempt is already imported (the importer's exactly-once key).
+        create table cluster_runs (
+          run_rid integer primary key references runs(rid) on delete cascade,
+          bundle_dir text not null,
+          trial integer not null,
+          job_id text,                            -- "ARRAYJOB_TASK"
+          slurm_state text,
+          slurm_reason text,
+          attempt integer,                        -- SLURM_RESTART_COUNT of the attempt imported; null: none yet
+          imported_bytes integer not null default 0,
+          imported_lines integer not null default 0,
+          updated_at integer not null
+        );
+        create index cluster_runs_bundle on cluster_runs(bundle_dir);
+      `)
+    }
   }
 ]
 

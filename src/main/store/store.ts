@@ -71,6 +71,8 @@ export interface NewRun {
   sweepId?: string
   /** Free-form key that groups runs for comparisons (e.g. the sweep point without the seed). */
   groupKey?: string
+  /** Keep this id instead of making one (a run imported from a Slurm sweep bundle keeps the id it was submitted with). */
+  id?: string
 }
 
 export type RunStartInfo = Omit<z.infer<typeof runStartedSchema>, 'type' | 'runId'>
@@ -196,6 +198,39 @@ export interface SweepRecord {
   name: string
   spec: unknown
   createdAt: number
+}
+
+/** A run trained by a Slurm array task (src/main/cluster/), as the importer and the watcher see it. */
+export interface ClusterRunRow {
+  id: string
+  sweepId: string | null
+  status: RunStatus
+  bundleDir: string
+  trial: number
+  jobId: string | null
+  slurmState: string | null
+  slurmReason: string | null
+  /** The attempt (SLURM_RESTART_COUNT) whose results are imported; null: nothing imported yet. */
+  attempt: number | null
+  importedBytes: number
+  importedLines: number
+}
+
+/** One exactly-once import step of a cluster run (Store.importClusterStep). */
+export interface ClusterImportStep {
+  /** The attempt and byte count the importer read from the store before reading the files. */
+  expect: { attempt: number | null; bytes: number }
+  attempt: number
+  /** The attempt's run:started facts, when the run is not running yet. */
+  started?: RunStartInfo | null
+  points: readonly MetricPoint[]
+  /** Bytes and lines of the attempt's metrics.jsonl imported after this step. */
+  bytes: number
+  lines: number
+  artifacts?: readonly { kind: ArtifactKind; name: string; mediaType: string; data: Uint8Array }[]
+  log?: string
+  /** The summary's outcome: the run's final state. */
+  finish?: RunFinishInfo
 }
 
 export interface Changes {
@@ -456,7 +491,7 @@ export class Store {
     const now = Date.now()
     const seq = this.bump()
     for (let attempt = 0; ; attempt++) {
-      const id = newId(now)
+      const id = input.id ?? newId(now)
       try {
         const rid = Number(
           this.stmt.insertRun.run({
@@ -480,7 +515,7 @@ export class Store {
         return id
       } catch (error) {
         // Another run got the same id this second: draw another suffix.
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && attempt < 10) continue
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && attempt < 10 && input.id === undefined) continue
         throw error
       }
     }
@@ -756,17 +791,17 @@ export class Store {
   // -------------------------------------------------------------------------------------------------------------
   // Sweeps
 
-  createSweep(input: { name?: string; spec?: unknown }): SweepRecord {
+  createSweep(input: { name?: string; spec?: unknown; id?: string }): SweepRecord {
     const createdAt = Date.now()
     const spec = input.spec ?? {}
     return this.write('create a sweep in', () => {
       for (let attempt = 0; ; attempt++) {
-        const id = newId(createdAt, 'sweep-')
+        const id = input.id ?? newId(createdAt, 'sweep-')
         try {
           this.db.prepare('insert into sweeps (id, name, spec, created_at) values (?, ?, ?, ?)').run(id, input.name ?? '', JSON.stringify(spec), createdAt)
           return { id, name: input.name ?? '', spec, createdAt }
         } catch (error) {
-          if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' && attempt < 10) continue
+          if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' && attempt < 10 && input.id === undefined) continue
           throw error
         }
       }
@@ -1115,7 +1150,8 @@ export class Store {
         .prepare(
           `select r.rid, r.id, o.id as owner, o.pid, o.hostname, o.kind, o.identity, o.heartbeat_at, o.closed_at
            from runs r left join owners o on o.id = r.owner_id
-           where r.status in ('queued', 'running') and (r.owner_id is null or r.owner_id != ?)`
+           where r.status in ('queued', 'running') and (r.owner_id is null or r.owner_id != ?)
+             and not exists (select 1 from cluster_runs c where c.run_rid = r.rid)`
         )
         .all(this.ownerId) as {
         rid: number
@@ -1142,6 +1178,143 @@ export class Store {
         done.push(c.id)
       }
       return done
+    })
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Cluster (Slurm) runs. src/main/cluster/ owns the logic; these are its few writes, each one transaction. Cluster
+  // runs are never marked interrupted by owner liveness (recoverInterrupted skips them): Slurm, not a GateLab
+  // process, runs them, and the watcher ends them with Slurm's own state.
+
+  /** Marks runs as trained by Slurm array tasks, with their results under bundleDir/results/RUN_ID. */
+  addClusterRuns(rows: readonly { id: string; bundleDir: string; trial: number; jobId: string | null }[]): void {
+    this.write('record cluster runs in', () => {
+      const insert = this.db.prepare(
+        `insert into cluster_runs (run_rid, bundle_dir, trial, job_id, updated_at) values (?, ?, ?, ?, ?)
+         on conflict (run_rid) do update set bundle_dir = excluded.bundle_dir, trial = excluded.trial,
+           job_id = coalesce(excluded.job_id, job_id), updated_at = excluded.updated_at`
+      )
+      const now = Date.now()
+      for (const r of rows) {
+        const rid = this.rid(r.id)
+        insert.run(rid, r.bundleDir, r.trial, r.jobId, now)
+        this.touch(rid)
+      }
+    })
+  }
+
+  /** The cluster runs of a bundle (or these ids, or all), in trial order, with their run status. */
+  listClusterRuns(filter: { bundleDir?: string; ids?: readonly string[]; sweepId?: string } = {}): ClusterRunRow[] {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.bundleDir !== undefined) {
+      where.push('c.bundle_dir = ?')
+      params.push(filter.bundleDir)
+    }
+    if (filter.sweepId !== undefined) {
+      where.push('r.sweep_id = ?')
+      params.push(filter.sweepId)
+    }
+    if (filter.ids !== undefined) {
+      where.push('r.id in (select value from json_each(?))')
+      params.push(JSON.stringify(filter.ids))
+    }
+    return this.read(
+      () =>
+        this.db
+          .prepare(
+            `select r.id, r.sweep_id as sweepId, r.status, c.bundle_dir as bundleDir, c.trial, c.job_id as jobId,
+               c.slurm_state as slurmState, c.slurm_reason as slurmReason, c.attempt, c.imported_bytes as importedBytes,
+               c.imported_lines as importedLines
+             from cluster_runs c join runs r on r.rid = c.run_rid ${where.length ? `where ${where.join(' and ')}` : ''}
+             order by c.bundle_dir, c.trial`
+          )
+          .all(...params) as ClusterRunRow[]
+    )
+  }
+
+  /** Bundles with at least one run not yet in a final state (what a watcher follows). */
+  activeClusterBundles(): string[] {
+    return this.read(
+      () =>
+        this.db
+          .prepare(
+            `select distinct c.bundle_dir from cluster_runs c join runs r on r.rid = c.run_rid
+             where r.status in ('queued', 'running', 'interrupted') order by c.bundle_dir`
+          )
+          .pluck()
+          .all() as string[]
+    )
+  }
+
+  /** Records the scheduler's state of runs; a run whose state or reason changed is touched (watchers see it). */
+  setClusterStates(rows: readonly { id: string; jobId?: string | null; state: string | null; reason: string | null }[]): number {
+    return this.write('record Slurm states in', () => {
+      let changed = 0
+      const update = this.db.prepare(
+        `update cluster_runs set slurm_state = ?, slurm_reason = ?, job_id = coalesce(?, job_id), updated_at = ?
+         where run_rid = ? and (slurm_state is not ? or slurm_reason is not ? or (? is not null and job_id is not ?))`
+      )
+      for (const r of rows) {
+        const rid = this.rid(r.id)
+        const jobId = r.jobId ?? null
+        if (update.run(r.state, r.reason, jobId, Date.now(), rid, r.state, r.reason, jobId, jobId).changes > 0) {
+          this.touch(rid)
+          changed++
+        }
+      }
+      return changed
+    })
+  }
+
+  /**
+   * Applies one import step of a cluster run in one transaction, exactly once: it applies only if the run's imported
+   * attempt and byte count are still those the importer read (`expect`), so two importers (the lab's watcher and
+   * `gatelab import`) never both append the same lines. A different attempt than the one imported (a requeued task
+   * that started over) first clears the earlier attempt's metrics, artifacts and outcome. Returns false when the
+   * step no longer applies (read again and retry).
+   */
+  importClusterStep(id: string, step: ClusterImportStep): boolean {
+    return this.write('import cluster results into', () => {
+      const rid = this.rid(id)
+      const row = this.db
+        .prepare('select c.attempt, c.imported_bytes as bytes, r.status from cluster_runs c join runs r on r.rid = c.run_rid where c.run_rid = ?')
+        .get(rid) as { attempt: number | null; bytes: number; status: RunStatus } | undefined
+      if (!row) throw new StoreError('invalid', `Run ${id} is not a cluster run.`, { path: this.path })
+      if (row.attempt !== step.expect.attempt || row.bytes !== step.expect.bytes) return false
+      let status = row.status
+      if (row.attempt !== step.attempt && (row.attempt !== null || finishedStatuses.has(status))) {
+        for (const table of ['metrics', 'metric_summary', 'artifacts', 'run_logs']) this.db.prepare(`delete from ${table} where run_rid = ?`).run(rid)
+        this.db
+          .prepare(
+            `update runs set status = 'queued', started_at = null, ended_at = null, final = null, test = null, best = null,
+               error = null, epochs = null, steps = null, duration_ms = null where rid = ?`
+          )
+          .run(rid)
+        status = 'queued'
+      }
+      if (step.started && (status === 'queued' || status === 'interrupted')) {
+        this.startRun(id, step.started)
+        status = 'running'
+      }
+      this.appendMetrics(id, step.points)
+      for (const artifact of step.artifacts ?? []) this.addArtifact(id, artifact)
+      if (step.log !== undefined) this.setRunLog(id, step.log)
+      if (step.finish) {
+        // A summary always wins, even over an outcome the watcher gave the run before the summary arrived.
+        const f = step.finish
+        this.db
+          .prepare(
+            `update runs set status = ?, ended_at = ?, updated_at = ?, error = ?, final = ?, test = ?, best = ?, epochs = ?,
+               steps = ?, duration_ms = ? where rid = ?`
+          )
+          .run(f.status, Date.now(), Date.now(), f.error ?? null, JSON.stringify(f.final), JSON.stringify(f.test), JSON.stringify(f.best), f.epochs, f.steps, f.durationMs, rid)
+      }
+      this.db
+        .prepare('update cluster_runs set attempt = ?, imported_bytes = ?, imported_lines = ?, updated_at = ? where run_rid = ?')
+        .run(step.attempt, step.bytes, step.lines, Date.now(), rid)
+      this.touch(rid)
+      return true
     })
   }
 
@@ -1180,7 +1353,14 @@ export class Store {
     try {
       this.db
         .transaction(() => {
-          const own = this.db.prepare("select rid from runs where owner_id = ? and status in ('queued', 'running')").pluck().all(this.ownerId) as number[]
+          // Cluster runs are Slurm's, not this process's: they go on after it closes.
+          const own = this.db
+            .prepare(
+              `select rid from runs r where owner_id = ? and status in ('queued', 'running')
+                 and not exists (select 1 from cluster_runs c where c.run_rid = r.rid)`
+            )
+            .pluck()
+            .all(this.ownerId) as number[]
           for (const rid of own) this.interrupt(rid, 'Interrupted: GateLab closed before the run finished. Metrics recorded until then are kept.', Date.now())
           this.db.prepare('update owners set closed_at = ? where id = ?').run(Date.now(), this.ownerId)
         })

@@ -2,6 +2,7 @@
  * One sweep: its progress and runs (live), cancelling what has not finished, parallel coordinates of the swept
  * settings against a metric, the metric against each setting, and the statistics across its runs.
  */
+import { ClusterRunsCard } from '../cluster/ClusterRunsCard'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { MetricStatControls } from '../components/MetricStatControls'
 import type { RunSummary, SweepSummary } from '../../../shared/api'
@@ -210,6 +211,8 @@ export function SweepPage({ id }: { id: string }): React.JSX.Element {
       )}
 
       <StatsPanel sweepId={id} metrics={metrics} suggestedKeys={keys} defaultMetric={metric} />
+
+      <ClusterRunsCard sweepId={id} />
 
       <section className="card" aria-labelledby="sweep-runs-h">
         <h2 id="sweep-runs-h">Runs</h2>

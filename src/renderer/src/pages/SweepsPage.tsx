@@ -12,6 +12,9 @@ import { ErrorNote } from '../components/bits'
 import { cellLabels, formatWhen } from '../format'
 import { exampleSpecText, previewSpec, progressSegments } from '../lib/sweepView'
 import { href, navigate } from '../lib/useRoute'
+import { SlurmFields } from '../cluster/SlurmFields'
+import { emptySlurmDraft, slurmOptions } from '../cluster/clusterView'
+import type { ClusterInfo } from '../../../shared/cluster'
 
 const DRAFT_KEY = 'gatelab.sweepDraft'
 
@@ -148,6 +151,9 @@ function SpecEditor({ onStarted }: { onStarted: () => void }): React.JSX.Element
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<string | null>(null)
   const preview = useMemo(() => previewSpec(text), [text])
+  const [slurm, setSlurm] = useState(emptySlurmDraft)
+  const [clusterInfo, setClusterInfo] = useState<ClusterInfo | null>(null)
+  const slurmChoice = slurm.enabled ? slurmOptions(slurm, clusterInfo) : null
 
   const edit = (next: string): void => {
     setText(next)
@@ -157,9 +163,11 @@ function SpecEditor({ onStarted }: { onStarted: () => void }): React.JSX.Element
 
   const start = (): void => {
     if (!preview.ok || starting) return
+    if (slurmChoice && !slurmChoice.ok) return setStartError(slurmChoice.message)
     setStarting(true)
     setStartError(null)
-    api.startSweep({ spec: preview.spec }).then(
+    const started = slurmChoice?.ok ? api.startSlurmSweep({ spec: preview.spec, slurm: slurmChoice.options }) : api.startSweep({ spec: preview.spec })
+    started.then(
       (r) => {
         setStarting(false)
         onStarted()
@@ -218,9 +226,11 @@ function SpecEditor({ onStarted }: { onStarted: () => void }): React.JSX.Element
           preview.message
         )}
       </div>
+      <SlurmFields draft={slurm} onChange={setSlurm} onInfo={setClusterInfo} />
+      {slurmChoice && !slurmChoice.ok && <p className="field-error">{slurmChoice.message}</p>}
       <ErrorNote message={startError} onDismiss={() => setStartError(null)} />
       <button type="button" className="primary wide" disabled={!preview.ok || starting} onClick={start}>
-        {starting ? 'Starting…' : preview.ok ? `Start ${preview.runs} run${preview.runs === 1 ? '' : 's'}` : 'Start'}
+        {starting ? 'Starting…' : preview.ok ? `${slurm.enabled ? 'Submit' : 'Start'} ${preview.runs} run${preview.runs === 1 ? '' : 's'}${slurm.enabled ? ' to Slurm' : ''}` : 'Start'}
       </button>
       <details className="spec-help" id={`${id}-help`}>
         <summary>Spec format</summary>
