@@ -1,22 +1,24 @@
 /**
  * Fused LSTM/GRU training throughput against PyTorch on the same machine, in the same run (issue 10).
  *
- * Each row is a real TF.js training step as the engine runs it — tf.variableGrads + Adam applyGradients: fused recurrent layer (forward over the sequence and
- * backward through time in WebAssembly), dense head, MSE on the last step, Adam update — against bench/peers/torch_rnn.py
+ * Each row is a real TF.js training step as the engine runs it — tf.variableGrads + Adam applyGradients: fused recurrent
+ * layer (forward over the sequence and backward through time in the native kernels where built, else WebAssembly), dense head, MSE on the last step, Adam update — against bench/peers/torch_rnn.py
  * (nn.LSTM / nn.GRU, one thread) with the same sizes, loss and optimizer, run at its best through bench/peer.ts (an
- * optimized BLAS proven loaded, OpenBLAS's core pinning unset for the peer; no ratio otherwise, with the reason). GRU is reset-after on both sides. The fused
- * figure and the PyTorch figure of a row are measured back to back, several times alternately, and each is the median
+ * optimized BLAS proven loaded, OpenBLAS's core pinning unset for the peer; no ratio otherwise, with the reason).
+ * GRU is reset-after on both sides. The fused figure and the PyTorch figure of a row are measured back to back, several times alternately, and each is the median
  * of its repetitions, so the ratio stays meaningful on a busy machine. Also printed: the effective GFLOP/s of the
- * recurrent layer's matrix products per row, the kernel's matrix-multiply ceiling measured on the step's shape, and the
- * kernels' own forward + backward time on the row's shape in each build (relaxed SIMD, SIMD128).
+ * recurrent layer's matrix products per row, the WebAssembly kernel's matrix-multiply ceiling and the native single-core
+ * sgemm ceiling (OpenBLAS through PyTorch, and GateLab's native kernel) on the step's own product shapes, and the
+ * kernels' own forward + backward time on the row's shape in each build (native targets, relaxed SIMD, SIMD128).
  *
  * GATELAB_FUSED_ROWS=lstm:64 (comma-separated cell:units filters) runs a subset; GATELAB_BENCH_QUICK=1 fewer repetitions.
  */
 import { it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { FusedKernel, fusedGRU, fusedLSTM, trainingFlops, weightShapes, type FusedVariant } from '../src/main/engine/fused'
-import { KernelInstance, kernelVariant, type KernelVariant } from '../src/main/engine/fused/wasm'
+import { FusedKernel, defaultKernelBuild, fusedGRU, fusedLSTM, trainingFlops, weightShapes, type FusedVariant, type KernelBuild } from '../src/main/engine/fused'
+import { KernelInstance, type KernelMemory } from '../src/main/engine/fused/wasm'
+import { NativeKernelInstance, nativeKernelStatus, nativeTargetsHere } from '../src/main/engine/native'
 import { median, quick, round, writeRows, type BenchRow } from './record'
 import { peerFields, peerLabel, runPeer, type PeerRecord } from './peer'
 
@@ -73,7 +75,7 @@ function torchMsPerBatch(cell: string, units: number, seqLen: number, batch: num
  * GFLOP/s of the kernels' blocked matrix product alone on an [m × k]·[k × n] product. The best of the timed runs, not
  * the median: a ceiling is what the core does when nothing else takes it away.
  */
-function gemmRate(wasm: KernelInstance, m: number, n: number, k: number): number {
+function gemmRate(wasm: KernelMemory, m: number, n: number, k: number): number {
   const a = wasm.start
   const b = a + m * k * 4
   const c = b + k * n * 4
@@ -91,17 +93,33 @@ function gemmRate(wasm: KernelInstance, m: number, n: number, k: number): number
   return (2 * m * n * k) / best / 1e9
 }
 
-/** The ceiling of a row: the best rate of the three products of a step — h·U [B,H]·[H,G], dZ·Uᵀ [B,G]·[G,H], hᵀ·dZ [H,B]·[B,G]. */
-function gemmCeiling(batch: number, gates: number, units: number): number {
-  const wasm = new KernelInstance()
-  return Math.max(gemmRate(wasm, batch, gates, units), gemmRate(wasm, batch, units, gates), gemmRate(wasm, units, gates, batch))
+/** The three products of a step — h·U [B,H]·[H,G], dZ·Uᵀ [B,G]·[G,H], hᵀ·dZ [H,B]·[B,G] — as [m, n, k]. */
+const stepShapes = (batch: number, gates: number, units: number): Array<[number, number, number]> => [[batch, gates, units], [batch, units, gates], [units, gates, batch]]
+
+/** The ceiling of a row in some kernels: the best rate of the step's three products. */
+function gemmCeiling(instance: KernelMemory, batch: number, gates: number, units: number): number {
+  return Math.max(...stepShapes(batch, gates, units).map(([m, n, k]) => gemmRate(instance, m, n, k)))
+}
+
+/**
+ * The native single-core sgemm ceiling on the step's own product shapes (issue 18's yardstick): the better of
+ * OpenBLAS through PyTorch (bench/peers/torch_gemm.py, one thread, the peer's BLAS proven) and GateLab's own native
+ * kernel (when built). Undefined parts are missing (with the reason in the row).
+ */
+function nativeCeiling(batch: number, gates: number, units: number): { blas?: number; ours?: number; reason?: string } {
+  const shapes = stepShapes(batch, gates, units).flatMap(([m, n, k]) => ['--shape', `${m},${n},${k}`])
+  const peer = runPeer<{ shapes: Array<{ gflops: number }> }>('torch_gemm.py', shapes, 1)
+  const blas = 'ok' in peer ? Math.max(...peer.ok.shapes.map((x) => x.gflops)) : undefined
+  const native = nativeKernelStatus()
+  const ours = native.used ? gemmCeiling(new NativeKernelInstance(native.target), batch, gates, units) : undefined
+  return { blas, ours, reason: 'reason' in peer ? peer.reason : undefined }
 }
 
 /**
  * ms of the kernels alone (one forward and one backward call, no TF.js) on a row's shape, for each build of the
  * kernels: what the relaxed-SIMD build (fused multiply-add) gains over the SIMD128 one. Builds alternate; best of 15.
  */
-function kernelMsByBuild(variant: FusedVariant, units: number, seqLen: number, batch: number): Record<KernelVariant, number> {
+function kernelMsByBuild(variant: FusedVariant, units: number, seqLen: number, batch: number): Partial<Record<KernelBuild, number>> {
   const shape = { batch, steps: seqLen, inputDim: 1 }
   const s = weightShapes(variant, 1, units)
   const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => (Math.random() - 0.5) * 0.4)
@@ -109,7 +127,7 @@ function kernelMsByBuild(variant: FusedVariant, units: number, seqLen: number, b
   const x = fill(batch * seqLen)
   const dy = fill(batch * units)
   const spec = { variant, units, hardSigmoid: false, returnSequences: false }
-  const builds: KernelVariant[] = ['relaxed-simd', 'simd128']
+  const builds: KernelBuild[] = [...nativeTargetsHere().map((t) => `native-${t}` as const), 'relaxed-simd', 'simd128']
   const kernels = builds.map((b) => new FusedKernel(b))
   const best = builds.map(() => Infinity)
   const reps = Math.max(2, Math.round(40 / (units * seqLen / 1600)))
@@ -124,7 +142,7 @@ function kernelMsByBuild(variant: FusedVariant, units: number, seqLen: number, b
       if (round > 0) best[i] = Math.min(best[i]!, (performance.now() - t) / reps)
     })
   }
-  return { 'relaxed-simd': best[0]!, simd128: best[1]! }
+  return Object.fromEntries(builds.map((b, i) => [b, best[i]!]))
 }
 
 const rows: BenchRow[] = []
@@ -155,7 +173,9 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
     const flops = trainingFlops(cell === 'lstm' ? 'lstm' : 'gru-after', { batch, steps: seqLen, inputDim: 1 }, units)
     const gflops = flops / (ms / 1000) / 1e9
     const gates = (cell === 'lstm' ? 4 : 3) * units
-    const ceiling = gemmCeiling(batch, gates, units)
+    const ceiling = gemmCeiling(new KernelInstance(), batch, gates, units)
+    const native = nativeCeiling(batch, gates, units)
+    const nativeBest = Math.max(native.blas ?? 0, native.ours ?? 0) || undefined
     const torchMs = theirs.length ? median(theirs) : undefined
     const torchSamples = torchMs ? (batch * 1000) / torchMs : undefined
     const ratio = torchSamples ? samplesPerSec / torchSamples : undefined
@@ -166,7 +186,7 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
       value: round(samplesPerSec),
       unit: 'samples/s',
       ...(torchSamples ? { baseline: round(torchSamples), ratio: round(ratio!) } : {}),
-      backend: `fused wasm-simd + tfjs-${tf.getBackend()}`,
+      backend: `fused ${defaultKernelBuild()} + tfjs-${tf.getBackend()}`,
       cell,
       units,
       seqLen,
@@ -175,17 +195,23 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
       msPerBatch: round(ms),
       gflops: round(gflops),
       gemmCeilingGflops: round(ceiling),
-      kernels: kernelVariant(),
-      kernelMsRelaxedSimd: round(kernelMs['relaxed-simd']),
-      kernelMsSimd128: round(kernelMs.simd128),
+      nativeSgemmCeilingGflops: nativeBest ? round(nativeBest) : null,
+      openblasSgemmGflops: native.blas ? round(native.blas) : null,
+      ourNativeGemmGflops: native.ours ? round(native.ours) : null,
+      ...(native.reason ? { nativeCeilingMissing: native.reason } : {}),
+      shareOfNativeCeiling: nativeBest ? round(gflops / nativeBest) : null,
+      kernels: defaultKernelBuild(),
+      kernelsWhy: nativeKernelStatus().reason,
+      kernelMs: Object.fromEntries(Object.entries(kernelMs).map(([k, v]) => [k, round(v)])),
       peakRssMb: round(rss),
       ...(torchSamples ? { torchSamplesPerSec: round(torchSamples), torchMsPerBatch: round(torchMs!) } : { torchMissing: reason }),
       ...(peer ? peerFields(peer) : {})
     })
     table.push(
       `${cell.padEnd(4)} ${String(units).padStart(4)} ${String(seqLen).padStart(4)} ${String(batch).padStart(3)} | ` +
-        `${round(samplesPerSec, 4)} samples/s ${round(ms, 4)} ms/batch ${round(gflops, 3)} GFLOP/s (ceiling ${round(ceiling, 3)}) | ` +
-        `kernels alone ${round(kernelMs['relaxed-simd'], 3)} ms relaxed-simd, ${round(kernelMs.simd128, 3)} ms simd128 | ` +
+        `${defaultKernelBuild()} ${round(samplesPerSec, 4)} samples/s ${round(ms, 4)} ms/batch ${round(gflops, 3)} GFLOP/s ` +
+        `(wasm ceiling ${round(ceiling, 3)}; native sgemm ceiling ${nativeBest ? `${round(nativeBest, 3)} → ${Math.round((100 * gflops) / nativeBest)}%` : '—'}) | ` +
+        `kernels alone ${Object.entries(kernelMs).map(([k, v]) => `${round(v, 3)} ms ${k}`).join(', ')} | ` +
         (torchSamples ? `${peerLabel(peer!)} ${round(torchSamples, 4)} samples/s ${round(torchMs!, 4)} ms → ×${round(ratio!, 3)}` : `PyTorch: ${reason}`)
     )
     console.log(table[table.length - 1])
