@@ -8,6 +8,7 @@ import { metricWords } from './figures/metrics'
 import type { RunDetail } from './api'
 import { cellLabels } from './config'
 import { compareAllPairs, describe, groupBy, type Comparison, type Interval, type KeyValue } from './stats'
+import { own } from './keys'
 
 /** Which number of a run's metric is compared: its best value (min for losses, max for accuracy) or its last. */
 export type MetricStat = 'best' | 'last'
@@ -72,7 +73,7 @@ export function metricLabel(metric: string, stat: MetricStat): string {
 
 /** The compared number of one run, or null when it has none. */
 export function runMetricValue(run: RunDetail, metric: string, stat: MetricStat): number | null {
-  const summary = run.summary[metric]
+  const summary = own(run.summary, metric)
   if (!summary) return null
   if (stat === 'last') return summary.last
   return betterDirection(metric) === 'lower' ? summary.min : summary.max
@@ -89,8 +90,8 @@ export function groupLabel(key: Readonly<Record<string, KeyValue>>): string {
 
 /** A grouping key's value: the configuration's setting, else a run field (status, backend, engine, cellForm…). */
 export function runKey(run: RunDetail, key: string): KeyValue {
-  const fromConfig = (run.config as unknown as Record<string, unknown>)[key]
-  const value = fromConfig !== undefined ? fromConfig : (run as unknown as Record<string, unknown>)[key]
+  const fromConfig = own(run.config as unknown as Record<string, unknown>, key)
+  const value = fromConfig !== undefined ? fromConfig : own(run as unknown as Record<string, unknown>, key)
   if (value === undefined || value === null) return null
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
   return JSON.stringify(value)

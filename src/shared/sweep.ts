@@ -11,8 +11,9 @@
  * than the reference get the unit count whose parameter count is closest to the reference cell's.
  */
 import { z } from 'zod'
+import { isAllowedKey, own } from './keys'
 import { describeIssues } from './issues'
-import { cells, normalizeRunConfig, type Cell, type RunConfig } from './config'
+import { cells, normalizeRunConfig, runConfigSchema, type Cell, type RunConfig } from './config'
 import { matchUnits, modelParams, type ModelShape } from './params'
 import { createRng } from './random'
 
@@ -71,6 +72,26 @@ function draw(distribution: Distribution, next: () => number): unknown {
   return distribution.choice[Math.floor(next() * distribution.choice.length)]
 }
 
+/**
+ * Grid, random and base keys are run settings: checked against the config schema's own keys before anything else
+ * reads them (a `__proto__` key would otherwise vanish in parsing, and `constructor` get a misleading error).
+ */
+function unknownSettingKey(input: unknown): string | undefined {
+  if (input === null || typeof input !== 'object') return undefined
+  const settings = Object.keys(runConfigSchema.shape)
+  for (const part of ['grid', 'random', 'base'] as const) {
+    const value = own(input as Record<string, unknown>, part)
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue
+    for (const key of Object.keys(value)) {
+      if (part !== 'base' && key === 'seed') continue // answered below with its own advice
+      if (!isAllowedKey(key, settings)) {
+        return `Invalid sweep spec: ${JSON.stringify(key)} in ${part} is not a run setting; use one of ${settings.join(', ')}`
+      }
+    }
+  }
+  return undefined
+}
+
 function cartesian(grid: Record<string, unknown[]>): Array<Record<string, unknown>> {
   let points: Array<Record<string, unknown>> = [{}]
   for (const [key, values] of Object.entries(grid)) points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })))
@@ -82,6 +103,8 @@ function cartesian(grid: Record<string, unknown[]>): Array<Record<string, unknow
  * `shapeOf` gives the input and output sizes of a config's data, needed only for matchParams.
  */
 export function expandSweep(input: unknown, shapeOf?: (config: RunConfig) => ModelShape): ExpandResult {
+  const badKey = unknownSettingKey(input)
+  if (badKey) return { ok: false, message: badKey }
   const parsed = sweepSpecSchema.safeParse(input)
   if (!parsed.success) return { ok: false, message: describeIssues('sweep spec', parsed.error.issues) }
   const spec = parsed.data

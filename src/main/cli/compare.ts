@@ -4,6 +4,7 @@
  * by seed, Hedges' g, bootstrap), with a plain-language verdict. Reads the store only.
  */
 import { compareRuns, type RunComparison } from '../../shared/comparison'
+import { own } from '../../shared/keys'
 import { formatNumber, formatP } from '../../shared/stats'
 import { createLabStore } from '../labStore'
 import { resolveDbPath } from '../paths'
@@ -35,7 +36,7 @@ export async function compare(argv: string[]): Promise<number> {
     if (ids.length === 0) throw new UsageError('compare: no runs to compare')
     const runs = ids.map((id) => store.getRun(id))
     const metric = values.metric ?? 'valLoss'
-    if (!runs.some((r) => r.summary[metric])) {
+    if (!runs.some((r) => own(r.summary, metric))) {
       const known = [...new Set(runs.flatMap((r) => Object.keys(r.summary)))].sort().join(', ')
       throw new UsageError(`compare: no run recorded the metric "${metric}"; recorded: ${known || 'none'}`)
     }

@@ -7,7 +7,7 @@ import { exportFormats, type ExportFormat } from '../report/exports'
 import { UsageError, parseCommandArgs } from './args'
 import { runExport } from './report'
 
-export const exportUsage = 'gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png --out PATH [--db PATH]   data, weights or figures'
+export const exportUsage = 'gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png --out PATH [--db PATH] [--force]   data, weights or figures'
 
 const cliFormats: readonly ExportFormat[] = exportFormats.filter((f) => f !== 'html' && f !== 'pdf')
 
@@ -16,7 +16,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
     runs: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
-    db: { type: 'string' }
+    db: { type: 'string' },
+    force: { type: 'boolean' }
   })
   if (positionals.length > 0) throw new UsageError(`export: unexpected argument "${positionals[0]}"`)
   if (!values.runs) throw new UsageError('export: --runs ID[,ID...] is required (the runs to export)')
@@ -27,5 +28,5 @@ export async function exportCommand(argv: string[]): Promise<number> {
     throw new UsageError(`export: --format must be one of ${cliFormats.join(', ')}, not "${values.format}"${hint}`)
   }
   if (!values.out) throw new UsageError(`export: --out is required (${format === 'csv' || format === 'json' ? `a .${format} file` : 'a folder'})`)
-  return runExport('export', { db: values.db, runs: values.runs, format, out: values.out, folder: format !== 'csv' && format !== 'json' })
+  return runExport('export', { db: values.db, runs: values.runs, format, out: values.out, folder: format !== 'csv' && format !== 'json', force: values.force })
 }

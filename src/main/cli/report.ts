@@ -2,6 +2,7 @@
  * `gatelab report --runs ID[,ID...] --out FILE.html|FILE.pdf [--paper a4|letter] [--db PATH]`: the report of one run
  * or a comparison, as one self-contained HTML file or a PDF printed by Chromium. Reads the store only.
  */
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { extname } from 'node:path'
 import { ReportError } from '../report/errors'
 import { exportRuns, type ExportFormat } from '../report/exports'
@@ -13,7 +14,7 @@ import { resolveDbPath } from '../paths'
 import { Store } from '../store/store'
 import { UsageError, parseCommandArgs } from './args'
 
-export const reportUsage = 'gatelab report --runs ID[,ID...] --out FILE.html|FILE.pdf [--paper a4|letter] [--db PATH]   a self-contained report (HTML or PDF)'
+export const reportUsage = 'gatelab report --runs ID[,ID...] --out FILE.html|FILE.pdf [--paper a4|letter] [--db PATH] [--force]   a self-contained report (HTML or PDF)'
 
 /** Opens the lab read-only in spirit: nothing is created (a wrong --db is an error, not a new empty lab). */
 export function openReportSource(db: string | undefined): LabStore {
@@ -35,7 +36,7 @@ function kib(bytes: number): string {
 /** Shared by report and export: checks the output first, then builds the files and writes them. */
 export async function runExport(
   command: string,
-  options: { db: string | undefined; runs: string; format: ExportFormat; out: string; folder: boolean; paper?: Paper }
+  options: { db: string | undefined; runs: string; format: ExportFormat; out: string; folder: boolean; paper?: Paper; force?: boolean }
 ): Promise<number> {
   let store: ReportSource & { close(): void }
   try {
@@ -43,6 +44,7 @@ export async function runExport(
     // Before opening anything or rendering: a bad --out should fail in milliseconds.
     if (options.folder) checkFolderOutput(options.out)
     else checkFileOutput(options.out)
+    if (!options.force) refuseOverwrite(command, options.out, options.folder)
     store = openReportSource(options.db)
     try {
       const files = await exportRuns(store, ids, options.format, { pdf: htmlToPdf, paper: options.paper ?? 'a4', layout: 'folders' })
@@ -66,12 +68,20 @@ export async function runExport(
   }
 }
 
+/** An existing file (or a folder with files in it) is only replaced with --force. */
+function refuseOverwrite(command: string, out: string, folder: boolean): void {
+  if (!existsSync(out)) return
+  if (folder && statSync(out).isDirectory() && readdirSync(out).length === 0) return
+  throw new UsageError(`${command}: ${out} already exists${folder ? ' and is not empty' : ''}; add --force to overwrite it, or choose another --out`)
+}
+
 export async function report(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
     runs: { type: 'string' },
     out: { type: 'string' },
     paper: { type: 'string' },
-    db: { type: 'string' }
+    db: { type: 'string' },
+    force: { type: 'boolean' }
   })
   if (positionals.length > 0) throw new UsageError(`report: unexpected argument "${positionals[0]}"`)
   if (!values.runs) throw new UsageError('report: --runs ID[,ID...] is required (the runs to report on)')
@@ -81,5 +91,5 @@ export async function report(argv: string[]): Promise<number> {
   if (!format) throw new UsageError(`report: --out must end in .html or .pdf (got "${values.out}")`)
   const paper = (values.paper ?? 'a4').toLowerCase()
   if (paper !== 'a4' && paper !== 'letter') throw new UsageError(`report: --paper must be a4 or letter, not "${values.paper}"`)
-  return runExport('report', { db: values.db, runs: values.runs, format, out: values.out, folder: false, paper })
+  return runExport('report', { db: values.db, runs: values.runs, format, out: values.out, folder: false, paper, force: values.force })
 }

@@ -5,6 +5,7 @@
  */
 import { resolveDbPath } from '../paths'
 import { diskFullWords } from '../store/diskspace'
+import { terminalText } from './terminal'
 import { Store, StoreError, type MetricSummary, type RunQuery, type RunRecord, type RunRow } from '../store/store'
 import { UsageError, intFlag, parseCommandArgs } from './args'
 import { runStatusSchema, type RunStatus } from '../../shared/protocol'
@@ -89,7 +90,7 @@ export async function show(argv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify({ ...run, ...baselinesJson(runBaselineReport(run)) }, null, 2) + '\n')
       return 0
     }
-    process.stdout.write(describeRun(run))
+    process.stdout.write(terminalText(describeRun(run), { keepNewlines: true }))
     return 0
   } finally {
     store.close()
@@ -121,7 +122,9 @@ function localTime(iso: string | null): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
 }
 
-function printTable(header: string[], rows: string[][]): void {
+function printTable(header: string[], raw: string[][]): void {
+  // User text (names, tasks) is escaped: a run name cannot clear the screen or retitle the terminal.
+  const rows = raw.map((r) => r.map((c) => terminalText(c)))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]): string =>
     cells
@@ -134,7 +137,7 @@ function printTable(header: string[], rows: string[][]): void {
 function describeRun(run: RunRecord): string {
   const out: string[] = []
   const field = (label: string, value: unknown): void => {
-    if (value !== null && value !== undefined && value !== '') out.push(`${`${label}:`.padEnd(13)}${String(value)}`)
+    if (value !== null && value !== undefined && value !== '') out.push(`${`${label}:`.padEnd(13)}${terminalText(String(value))}`)
   }
   field('Run', run.id)
   field('Name', run.name)

@@ -37,6 +37,8 @@ import { StoreError, toStoreError } from './errors'
 import { GATELAB_APPLICATION_ID, LATEST_VERSION, migrate } from './migrations'
 import { ownerProcessState, processIdentity, thisHost } from './owners'
 import { checkOnOpen } from './integrity'
+import { own } from '../../shared/keys'
+import { recordedProgress } from './progress'
 import { ensureReserve, openReadOnly, releaseReserve, removeStubs } from './diskspace'
 
 export { StoreError } from './errors'
@@ -620,6 +622,11 @@ export class Store {
     this.write('finish a run in', () => {
       const rid = this.rid(id)
       const now = Date.now()
+      // A run that ended without the trainer's own count (killed, crashed, full disk) keeps what its metrics show.
+      if (info.status !== 'completed' && !info.epochs && !info.steps) {
+        const recorded = recordedProgress(this.db, rid)
+        info = { ...info, epochs: recorded.epochs ?? info.epochs, steps: recorded.steps ?? info.steps, best: info.best ?? recorded.best }
+      }
       // An interrupted run may still finish: the owner was only presumed gone (e.g. a machine that slept).
       const changes = this.db
         .prepare(
@@ -904,13 +911,13 @@ export class Store {
     const summaryMatch = /^summary:(.+):([a-z]+)$/.exec(sort)
     const joinParams: unknown[] = []
     if (summaryMatch) {
-      const stat = summaryStats[summaryMatch[2]!]
+      const stat = own(summaryStats, summaryMatch[2]!)
       if (!stat) throw new StoreError('invalid', `Unknown summary statistic in sort "${sort}"; use last, min, max or count.`)
       join = 'left join metric_summary s on s.run_rid = r.rid and s.name_id = (select id from metric_names where name = ?)'
       joinParams.push(summaryMatch[1])
       orderExpr = `s.${stat}`
     } else {
-      const column = sortColumns[sort]
+      const column = own(sortColumns, sort)
       if (!column) {
         throw new StoreError('invalid', `Cannot sort runs by "${sort}"; use one of ${Object.keys(sortColumns).join(', ')} or summary:METRIC:last|min|max|count.`)
       }
@@ -1461,9 +1468,13 @@ export class Store {
   }
 
   private interrupt(rid: number, message: string, at: number): void {
+    const recorded = recordedProgress(this.db, rid)
     this.db
-      .prepare("update runs set status = 'interrupted', ended_at = ?, error = coalesce(error, ?), updated_at = ?, seq = ? where rid = ?")
-      .run(at, message, Date.now(), this.bump(), rid)
+      .prepare(
+        `update runs set status = 'interrupted', ended_at = ?, error = coalesce(error, ?), updated_at = ?, seq = ?,
+           epochs = coalesce(epochs, ?), steps = coalesce(steps, ?), best = coalesce(best, ?) where rid = ?`
+      )
+      .run(at, message, Date.now(), this.bump(), recorded.epochs, recorded.steps, recorded.best ? JSON.stringify(recorded.best) : null, rid)
   }
 
   private findRid(id: string): number | undefined {

@@ -2,6 +2,7 @@
  * Metric names in words, with their units, for every figure title and axis: "validation loss (MSE, scaled)" rather than
  * "valLoss". One table for the lab's charts, reports, figure exports and pgfplots.
  */
+import { own } from '../keys'
 
 export interface MetricContext {
   /** The run's loss: mse | mae | huber; classification tasks use cross-entropy whatever this says. */
@@ -37,12 +38,12 @@ const lossNames: Record<string, string> = { mse: 'MSE', mae: 'MAE', huber: 'Hube
 
 /** "validation loss" — the metric in words, without unit (code names it does not know are returned as they are). */
 export function metricWords(metric: string): string {
-  return table[metric]?.words ?? metric
+  return own(table, metric)?.words ?? metric
 }
 
 /** The unit in parentheses: "MSE, scaled", "cross-entropy", "fraction", "ms"; null when there is none to say. */
 export function metricUnit(metric: string, context: MetricContext = {}): string | null {
-  const entry = table[metric]
+  const entry = own(table, metric)
   if (!entry) return null
   const scaled = context.scaling && context.scaling !== 'none' ? ', scaled' : ''
   switch (entry.unit) {

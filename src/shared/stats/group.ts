@@ -16,10 +16,11 @@ export type Reader<T> = (item: T, key: string) => unknown
 export function readPath(item: unknown, key: string): unknown {
   if (item === null || typeof item !== 'object') return undefined
   const record = item as Record<string, unknown>
-  if (key in record) return record[key]
+  if (Object.prototype.hasOwnProperty.call(record, key)) return record[key]
   let current: unknown = item
   for (const part of key.split('.')) {
     if (current === null || typeof current !== 'object') return undefined
+    if (!Object.prototype.hasOwnProperty.call(current, part)) return undefined // own properties only: never __proto__ & co.
     current = (current as Record<string, unknown>)[part]
   }
   return current
