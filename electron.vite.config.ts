@@ -51,6 +51,8 @@ export default defineConfig({
     build: {
       // electron-vite leaves bundles unminified; the UI is ~2 MB of React and ECharts that minifies to well under half.
       minify: true,
+      // Fonts stay files: the CSP's font-src 'self' refuses data: URLs, and Vite would inline KaTeX's smallest font.
+      assetsInlineLimit: (file: string) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
       rolldownOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') }
       }

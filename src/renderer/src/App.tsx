@@ -13,6 +13,7 @@ import { NewRunPage } from './pages/NewRunPage'
 import { SweepsPage } from './pages/SweepsPage'
 import { SweepPage } from './pages/SweepPage'
 import { formatDuration } from './format'
+import { InsidePage, InsideComparePage } from './inside/pages'
 
 export function App({ connection }: { connection: Connection }): React.JSX.Element {
   const hub = useMemo(() => new LiveHub(), [])
@@ -113,6 +114,10 @@ function Page({ route }: { route: Route }): React.JSX.Element {
       return <SweepsPage />
     case 'sweep':
       return <SweepPage key={route.id} id={route.id} />
+    case 'inside':
+      return <InsidePage key={route.id} id={route.id} query={route.query} />
+    case 'insideCompare':
+      return <InsideComparePage key={route.ids.join(',')} ids={route.ids} query={route.query} />
     case 'notFound':
       return (
         <div className="page">

@@ -9,6 +9,8 @@
  *   #/system          what the lab runs on
  *   #/sweeps          every sweep, and a spec editor that starts one
  *   #/sweeps/ID       one sweep: its runs, plots and statistics
+ *   #/runs/ID/inside  inside a run's cells: gates, states, gradients (sequence and layer in the query)
+ *   #/compare/inside?ids=A,B  two runs' cells side by side, on the same sequence
  */
 export type Route =
   | { name: 'runs'; query: Record<string, string> }
@@ -18,6 +20,8 @@ export type Route =
   | { name: 'system' }
   | { name: 'sweeps' }
   | { name: 'sweep'; id: string }
+  | { name: 'inside'; id: string; query: Record<string, string> }
+  | { name: 'insideCompare'; ids: string[]; query: Record<string, string> }
   | { name: 'notFound'; hash: string }
 
 function parseQuery(text: string): Record<string, string> {
@@ -35,6 +39,12 @@ export function parseHash(hash: string): Route {
   const [head, second] = parts
   if (parts.length === 0 || (head === 'runs' && parts.length === 1)) return { name: 'runs', query }
   if (head === 'runs' && parts.length === 2 && second) return { name: 'run', id: second }
+  if (head === 'runs' && parts.length === 3 && second && parts[2] === 'inside') return { name: 'inside', id: second, query }
+  if (head === 'compare' && parts.length === 2 && second === 'inside') {
+    const { ids: idText = '', ...rest } = query
+    const ids = idText.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+    return { name: 'insideCompare', ids: [...new Set(ids)], query: rest }
+  }
   if (head === 'compare' && parts.length === 1) {
     const ids = (query.ids ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
     return { name: 'compare', ids: [...new Set(ids)] }
@@ -67,6 +77,14 @@ export function formatRoute(route: Route): string {
       return '#/sweeps'
     case 'sweep':
       return `#/sweeps/${encodeURIComponent(route.id)}`
+    case 'inside': {
+      const qs = new URLSearchParams(Object.entries(route.query).sort(([a], [b]) => a.localeCompare(b))).toString()
+      return `#/runs/${encodeURIComponent(route.id)}/inside${qs ? `?${qs}` : ''}`
+    }
+    case 'insideCompare': {
+      const qs = new URLSearchParams(Object.entries(route.query).sort(([a], [b]) => a.localeCompare(b))).toString()
+      return `#/compare/inside?ids=${route.ids.map(encodeURIComponent).join(',')}${qs ? `&${qs}` : ''}`
+    }
     case 'notFound':
       return route.hash
   }
@@ -77,8 +95,10 @@ export function sectionOf(route: Route): 'runs' | 'compare' | 'new' | 'system' |
   switch (route.name) {
     case 'runs':
     case 'run':
+    case 'inside':
       return 'runs'
     case 'compare':
+    case 'insideCompare':
       return 'compare'
     case 'new':
       return 'new'

@@ -135,7 +135,14 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
           <h1 className="page-title">Compare {runs.length} runs</h1>
           <p className="page-lede">Colour is the cell (LSTM blue, GRU orange); the line style tells runs of one cell apart.</p>
         </div>
-        <ExportMenu runIds={runs.map((r) => r.id)} />
+        <div className="head-actions">
+          {runs.length >= 2 && (
+            <a className="button" href={href({ name: 'insideCompare', ids: runs.slice(0, 4).map((r) => r.id), query: {} })}>
+              Inside, side by side
+            </a>
+          )}
+          <ExportMenu runIds={runs.map((r) => r.id)} />
+        </div>
       </div>
       <ErrorNote message={loaded.missing.length ? `Some runs could not be loaded: ${loaded.missing.join('; ')}` : null} />
       <ErrorNote message={actionError} onDismiss={() => setActionError(null)} />

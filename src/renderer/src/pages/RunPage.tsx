@@ -96,6 +96,9 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
               Cancel run
             </button>
           )}
+          <a className="button" href={href({ name: 'inside', id: run.id, query: {} })}>
+            Inside the cell
+          </a>
           <button type="button" onClick={() => navigate({ name: 'new', from: run.id })}>
             New run from this one
           </button>
