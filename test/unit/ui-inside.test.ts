@@ -150,6 +150,9 @@ describe('hover and keyboard arithmetic', () => {
   it('fits line-plot ranges (log: whole decades of the positive values)', () => {
     expect(fitRange([{ values: [0.003, 0.2, NaN, 0] }], true)).toEqual([1e-3, 1])
     expect(yTicks([1e-6, 1], true)).toEqual([1e-6, 1e-4, 1e-2, 1])
+    expect(yTicks([-0.0049, 1.05], false)).toEqual([0, 0.5, 1])
+    expect(yTicks([-3.2, 7.9], false)).toEqual([0, 5])
+    expect(yTicks([-1.1, 1.1], false)).toEqual([-1, 0, 1])
     const [lo, hi] = fitRange([{ values: [0, 10] }], false)
     expect(lo).toBeCloseTo(-0.5)
     expect(hi).toBeCloseTo(10.5)
@@ -173,10 +176,11 @@ describe('which gates sit side by side (CELLS.md, "Reading the gates")', () => {
     ])
     // GRU on the left: the same rows, mirrored.
     expect(alignTraces('gru', 'lstm').map((r) => r.sides.map((s) => (s ? sideLabel(s) : null)))).toEqual(pairs.map(([a, b]) => [b, a]))
-    // The saturation scatter's rows are the gates only.
+    // The saturation scatter's rows: the gates and the candidates (the traces with statistics), not the states.
     expect(alignGates('lstm', 'gru').map((r) => r.sides.map((s) => (s ? sideLabel(s) : null)))).toEqual([
       ['f', 'z'],
       ['i', '1 − z'],
+      ['g', 'n'],
       ['o', null],
       [null, 'r']
     ])

@@ -17,7 +17,7 @@ import { GradientPlot, InputsPlot, MemoryHeatmap, OutputsView, TraceHeatmap, Uni
 import { SaturationRows } from './Saturation'
 import { SequenceEditor, SequencePicker, type EditedSequence } from './SequencePicker'
 import { alignGates, alignTraces, sideLabel } from './alignment'
-import { pickLayer, queryFromState, sequenceOf, stateFromQuery, type InsideState } from './model'
+import { featureNames, pickLayer, queryFromState, sequenceOf, stateFromQuery, type InsideState } from './model'
 import { formOf, noWeightsReason, sourceWords, splitCounts, statsArgs, useRunDetails } from './InsidePage'
 import { useInspectMany, type InspectArgs } from './useInspect'
 import { formatValue } from './format'
@@ -115,7 +115,7 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
             <div className="inside-toolbar" role="toolbar" aria-label="Inside settings">
               <SequencePicker state={state} onChange={(s) => { setWhich(0); setState(s) }} counts={counts} editing={editing} onEdit={setEditing} />
             </div>
-            {editing && firstSeq && firstResult && <SequenceEditor start={firstSeq.inputsOriginal} features={firstResult.features} task={details[0]!.task} onInspect={setEdited} />}
+            {editing && firstSeq && firstResult && <SequenceEditor start={firstSeq.inputsOriginal} features={featureNames(details[0]!.task, firstResult.features, firstResult.inputSize)} task={details[0]!.task} onInspect={setEdited} />}
             {shownAll.map((s, i) =>
               s.current.state === 'unavailable' ? (
                 <ErrorNote key={i} message={`${entries[i]!.label}: ${s.current.reason}`} />
@@ -142,7 +142,7 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
 
                 <section className="card inside-card" aria-labelledby="io-h">
                   <h2 id="io-h">Input and output</h2>
-                  <InputsPlot seq={a!.seq} features={a!.result!.features} />
+                  <InputsPlot seq={a!.seq} features={featureNames(details[0]!.task, a!.result!.features, a!.result!.inputSize)} />
                   <OutputsView runs={complete.map((e) => ({ label: e.label, color: e.color, result: e.result, seq: e.seq }))} />
                 </section>
 

@@ -18,7 +18,7 @@ import { AttributionExplainer, GradientExplainer, MemoryExplainer, SaturationExp
 import { AttributionPanel, GradientPlot, InputsPlot, MemoryHeatmap, OutputsView, TracesStack, UnitLines } from './panels'
 import { SaturationGrid, parseSortChoice, sortChoices, unitStats } from './Saturation'
 import { SequenceEditor, SequencePicker, type EditedSequence } from './SequencePicker'
-import { pickLayer, queryFromState, sequenceOf, stateFromQuery, type Direction, type InsideState } from './model'
+import { featureNames, pickLayer, queryFromState, sequenceOf, stateFromQuery, type Direction, type InsideState } from './model'
 import { sortUnits } from './alignment'
 import { useInspect, type InspectArgs } from './useInspect'
 import { formatValue } from './format'
@@ -106,6 +106,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
   const layerInfo = layers[layer]
   const direction: Direction = layerInfo?.directions.includes(state.direction) ? state.direction : 'forward'
   const traces = seq ? pickLayer(seq.traces, layer, direction) : undefined
+  const features = result && run ? featureNames(run.task, result.features, result.inputSize) : []
   const order = useMemo(() => {
     const choice = parseSortChoice(sort)
     const g = choice && stats?.gates.find((x) => x.layer === layer && x.direction === direction && x.gate === choice.gate)
@@ -163,7 +164,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
                 </select>
               </label>
             </div>
-            {editing && seq && <SequenceEditor key={`${seq.source.split}-${'index' in seq.source ? seq.source.index : 'e'}`} start={seq.inputsOriginal} features={result!.features} task={run.task} onInspect={setEdited} />}
+            {editing && seq && <SequenceEditor key={`${seq.source.split}-${'index' in seq.source ? seq.source.index : 'e'}`} start={seq.inputsOriginal} features={features} task={run.task} onInspect={setEdited} />}
             {current.state === 'unavailable' && (
               <div className="card empty" data-testid="inside-unavailable">
                 <p className="empty-title">Nothing to look inside</p>
@@ -191,7 +192,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
                 <section className="card inside-card" aria-labelledby="traces-h">
                   <h2 id="traces-h">Gates and states over time · layer {layer + 1}{layerInfo?.bidirectional ? ` · ${direction}` : ''}</h2>
                   <TracesExplainer form={formOf(result)} />
-                  <InputsPlot seq={seq} features={result.features} />
+                  <InputsPlot seq={seq} features={features} />
                   <OutputsView runs={[{ label: runLabel, color, result, seq }]} />
                   {traces ? (
                     <TracesStack runId={id} cell={run.cell} traces={traces} layer={layer} direction={direction} order={order} selectedUnit={selectedUnit} onSelectUnit={setSelectedUnit} />
@@ -220,7 +221,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
                 <section className="card inside-card" aria-labelledby="attr-h">
                   <h2 id="attr-h">Attribution over time</h2>
                   <AttributionExplainer igSteps={seq.attribution?.igSteps ?? 50} />
-                  <AttributionPanel seq={seq} features={result.features} />
+                  <AttributionPanel seq={seq} features={features} />
                 </section>
 
                 {run.cell !== 'rnn' && (

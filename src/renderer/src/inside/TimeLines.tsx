@@ -36,7 +36,8 @@ export interface TimeLinesProps {
   testId?: string
 }
 
-const TOP = 8
+/** Room above the plot for its title. */
+const TOP = 20
 
 /** The y range of the data: [min, max] padded by 5% (linear) or to whole decades (log, positive values only). */
 export function fitRange(series: ReadonlyArray<{ values: ArrayLike<number> }>, log: boolean): [number, number] {
@@ -63,10 +64,17 @@ export function yOf(v: number, range: [number, number], rect: PlotRect, log: boo
   return rect.y + rect.height * (1 - f)
 }
 
-/** Tick values for the y axis: decades on a log scale, lo / middle / hi on a linear one. */
+/** Tick values for the y axis: decades on a log scale, 2–5 round values (1, 2, 5 × 10ⁿ apart) on a linear one. */
 export function yTicks(range: [number, number], log: boolean): number[] {
   const [lo, hi] = range
-  if (!log) return [lo, (lo + hi) / 2, hi]
+  if (!log) {
+    const raw = (hi - lo) / 3
+    const p = 10 ** Math.floor(Math.log10(raw))
+    const every = [1, 2, 5, 10].find((k) => k * p >= raw)! * p
+    const out: number[] = []
+    for (let k = Math.ceil(lo / every); k * every <= hi + every * 1e-9; k++) out.push(Number((k * every).toPrecision(12)))
+    return out
+  }
   const a = Math.round(Math.log10(lo))
   const b = Math.round(Math.log10(hi))
   const every = Math.max(1, Math.ceil((b - a) / 5))
@@ -85,8 +93,8 @@ export function TimeLines({ title, description, series, steps, log = false, rang
   const [width, setWidth] = useState(0)
   const [announce, setAnnounce] = useState('')
   const kbStep = useRef<number | null>(null)
-  const total = height + (showTimeAxis ? 18 : 4)
-  const rect = useMemo<PlotRect>(() => ({ x: AXIS_LEFT, y: TOP, width: Math.max(1, width - AXIS_LEFT - AXIS_RIGHT), height: height - TOP }), [width, height])
+  const total = height + TOP + (showTimeAxis ? 18 : 4)
+  const rect = useMemo<PlotRect>(() => ({ x: AXIS_LEFT, y: TOP, width: Math.max(1, width - AXIS_LEFT - AXIS_RIGHT), height }), [width, height])
   const yRange = useMemo(() => range ?? fitRange(series, log), [range, series, log])
 
   useEffect(() => {
@@ -156,11 +164,6 @@ export function TimeLines({ title, description, series, steps, log = false, rang
       }
     }
     ctx.restore()
-    // Title on the left.
-    ctx.fillStyle = pal.text
-    ctx.textAlign = 'left'
-    ctx.textBaseline = 'top'
-    ctx.font = '600 11px system-ui, sans-serif'
     if (showTimeAxis) drawTimeAxis(ctx, rect, steps, theme)
   }, [width, total, rect, theme, series, steps, yRange, log, showTimeAxis])
 

@@ -82,9 +82,12 @@ export function alignTraces(left: CellKind, right: CellKind): AlignedRow[] {
   return rows
 }
 
-/** The gates only (for the saturation scatter, whose statistics exist for gates). */
+/** Traces with saturation statistics: the sigmoid gates and the tanh candidates g and n (not the states c and h). */
+export const statTraces: ReadonlySet<TraceName> = new Set(['i', 'f', 'g', 'o', 'z', 'r', 'n'])
+
+/** The rows of the saturation scatter: the traces that have statistics. */
 export function alignGates(left: CellKind, right: CellKind): AlignedRow[] {
-  return alignTraces(left, right).filter((r) => r.sides.every((s) => s === null || isGate(s.trace)))
+  return alignTraces(left, right).filter((r) => r.sides.some((s) => s !== null) && r.sides.every((s) => s === null || statTraces.has(s.trace)))
 }
 
 /** How a side is written: f, z, 1 − z. */

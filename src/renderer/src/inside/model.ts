@@ -165,3 +165,9 @@ export function stepsOf(inputs: Matrix): number[][] {
   const [features, steps] = inputs.shape
   return Array.from({ length: steps }, (_, t) => Array.from({ length: features }, (_, d) => inputs.values[d * steps + t]!))
 }
+
+/** Feature names for labels: the adding problem's two inputs by their meaning, else the data's names (x0, x1 … when it has none). */
+export function featureNames(task: string, features: readonly string[], count: number): string[] {
+  if (task === 'adding' && count === 2) return ['value', 'marker']
+  return Array.from({ length: count }, (_, k) => features[k] ?? `x${k}`)
+}
