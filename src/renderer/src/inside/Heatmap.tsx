@@ -10,7 +10,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { chartPalette, useTheme, type Theme } from '../theme'
-import { AXIS_LEFT, AXIS_RIGHT, hitTest, moveCursor, rowSpan, stepSpan, timeTicks, stepCenter, type Cursor, type PlotRect } from './geometry'
+import { AXIS_LEFT, AXIS_RIGHT, hitTest, moveCursor, rowSpan, timeTicks, stepCenter, type Cursor, type PlotRect } from './geometry'
 import { lut, lutIndex, type CellKind, type Domain, type ScaleKind } from './scales'
 import { useCursorHub, type SharedCursor } from './cursor'
 import { formatTick, formatValue, stepLabel, unitLabel } from './format'
@@ -72,7 +72,8 @@ export function Heatmap(props: HeatmapProps): React.JSX.Element {
   const hub = useCursorHub()
   const wrapRef = useRef<HTMLDivElement>(null)
   const baseRef = useRef<HTMLCanvasElement>(null)
-  const overRef = useRef<HTMLCanvasElement>(null)
+  const colRef = useRef<HTMLDivElement>(null)
+  const rowRef = useRef<HTMLDivElement>(null)
   const tipRef = useRef<HTMLDivElement>(null)
   const [width, setWidth] = useState(0)
   const [announce, setAnnounce] = useState('')
@@ -153,53 +154,39 @@ export function Heatmap(props: HeatmapProps): React.JSX.Element {
     if (showTimeAxis) drawTimeAxis(ctx, rect, steps, theme)
   }, [image, width, height, rect, theme, title, order, units, steps, table, domain, showTimeAxis])
 
+  // The cursor is two absolutely positioned outlines moved by transform: a hover touches no canvas, so the browser
+  // only composites (a redrawn canvas overlay costs a full-size raster per frame in software rendering).
+  const stepW = rect.width / Math.max(1, steps)
+  const rowH = rect.height / Math.max(1, units)
+  const thinCol = stepW < 3
   const drawCursor = useCallback(
     (c: SharedCursor | null) => {
-      const canvas = overRef.current
-      if (!canvas || width === 0) return
-      const ctx = sizeCanvas(canvas, width, height)
-      const pal = chartPalette[theme]
-      if (selectedUnit !== null) {
-        const r = selectedUnit < units ? rowOfUnit[selectedUnit]! : -1
-        if (r >= 0) {
-          const { y, height: h } = rowSpan(r, rect, units)
-          ctx.fillStyle = pal.text
-          ctx.beginPath()
-          ctx.moveTo(rect.x - 1, y + h / 2)
-          ctx.lineTo(rect.x - 7, y + h / 2 - 4)
-          ctx.lineTo(rect.x - 7, y + h / 2 + 4)
-          ctx.fill()
-        }
+      const col = colRef.current
+      const row = rowRef.current
+      if (!col || !row) return
+      if (!c || c.step >= steps || width === 0) {
+        col.style.display = 'none'
+        row.style.display = 'none'
+        return
       }
-      if (!c || c.step >= steps) return
-      const { x, width: w } = stepSpan(c.step, rect, steps)
-      ctx.strokeStyle = pal.text
-      ctx.globalAlpha = 0.75
-      ctx.lineWidth = 1
-      if (w >= 3) ctx.strokeRect(Math.round(x) - 0.5, rect.y - 0.5, Math.max(1, Math.round(w)) + 1, rect.height + 1)
-      else {
-        ctx.beginPath()
-        ctx.moveTo(Math.round(x + w / 2) + 0.5, rect.y)
-        ctx.lineTo(Math.round(x + w / 2) + 0.5, rect.y + rect.height)
-        ctx.stroke()
-      }
-      if (c.group === group && c.unit !== null) {
-        const r = c.unit < units ? rowOfUnit[c.unit]! : -1
-        if (r >= 0) {
-          const { y, height: h } = rowSpan(r, rect, units)
-          ctx.globalAlpha = 1
-          ctx.strokeStyle = theme === 'dark' ? '#ffffff' : '#000000'
-          ctx.strokeRect(rect.x - 0.5, Math.round(y) - 0.5, rect.width + 1, Math.max(1, Math.round(h)) + 1)
-        }
-      }
+      const x = rect.x + c.step * stepW
+      col.style.transform = `translateX(${thinCol ? Math.round(x + stepW / 2) : Math.round(x) - 1}px)`
+      col.style.display = 'block'
+      const r = c.group === group && c.unit !== null && c.unit < units ? rowOfUnit[c.unit]! : -1
+      if (r >= 0) {
+        row.style.transform = `translateY(${Math.round(rect.y + r * rowH) - 1}px)`
+        row.style.display = 'block'
+      } else row.style.display = 'none'
     },
-    [width, height, theme, rect, steps, units, rowOfUnit, group, selectedUnit]
+    [width, rect, steps, units, rowOfUnit, group, stepW, rowH, thinCol]
   )
 
   useEffect(() => {
     drawCursor(hub.get())
     return hub.subscribe(drawCursor)
   }, [hub, drawCursor])
+
+  const selectedRow = selectedUnit !== null && selectedUnit < units ? rowOfUnit[selectedUnit]! : -1
 
   const showTip = (cursor: Cursor, px: number, py: number): void => {
     const tip = tipRef.current
@@ -279,7 +266,9 @@ export function Heatmap(props: HeatmapProps): React.JSX.Element {
       style={{ height }}
     >
       <canvas ref={baseRef} className="heatmap-base" aria-hidden="true" onMouseMove={onMove} onMouseLeave={onLeave} onClick={onClick} />
-      <canvas ref={overRef} className="heatmap-over" aria-hidden="true" />
+      <div ref={colRef} className={thinCol ? 'hm-col thin' : 'hm-col'} aria-hidden="true" style={{ top: rect.y - 1, height: rect.height + 2, width: thinCol ? 1 : Math.round(stepW) + 2 }} />
+      <div ref={rowRef} className="hm-row" aria-hidden="true" style={{ left: rect.x - 1, width: rect.width + 2, height: Math.max(1, Math.round(rowH)) + 2 }} />
+      {selectedRow >= 0 && width > 0 && <div className="hm-selected" aria-hidden="true" style={{ left: rect.x - 8, top: rect.y + (selectedRow + 0.5) * rowH - 4 }} />}
       <div ref={tipRef} className="heatmap-tip" role="tooltip" hidden data-testid={testId ? `${testId}-tip` : undefined} />
       <span className="sr-only" aria-live="polite">{announce}</span>
     </div>

@@ -88,7 +88,7 @@ export function TimeLines({ title, description, series, steps, log = false, rang
   const hub = useCursorHub()
   const wrapRef = useRef<HTMLDivElement>(null)
   const baseRef = useRef<HTMLCanvasElement>(null)
-  const overRef = useRef<HTMLCanvasElement>(null)
+  const lineRef = useRef<HTMLDivElement>(null)
   const tipRef = useRef<HTMLDivElement>(null)
   const [width, setWidth] = useState(0)
   const [announce, setAnnounce] = useState('')
@@ -167,31 +167,29 @@ export function TimeLines({ title, description, series, steps, log = false, rang
     if (showTimeAxis) drawTimeAxis(ctx, rect, steps, theme)
   }, [width, total, rect, theme, series, steps, yRange, log, showTimeAxis])
 
+  // A vertical line and a dot per line, moved by transform (no canvas is redrawn on a hover).
+  const dotRefs = useRef<Array<HTMLDivElement | null>>([])
   const drawCursor = useCallback(
     (c: SharedCursor | null) => {
-      const canvas = overRef.current
-      if (!canvas || width === 0) return
-      const ctx = sizeCanvas(canvas, width, total)
-      if (!c || c.step >= steps) return
-      const pal = chartPalette[theme]
-      const x = Math.round(stepCenter(c.step, rect, steps)) + 0.5
-      ctx.strokeStyle = pal.text
-      ctx.globalAlpha = 0.6
-      ctx.beginPath()
-      ctx.moveTo(x, rect.y)
-      ctx.lineTo(x, rect.y + rect.height)
-      ctx.stroke()
-      ctx.globalAlpha = 1
-      for (const s of series) {
-        const v = s.values[c.step]
-        if (v === undefined || !Number.isFinite(v) || (log && v <= 0)) continue
-        ctx.fillStyle = s.color
-        ctx.beginPath()
-        ctx.arc(x, yOf(v, yRange, rect, log), 3, 0, Math.PI * 2)
-        ctx.fill()
-      }
+      const line = lineRef.current
+      if (!line) return
+      const show = !!c && c.step < steps && width > 0
+      line.style.display = show ? 'block' : 'none'
+      const x = show ? Math.round(stepCenter(c.step, rect, steps)) : 0
+      if (show) line.style.transform = `translateX(${x}px)`
+      series.forEach((s, k) => {
+        const dot = dotRefs.current[k]
+        if (!dot) return
+        const v = show ? s.values[c.step] : undefined
+        if (v === undefined || !Number.isFinite(v) || (log && v <= 0)) {
+          dot.style.display = 'none'
+          return
+        }
+        dot.style.display = 'block'
+        dot.style.transform = `translate(${x - 3}px, ${Math.round(yOf(v, yRange, rect, log)) - 3}px)`
+      })
     },
-    [width, total, theme, rect, steps, series, yRange, log]
+    [width, rect, steps, series, yRange, log]
   )
 
   useEffect(() => {
@@ -250,7 +248,18 @@ export function TimeLines({ title, description, series, steps, log = false, rang
       style={{ height: total }}
     >
       <canvas ref={baseRef} className="heatmap-base" aria-hidden="true" onMouseMove={onMove} onMouseLeave={onLeave} />
-      <canvas ref={overRef} className="heatmap-over" aria-hidden="true" />
+      <div ref={lineRef} className="tl-line" aria-hidden="true" style={{ top: rect.y, height: rect.height }} />
+      {series.map((s, k) => (
+        <div
+          key={k}
+          ref={(el) => {
+            dotRefs.current[k] = el
+          }}
+          className="tl-dot"
+          aria-hidden="true"
+          style={{ background: s.color }}
+        />
+      ))}
       <div className="timelines-title" aria-hidden="true">
         <span>{title}</span>
         {yLabel && <span className="muted">{yLabel}</span>}
