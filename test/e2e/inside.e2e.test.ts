@@ -84,7 +84,7 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
     const explainer = page.getByTestId('explain-traces')
     await expect(explainer.locator('summary').textContent()).resolves.toMatch(/LSTM with sigmoid gates/)
     expect(await explainer.locator('.katex').count()).toBeGreaterThan(5)
-    await expect(explainer.textContent()).resolves.toMatch(/A forget gate f near 1 keeps the cell’s content; near 0 erases it/)
+    await expect(explainer.textContent()).resolves.toMatch(/A forget gate .* near 1 keeps the cell’s content; near 0 erases it/)
     expect(await explainer.locator('math').first().textContent()).toContain('c')
     // Gradient flow on a log scale, memory retention, attribution, saturation scatter: all drawn.
     await page.getByTestId('gradient-flow').waitFor()

@@ -94,8 +94,8 @@ export function GradientExplainer({ lstm }: { lstm: boolean }): React.JSX.Elemen
           learning long dependencies.
           {lstm && (
             <>
-              {' '}For the LSTM, <Tex>{'\\lVert \\partial L / \\partial c_t \\rVert_2'}</Tex> follows the cell’s additive path <Tex>{'c_t = f_t \\odot c_{t-1} + \\dots'}</Tex>: while
-              the forget gates stay near 1 it barely decays.
+              {' '}For the LSTM, <Tex>{'\\lVert \\partial L / \\partial c_t \\rVert_2'}</Tex> follows the cell’s additive path (<Tex>{'c_t = f_t \\odot c_{t-1} + \\dots'}</Tex>), so
+              it barely decays while the forget gates stay near 1.
             </>
           )}
         </p>

@@ -10,7 +10,7 @@ import type { InspectedSequence, InspectOk, InspectSplit } from '../../../shared
 import { useApi } from '../api/context'
 import { CellChip, ErrorNote } from '../components/bits'
 import { hasWeights } from '../components/PredictionsCard'
-import { displayName } from '../format'
+import { cellLabels, displayName } from '../format'
 import { href, navigate } from '../lib/useRoute'
 import { cellColors, useTheme } from '../theme'
 import { CursorContext, CursorHub } from './cursor'
@@ -137,7 +137,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
               <CellChip cell={run.cell} /> Inside {runLabel}
             </h1>
             <p className="page-lede">
-              {result ? formWords(formOf(result)) : run.cellForm ?? run.cell} · {run.dataset?.description ?? run.task}
+              {result ? formWords(formOf(result)) : run.cellForm ?? cellLabels[run.cell]} · {run.dataset?.description ?? run.task}
               {result && ` · ${result.layers.length} layer${result.layers.length === 1 ? '' : 's'} of ${result.layers[0]?.units ?? '?'} units`}
             </p>
           </div>
@@ -145,7 +145,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
 
         {reason && (
           <div className="card empty" data-testid="inside-unavailable">
-            <p className="empty-title">Nothing to look inside yet</p>
+            <p className="empty-title">{terminal.has(run.status) ? 'Nothing to look inside' : 'Nothing to look inside yet'}</p>
             <p>{reason}</p>
           </div>
         )}
