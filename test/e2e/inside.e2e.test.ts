@@ -1,7 +1,7 @@
 /**
  * Inside the cell, end to end in Debian's Chromium against a real host in browser mode, real trainer processes and
  * the real inspector: an LSTM, a GRU (trained together, same data and seed) and a vanilla RNN on a short adding
- * problem, plus a run that fails before saving weights. The test opens a run's Inside view from its page, checks the
+ * problem, plus a run cancelled before it saved weights. The test opens a run's Inside view from its page, checks the
  * heatmaps against the API's own numbers under the mouse and the keyboard, picks sequences (by number, out of range,
  * worst K, edited), draws a unit's gates, opens the two-run comparison from Compare with the gates aligned (LSTM f ↔
  * GRU z, i ↔ 1 − z), and shows that a run without weights says so instead of drawing empty charts. Screenshots of
@@ -52,15 +52,17 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
         { ...base, cell: 'lstm', name: 'adding LSTM' },
         { ...base, cell: 'gru', name: 'adding GRU' },
         { ...base, cell: 'rnn', name: 'adding RNN' },
-        { ...base, task: 'csv:/nonexistent/inside-e2e.csv', target: 'y', name: 'no data' }
+        // Cancelled at once, long before its first epoch ends and saves weights.
+        { ...base, samples: 200_000, epochs: 50, name: 'cancelled early' }
       ]
     })
     ;[lstm, gru, rnn, failed] = started.runIds as [string, string, string, string]
+    await call(host, 'cancelRun', { id: failed })
     const deadline = Date.now() + 180_000
     for (;;) {
       const runs = await Promise.all(started.runIds.map((id) => call<{ status: string }>(host, 'getRun', { id })))
       const statuses = runs.map((r) => r.status)
-      if (statuses.slice(0, 3).every((s) => s === 'completed') && statuses[3] === 'failed') break
+      if (statuses.slice(0, 3).every((s) => s === 'completed') && statuses[3] === 'cancelled') break
       if (statuses.slice(0, 3).some((s) => s === 'failed')) throw new Error(`A training run failed: ${statuses.join(', ')}`)
       if (Date.now() > deadline) throw new Error(`Runs did not finish in time: ${statuses.join(', ')}`)
       await new Promise((r) => setTimeout(r, 300))
@@ -193,7 +195,7 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
     await page.goto(`${host.url}#/runs/${failed}/inside`)
     const note = page.getByTestId('inside-unavailable')
     await note.waitFor({ timeout: 20_000 })
-    await expect(note.textContent()).resolves.toMatch(/no stored weights \(it failed before its first save\)/)
+    await expect(note.textContent()).resolves.toMatch(/no stored weights \(it stopped before its first save\)/)
     expect(await page.locator('canvas').count()).toBe(0)
     await shot('inside-no-weights.png')
   })
