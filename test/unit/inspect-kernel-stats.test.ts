@@ -1,10 +1,11 @@
 /**
  * Split statistics through the fused kernels (src/main/inspect/kernelStats.ts) equal those of the float64 cell math
- * on the same network: every form, stacked and bidirectional, batches that do not divide the sequence count.
+ * on the same network: every form, stacked and bidirectional, batches that do not divide the sequence count; and the
+ * network outputs through the kernels (best/worst ranking) equal networkForward's, last-step and per-step heads.
  */
 import { describe, expect, it } from 'vitest'
 import { accumulateTrace, accumulatorsFor, networkForward, paramSizes, type CellVariant, type Network } from '../../src/shared/cells'
-import { kernelStatistics } from '../../src/main/inspect/kernelStats'
+import { kernelOutputs, kernelStatistics } from '../../src/main/inspect/kernelStats'
 
 function rng(seed: number): () => number {
   let s = seed >>> 0
@@ -50,6 +51,26 @@ describe.each(['lstm', 'gru-after', 'gru-before'] as const)('%s', (variant) => {
           expect(Math.abs(a.rightSaturated[k]! - b.rightSaturated[k]!)).toBeLessThanOrEqual(2 / g.steps)
         }
       })
+    }
+  })
+})
+
+describe('network outputs through the kernels', () => {
+  it.each(['lstm', 'gru-after', 'gru-before', 'rnn'] as const)('%s: equal the float64 outputs (last step and per step)', (variant) => {
+    for (const perStep of [false, true]) {
+      const network = { ...net(variant, false), perStep }
+      network.layers[1]!.returnSequences = perStep
+      const n = 67
+      const T = 5
+      const x = Float32Array.from({ length: n * T * 2 }, rng(6))
+      const indices = Array.from({ length: n }, (_, i) => i)
+      const fast = kernelOutputs(network, x, T, indices)
+      expect(fast).toHaveLength(n)
+      for (const i of [0, 33, 66]) {
+        const slow = networkForward(network, x.subarray(i * T * 2, (i + 1) * T * 2), T).y
+        expect(fast[i]!.length).toBe(slow.length)
+        for (let j = 0; j < slow.length; j++) expect(Math.abs(fast[i]![j]! - slow[j]!)).toBeLessThan(1e-4)
+      }
     }
   })
 })
