@@ -66,7 +66,11 @@ export class Lab {
 
   constructor(private readonly options: LabOptions) {
     const store = (this.store = options.store)
-    this.cluster = new ClusterService({ store: store.cluster, onRunsChanged: (ids) => ids.forEach((id) => this.publishRun(id)) })
+    this.cluster = new ClusterService({
+      store: store.cluster,
+      onRunsChanged: (ids) => ids.forEach((id) => this.publishRun(id)),
+      roots: () => dataRoots(this.store.path, this.options.dataRoots)
+    })
     this.queue = new RunQueue({
       spawnTrainer: (name) => this.spawnTrainer(name),
       recorder: store,

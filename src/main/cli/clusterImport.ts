@@ -26,7 +26,9 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('import: give one sweep bundle folder, e.g. gatelab import gatelab-sweeps/sweep-20261201-120000-abcd')
   const bundleDir = resolve(positionals[0]!)
   const intervalMs = (intFlag('interval', values.interval, 1, 3600) ?? 5) * 1000
-  const store = Store.open(resolveDbPath(values.db), { owner: { kind: 'cli' } })
+  // synchronous 'normal': no fsync per run imported. A power cut may lose the last commits (never corrupt the file),
+  // and importing again brings them back: the import is idempotent.
+  const store = Store.open(resolveDbPath(values.db), { owner: { kind: 'cli' }, synchronous: 'normal' })
   let stop = false
   const onSignal = (): void => {
     stop = true

@@ -3,7 +3,8 @@
  * follows every bundle with unfinished runs on a timer — Slurm states, live curves from the result folders, final
  * outcomes — publishing the runs that changed.
  */
-import { dirname, join } from 'node:path'
+import { realpathSync } from 'node:fs'
+import { dirname, join, resolve, sep } from 'node:path'
 import { GateLabError, type ApiHandlers } from '../../shared/api'
 import type { ClusterInfo, ClusterRunInfo } from '../../shared/cluster'
 import { BundleError } from './bundle'
@@ -22,6 +23,8 @@ export interface ClusterServiceOptions {
   onRunsChanged: (ids: string[]) => void
   /** How often bundles with unfinished runs are followed (default 5 s; GATELAB_CLUSTER_POLL_MS overrides). */
   intervalMs?: number
+  /** Folders API callers may name (src/main/access/dataPaths.ts): bundle folders must lie below one of them. */
+  roots?: () => string[]
 }
 
 function badRequest(error: unknown): never {
@@ -73,6 +76,19 @@ export class ClusterService {
     }
   }
 
+  /** Like the API's data paths: a folder named through the API must lie below home, the lab's folder or GATELAB_DATA_DIRS. */
+  private checkFolder(dir: string, what: string): void {
+    if (!this.options.roots) return
+    const target = realOrSelf(resolve(dir))
+    const roots = [...this.options.roots(), dirname(this.store.path)].map((r) => realOrSelf(resolve(r)))
+    if (!roots.some((root) => target === root || target.startsWith(root.endsWith(sep) ? root : root + sep))) {
+      throw new GateLabError({
+        code: 'bad_request',
+        message: `${what} ${dir} is outside the folders GateLab may use (${roots.join(', ')}): choose one below them, or add its folder to GATELAB_DATA_DIRS.`
+      })
+    }
+  }
+
   close(): void {
     this.closed = true
     clearInterval(this.timer)
@@ -82,6 +98,7 @@ export class ClusterService {
     getClusterInfo: async () => clusterInfo(),
     startSlurmSweep: async ({ spec, slurm }) => {
       // The lab's default bundle folder sits next to its database (often a home folder the nodes share).
+      if (slurm.dir !== undefined) this.checkFolder(slurm.dir, 'The folder for the sweep bundle')
       const dir = slurm.dir ?? join(dirname(this.store.path), 'gatelab-sweeps')
       const result = await submitSlurmSweep(this.store, spec, { ...slurm, dir }).catch(badRequest)
       this.options.onRunsChanged(result.runIds)
@@ -109,6 +126,7 @@ export class ClusterService {
       )
     }),
     importClusterResults: async ({ dir }) => {
+      this.checkFolder(dir, 'The bundle folder')
       const report = (() => {
         try {
           return importBundle(this.store, dir)
@@ -143,5 +161,13 @@ export async function clusterInfo(): Promise<ClusterInfo> {
     }
   } catch (error) {
     return { available: false, reason: `Run on Slurm is hidden: Slurm does not answer here (${(error as Error).message})`, partitions: [], maxArraySize: null, maxJobCount: null }
+  }
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
   }
 }

@@ -153,22 +153,28 @@ export async function submitSlurmSweep(store: ClusterStore, spec: unknown, input
 
   const failed: string[] = []
   let refusal: string | null = null
-  for (const array of arrays) {
-    const ids = runIds.slice(array.firstTrial, Math.min(trials, array.firstTrial + array.tasks * submit.perTask))
-    if (refusal === null) {
-      try {
-        // The job script's argument is the array's first trial (sbatch passes what follows the script to it).
-        array.jobId = await sbatch(sbatchArgs(submit, bundleDir, array, jobName), join(bundleDir, JOB_SCRIPT), [String(array.firstTrial)])
-        writeBundleInfo(bundleDir, info)
-        store.setClusterStates(ids.map((id, i) => ({ id, jobId: jobIdOfTrial(info, array.firstTrial + i), state: 'PENDING', reason: null })))
-        continue
-      } catch (error) {
-        refusal = error instanceof SlurmError ? error.message : (error as Error).message
+  // A few sbatch calls at a time: a sweep split into many arrays (a small MaxArraySize) is submitted in seconds.
+  let next = 0
+  const submitNext = async (): Promise<void> => {
+    for (;;) {
+      const array = arrays[next++]
+      if (!array) return
+      const ids = runIds.slice(array.firstTrial, Math.min(trials, array.firstTrial + array.tasks * submit.perTask))
+      if (refusal === null) {
+        try {
+          // The job script's argument is the array's first trial (sbatch passes what follows the script to it).
+          array.jobId = await sbatch(sbatchArgs(submit, bundleDir, array, jobName), join(bundleDir, JOB_SCRIPT), [String(array.firstTrial)])
+          store.setClusterStates(ids.map((id, i) => ({ id, jobId: jobIdOfTrial(info, array.firstTrial + i), state: 'PENDING', reason: null })))
+          continue
+        } catch (error) {
+          refusal ??= error instanceof SlurmError ? error.message : (error as Error).message
+        }
       }
+      failRuns(store, ids, `Slurm refused the job array: ${refusal}`)
+      failed.push(...ids)
     }
-    failRuns(store, ids, `Slurm refused the job array: ${refusal}`)
-    failed.push(...ids)
   }
+  await Promise.all(Array.from({ length: Math.min(4, arrays.length) }, submitNext))
   writeBundleInfo(bundleDir, info)
   if (refusal !== null && failed.length === runIds.length) throw new ClusterError(`Slurm refused the job: ${refusal}`, 'refused')
   return { sweepId, name: plan.name, bundleDir, runIds, arrays, failed, maxArraySize }
