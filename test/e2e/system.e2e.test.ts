@@ -42,6 +42,12 @@ describe('the lab in Chromium (browser mode)', () => {
     expect(shownPid).not.toBe(host.child.pid)
     await expect(page.getByTestId('db-path').textContent()).resolves.toBe(host.dbPath)
 
+    // Which fused kernels the trainer runs, native or WebAssembly, and why (issue 18), as the trainer reported them.
+    const kernels = (info.value.trainer as { kernels?: { kernels: string; reason: string } }).kernels
+    expect(kernels?.kernels).toMatch(/^(native-(avx512|avx2|sse|neon)|relaxed-simd|simd128)$/)
+    await expect(page.getByTestId('fused-kernels-running').textContent()).resolves.toContain(kernels!.kernels)
+    await expect(page.getByTestId('fused-kernels-why').textContent()).resolves.toContain(kernels!.reason)
+
     // "Probe again" starts a new trainer process: a new pid travels UI → host → trainer → UI.
     await page.getByRole('button', { name: 'Probe again' }).click()
     await expect
