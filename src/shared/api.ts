@@ -141,7 +141,11 @@ export const requestSchemas = {
     .object({
       runIds: z.array(runId).min(1).max(100),
       format: z.enum(['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png']),
-      paper: z.enum(['a4', 'letter']).default('a4')
+      paper: z.enum(['a4', 'letter']).default('a4'),
+      /** Reports and figures: add the "Inside the cell" section (gate/state heatmaps, gradient flow, saturation, telemetry). */
+      inside: z.boolean().optional(),
+      /** The sequence the inside heatmaps show: a test index (default 0) or "worst" (the worst-predicted test sequence). */
+      insideSequence: z.union([z.number().int().min(0), z.literal('worst')]).optional()
     })
     .strict(),
   /**

@@ -18,6 +18,7 @@ import { exportRunsHandler } from '../../src/main/report/handlers'
 import { computePredictions } from '../../src/main/report/predictions'
 import { decodeWeights, parseModelJson, type PlainRecurrentLayer, type PlainWeights } from '../../src/main/report/weights'
 import type { MetricPoint } from '../../src/shared/protocol'
+import { isTelemetryMetric, TELEMETRY_COST_METRIC } from '../../src/shared/telemetry'
 import { launchChromium, screenshotDir } from '../helpers/browser'
 import { cliEntry, repoRoot, tempDir } from '../helpers/host'
 
@@ -105,7 +106,8 @@ describe('gatelab report and export on real runs', () => {
 
     const text = await page.locator('body').innerText()
     for (const id of ids) expect(text).toContain(id)
-    const metrics = store.listMetricNames(ids)
+    // Gate telemetry (gate/…, grad/…, telemetryMs) is drawn compactly by --inside only (report-inside.test.ts).
+    const metrics = store.listMetricNames(ids).filter((m) => !isTelemetryMetric(m) && m !== TELEMETRY_COST_METRIC)
     expect(metrics).toEqual(expect.arrayContaining(['loss', 'valLoss', 'batchLoss']))
     for (const metric of metrics) {
       // A figure with a vector chart, and a row in the summary table.

@@ -3,11 +3,12 @@
  * them to the UI (browser mode downloads them, the desktop app saves them where the user chose).
  */
 import { basename } from 'node:path'
-import type { RunDetail } from '../../shared/api'
+import { GateLabError, type RunDetail } from '../../shared/api'
 import { reportFigures } from './charts'
 import { toCsv, toJson } from './data'
 import { ReportError } from './errors'
-import { renderReportHtml } from './html'
+import { figureHtml, renderReportHtml } from './html'
+import { gatherInside, insideFigures, insideSectionHtml, type InsideSequence } from './inside'
 import { buildReportModel, currentEnvironment, parsePredictions, PREDICTIONS_FILE, type PredictionInput, type ReportEnvironment, type ReportModel } from './model'
 import { computePredictions } from './predictions'
 import type { Paper, PdfRenderer } from './pdf.node'
@@ -36,6 +37,8 @@ export interface ExportOptions {
   layout?: 'folders' | 'flat'
   env?: ReportEnvironment
   title?: string
+  /** Reports and figure exports: add "Inside the cell" (inside.ts) for this sequence (a test index, or 'worst'). */
+  inside?: { sequence: InsideSequence }
 }
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -97,6 +100,22 @@ function weightFiles(source: ReportSource, data: readonly RunData[], layout: 'fo
   return files
 }
 
+/** The "Inside the cell" section and its figures, when asked for; the inspector computes in its worker thread. */
+async function insideOf(source: ReportSource, data: readonly RunData[], model: ReportModel, options: ExportOptions) {
+  if (!options.inside) return null
+  const { inspectRun } = await import('../inspect')
+  const colors = new Map(model.runs.map((r) => [r.run.id, r.color]))
+  const labels = new Map(model.runs.map((r) => [r.run.id, r.label]))
+  try {
+    const section = await gatherInside(source, data, colors, labels, options.inside.sequence, inspectRun)
+    return { section, figures: insideFigures(section) }
+  } catch (error) {
+    // The inspector's bad_request (e.g. a test index beyond the split) is bad input to the export.
+    if (error instanceof GateLabError && error.code === 'bad_request') throw new ReportError('invalid', `Inside the cell: ${error.message}`)
+    throw error
+  }
+}
+
 /** Builds the files of one export of `runIds` in `format`. Unknown runs fail before any work (ReportError not_found). */
 export async function exportRuns(source: ReportSource, runIds: readonly string[], format: ExportFormat, options: ExportOptions = {}): Promise<ExportFile[]> {
   const data = loadRuns(source, runIds)
@@ -113,14 +132,16 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
     case 'html':
     case 'pdf': {
       const model = await reportModel(source, data, options)
-      const html = renderReportHtml(model)
+      const inside = await insideOf(source, data, model, options)
+      const html = renderReportHtml(model, inside ? { inside: insideSectionHtml(inside.section, inside.figures, figureHtml) } : {})
       if (format === 'html') return [{ name: `${stem}-report.html`, mediaType: 'text/html', data: utf8(html) }]
       if (!options.pdf) throw new ReportError('chromium_missing', 'PDF export is not available in this host')
       return [{ name: `${stem}-report.pdf`, mediaType: 'application/pdf', data: await options.pdf(html, { paper: options.paper ?? 'a4' }) }]
     }
     case 'svg':
     case 'png': {
-      const figures = reportFigures(await reportModel(source, data, options))
+      const model = await reportModel(source, data, options)
+      const figures = [...reportFigures(model), ...((await insideOf(source, data, model, options))?.figures ?? [])]
       if (figures.length === 0) throw new ReportError('invalid', 'These runs recorded no metrics, so there are no figures to export.')
       const files: ExportFile[] = []
       for (const f of figures) {

@@ -20,9 +20,9 @@ export function toApiError(error: unknown): unknown {
  * Usage in lab.ts: `exportRuns: exportRunsHandler(store, options.pdf)`.
  */
 export function exportRunsHandler(store: ReportSource, pdf: PdfRenderer | undefined): ApiHandlers['exportRuns'] {
-  return async ({ runIds, format, paper }) => {
+  return async ({ runIds, format, paper, inside, insideSequence }) => {
     try {
-      const files = await exportRuns(store, runIds, format, { pdf, paper, layout: 'flat' })
+      const files = await exportRuns(store, runIds, format, { pdf, paper, layout: 'flat', ...(inside ? { inside: { sequence: insideSequence ?? 0 } } : {}) })
       return { files: files.map((f) => ({ name: f.name, mediaType: f.mediaType, base64: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength).toString('base64') })) }
     } catch (error) {
       throw toApiError(error)

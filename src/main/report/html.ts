@@ -129,7 +129,7 @@ const script = `
 /** Forbids every network fetch (and plugins, frames, forms); allows only what the file itself carries. */
 export const reportCsp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"
 
-function figureHtml(figure: Figure): string {
+export function figureHtml(figure: Figure): string {
   return `<figure id="${e(figure.id)}" data-name="${e(figure.id)}">
 ${figure.svg}
 <figcaption>${e(figure.caption)}</figcaption>
@@ -306,6 +306,8 @@ function environmentSection(model: ReportModel): string {
 export interface HtmlOptions {
   /** Figures already rendered for this model (reportFigures(model)); rendered here when omitted. */
   figures?: Figure[]
+  /** The "Inside the cell" section's HTML (inside.ts), placed after the predictions when given. */
+  inside?: string
 }
 
 export function renderReportHtml(model: ReportModel, options: HtmlOptions = {}): string {
@@ -321,6 +323,7 @@ export function renderReportHtml(model: ReportModel, options: HtmlOptions = {}):
     ['summary', 'Summary'],
     ['groups', 'LSTM vs GRU'],
     ['predictions', 'Predictions'],
+    ...(options.inside ? ([['inside', 'Inside the cell']] as Array<[string, string]>) : []),
     ['notes', 'Notes'],
     ['environment', 'Environment']
   ]
@@ -349,6 +352,7 @@ ${curveFigures.length > 0 ? curveFigures.map(figureHtml).join('\n') : '<p class=
 ${summarySection(model)}
 ${groupsSection(model, figures)}
 ${predictionsSection(model, figures)}
+${options.inside ?? ''}
 ${notesSection(model)}
 ${environmentSection(model)}
 <footer>Made with GateLab ${e(model.gatelabVersion)}. Figures are vector SVG (buttons under each export SVG or PNG at 2×). The data at full resolution: <code>gatelab export --runs ${e(model.runs.map((r) => r.run.id).join(','))} --format csv|json</code>.</footer>

@@ -36,10 +36,13 @@ export function ExportMenu({ runIds }: { runIds: string[] }): React.JSX.Element 
   const api = useApi()
   const id = useId()
   const [format, setFormat] = useState<Format>('html')
+  // "Inside the cell": gate/state heatmaps, gradient flow, saturation and telemetry in reports and figure exports.
+  const [inside, setInside] = useState(false)
+  const insideApplies = format === 'html' || format === 'pdf' || format === 'svg' || format === 'png'
   const [state, setState] = useState<{ kind: 'idle' | 'busy' } | { kind: 'done'; files: number } | { kind: 'error'; message: string }>({ kind: 'idle' })
   const run = (): void => {
     setState({ kind: 'busy' })
-    api.exportRuns({ runIds: runIds.slice(0, 100), format }).then(
+    api.exportRuns({ runIds: runIds.slice(0, 100), format, ...(inside && insideApplies ? { inside: true } : {}) }).then(
       (r) => {
         for (const f of r.files) download(f.name, f.mediaType, f.base64)
         setState({ kind: 'done', files: r.files.length })
@@ -59,6 +62,11 @@ export function ExportMenu({ runIds }: { runIds: string[] }): React.JSX.Element 
           </option>
         ))}
       </select>
+      {insideApplies && (
+        <label className="small" title="Adds, per run, gate and state heatmaps for test sequence 0, the gradient-flow plot, the saturation scatter and the gate telemetry">
+          <input type="checkbox" checked={inside} onChange={(e) => setInside(e.target.checked)} disabled={state.kind === 'busy'} /> Inside the cell
+        </label>
+      )}
       <button type="button" onClick={run} disabled={state.kind === 'busy' || runIds.length === 0}>
         {state.kind === 'busy' ? 'Exporting…' : 'Export'}
       </button>
