@@ -100,14 +100,17 @@ function weightFiles(source: ReportSource, data: readonly RunData[], layout: 'fo
   return files
 }
 
-/** The "Inside the cell" section and its figures, when asked for; the inspector computes in its worker thread. */
+/**
+ * The "Inside the cell" section and its figures, when asked for. The inspector computes in this thread, like the
+ * report's predictions (a report is one request; its worker thread would only add a second copy of the model).
+ */
 async function insideOf(source: ReportSource, data: readonly RunData[], model: ReportModel, options: ExportOptions) {
   if (!options.inside) return null
-  const { inspectRun } = await import('../inspect')
+  const { inspectRunHere } = await import('../inspect')
   const colors = new Map(model.runs.map((r) => [r.run.id, r.color]))
   const labels = new Map(model.runs.map((r) => [r.run.id, r.label]))
   try {
-    const section = await gatherInside(source, data, colors, labels, options.inside.sequence, inspectRun)
+    const section = await gatherInside(source, data, colors, labels, options.inside.sequence, inspectRunHere)
     return { section, figures: insideFigures(section) }
   } catch (error) {
     // The inspector's bad_request (e.g. a test index beyond the split) is bad input to the export.
