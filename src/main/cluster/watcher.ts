@@ -60,11 +60,14 @@ export async function pollClusterRuns(store: ClusterStore, bundleDirs?: readonly
     result.bundles++
     const before = store.listClusterRuns({ bundleDir })
     const open = before.filter((r) => r.status === 'queued' || r.status === 'running' || r.status === 'interrupted')
-    if (open.length === 0) continue
+    // Also followed: finished runs whose task Slurm last showed as not ended (a trial's summary comes before its task
+    // exits), so the sweep page ends with Slurm's final word on every task.
+    const watch = before.filter((r) => open.includes(r) || (r.jobId !== null && r.slurmState !== null && slurmPhase(r.slurmState) !== 'ended'))
+    if (watch.length === 0) continue
     // The scheduler first, then the files: a task Slurm reports as ended wrote its summary before it ended.
     let tasks = new Map<string, JobTask>()
     try {
-      tasks = await slurmTasks(open.flatMap((r) => (r.jobId ? [r.jobId] : [])))
+      tasks = await slurmTasks(watch.flatMap((r) => (r.jobId ? [r.jobId] : [])))
     } catch (error) {
       result.problems.push((error as Error).message)
     }
@@ -80,7 +83,7 @@ export async function pollClusterRuns(store: ClusterStore, bundleDirs?: readonly
         result.problems.push(error.message)
       }
     }
-    store.setClusterStates(open.flatMap((r) => (r.jobId && tasks.has(r.jobId) ? [{ id: r.id, state: tasks.get(r.jobId)!.state, reason: tasks.get(r.jobId)!.reason }] : [])))
+    store.setClusterStates(watch.flatMap((r) => (r.jobId && tasks.has(r.jobId) ? [{ id: r.id, state: tasks.get(r.jobId)!.state, reason: tasks.get(r.jobId)!.reason }] : [])))
     const after = new Map(store.listClusterRuns({ bundleDir }).map((r) => [r.id, r]))
     for (const r of open) {
       const now = after.get(r.id)
@@ -102,7 +105,7 @@ export async function pollClusterRuns(store: ClusterStore, bundleDirs?: readonly
     const old = new Map(before.map((r) => [r.id, r]))
     for (const r of final) {
       const o = old.get(r.id)
-      if (!o || o.status !== r.status || o.importedBytes !== r.importedBytes || o.slurmState !== r.slurmState || o.slurmReason !== r.slurmReason || o.attempt !== r.attempt) {
+      if (!o || o.status !== r.status || o.jobId !== r.jobId || o.importedBytes !== r.importedBytes || o.slurmState !== r.slurmState || o.slurmReason !== r.slurmReason || o.attempt !== r.attempt) {
         result.changed.push(r.id)
       }
     }

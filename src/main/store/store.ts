@@ -1240,14 +1240,16 @@ export class Store {
     )
   }
 
-  /** Bundles with at least one run not yet in a final state (what a watcher follows). */
+  /** Bundles with a run not yet in a final state, or whose task Slurm last showed as not ended (what a watcher follows). */
   activeClusterBundles(): string[] {
     return this.read(
       () =>
         this.db
           .prepare(
             `select distinct c.bundle_dir from cluster_runs c join runs r on r.rid = c.run_rid
-             where r.status in ('queued', 'running', 'interrupted') order by c.bundle_dir`
+             where r.status in ('queued', 'running', 'interrupted')
+               or c.slurm_state in ('PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSPENDED', 'STOPPED', 'REQUEUED', 'REQUEUE_HOLD', 'SIGNALING', 'RESIZING', 'STAGE_OUT')
+             order by c.bundle_dir`
           )
           .pluck()
           .all() as string[]
