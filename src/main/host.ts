@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { Lab } from './lab'
 import { createLabStore } from './labStore'
 import { Store, type OwnerKind } from './store/store'
+import { scheduleBackups } from './store/backup'
 import { createNodeSpawner } from './runner/spawner.node'
 import trainerPath from './runner/trainerPath'
 import { htmlToPdf } from './report/pdf.node'
@@ -25,6 +26,7 @@ export interface NodeHostOptions {
 /** Opens the store (throws StoreError with a message naming the file and what to do) and builds the Lab on it. */
 export function createNodeLab(options: NodeHostOptions): Lab {
   const store = Store.open(options.dbPath, { owner: { kind: options.owner } })
+  scheduleBackups(store) // rolling backups: on open after a change, then every N hours (src/main/store/backup.ts)
   return new Lab({
     mode: options.mode,
     store: createLabStore(store),

@@ -5,62 +5,18 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
-import { existsSync, openSync, readFileSync, writeSync, closeSync, copyFileSync } from 'node:fs'
+import { existsSync, readFileSync, copyFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { Store, StoreError } from '../../src/main/store/store'
 import { quickCheck } from '../../src/main/store/integrity'
 import { salvage } from '../../src/main/store/salvage'
-import { config, finishInfo, openTemp, points, startInfo, tempDbPath } from '../fixtures/store/helpers'
+import { config, points, startInfo, tempDbPath } from '../fixtures/store/helpers'
+import { makeLab, pagesOf, scribble } from '../fixtures/store/damage'
 
 function sha(path: string): string {
   // A missing -wal and an empty one are the same content (SQLite deletes an empty WAL on close).
   const part = (p: string): string => createHash('sha256').update(existsSync(p) ? readFileSync(p) : '').digest('hex')
   return `${part(path)} ${part(`${path}-wal`)}`
-}
-
-/** A lab with `runs` finished runs of `n` points each of two metrics, checkpointed into the main file. */
-export function makeLab(runs = 6, n = 3000, path = tempDbPath()): { path: string; ids: string[] } {
-  const store = openTemp({}, path)
-  const ids: string[] = []
-  for (let r = 0; r < runs; r++) {
-    const id = store.createRun({ config: config({ name: `run ${r}`, tags: ['t'] }) }).id
-    store.startRun(id, startInfo())
-    store.appendMetrics(id, [...points('loss', 1, n), ...points('valLoss', 1, n / 10)])
-    store.addArtifact(id, { kind: 'weights', name: 'w.bin', mediaType: 'application/octet-stream', data: new Uint8Array(5000).fill(r) })
-    store.finishRun(id, finishInfo())
-    ids.push(id)
-  }
-  store.close()
-  const db = new Database(path)
-  db.pragma('wal_checkpoint(TRUNCATE)')
-  db.close()
-  return { path, ids }
-}
-
-/**
- * The b-tree pages of a table (dbstat), so a test damages pages that hold data, not free ones. Overflow pages (the
- * tail of a big artifact) are left out: SQLite cannot tell their bytes are wrong (artifacts carry a sha256 for that).
- */
-export function pagesOf(path: string, table: string): number[] {
-  const db = new Database(path, { readonly: true })
-  try {
-    return (db.prepare("select pageno from dbstat where name = ? and pagetype != 'overflow' order by pageno").pluck().all(table) as number[]).filter((p) => p > 1)
-  } finally {
-    db.close()
-  }
-}
-
-export function scribble(path: string, pages: readonly number[], pageSize = 4096, fill: (i: number) => number = (i) => (i * 131 + 7) & 0xff): void {
-  const fd = openSync(path, 'r+')
-  try {
-    for (const page of pages) {
-      const bytes = Buffer.alloc(pageSize)
-      for (let i = 0; i < pageSize; i++) bytes[i] = fill(i + page)
-      writeSync(fd, bytes, 0, pageSize, (page - 1) * pageSize)
-    }
-  } finally {
-    closeSync(fd)
-  }
 }
 
 function refusal(path: string): StoreError {

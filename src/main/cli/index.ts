@@ -16,6 +16,7 @@ import { runs, runsUsage, show, showUsage } from './runs'
 import { report, reportUsage } from './report'
 import { exportCommand, exportUsage } from './export'
 import { doctor, doctorUsage } from './doctor'
+import { restore, restoreUsage } from './restore'
 import packageJson from '../../../package.json'
 import { importCommand, importUsage } from './clusterImport'
 import { worker, workerUsage } from './clusterWorker'
@@ -34,6 +35,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   report,
   export: exportCommand,
   doctor,
+  restore,
   import: importCommand,
   worker
 }
@@ -56,6 +58,7 @@ Usage:
   ${inspectUsage}
   ${inspectRunUsage}
   ${doctorUsage}
+  ${restoreUsage}
   gatelab --version
   gatelab --help
 `

@@ -1335,6 +1335,12 @@ export class Store {
     return this.read(() => this.db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]).map((r) => r.integrity_check)
   }
 
+  /** A consistent copy of the lab at `destination` through SQLite's online backup API (see backup.ts). */
+  async backup(destination: string): Promise<void> {
+    if (this.closed) throw new StoreError('invalid', `The store for ${this.path} is closed.`, { path: this.path })
+    await this.db.backup(destination)
+  }
+
   /** Size of the database file and its WAL, in bytes. */
   fileSize(): { db: number; wal: number } {
     const size = (p: string): number => {
