@@ -34,6 +34,7 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
   let gru = ''
   let rnn = ''
   let failed = ''
+  let stacked = ''
   const shot = async (name: string): Promise<void> => {
     await page.evaluate('window.scrollTo(0, 0)')
     await page.screenshot({ path: join(screenshotDir, name), fullPage: true })
@@ -53,17 +54,19 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
         { ...base, cell: 'gru', name: 'adding GRU' },
         { ...base, cell: 'rnn', name: 'adding RNN' },
         // Cancelled at once, long before its first epoch ends and saves weights.
-        { ...base, samples: 200_000, epochs: 50, name: 'cancelled early' }
+        { ...base, samples: 200_000, epochs: 50, name: 'cancelled early' },
+        // A stack of two bidirectional GRU layers, for the layer and direction pickers.
+        { ...base, cell: 'gru', layers: 2, bidirectional: true, units: 6, samples: 128, epochs: 1, name: 'stacked bidirectional GRU' }
       ]
     })
-    ;[lstm, gru, rnn, failed] = started.runIds as [string, string, string, string]
+    ;[lstm, gru, rnn, failed, stacked] = started.runIds as [string, string, string, string, string]
     await call(host, 'cancelRun', { id: failed })
     const deadline = Date.now() + 180_000
     for (;;) {
       const runs = await Promise.all(started.runIds.map((id) => call<{ status: string }>(host, 'getRun', { id })))
       const statuses = runs.map((r) => r.status)
-      if (statuses.slice(0, 3).every((s) => s === 'completed') && statuses[3] === 'cancelled') break
-      if (statuses.slice(0, 3).some((s) => s === 'failed')) throw new Error(`A training run failed: ${statuses.join(', ')}`)
+      if ([0, 1, 2, 4].every((i) => statuses[i] === 'completed') && statuses[3] === 'cancelled') break
+      if (statuses.some((s) => s === 'failed')) throw new Error(`A training run failed: ${statuses.join(', ')}`)
       if (Date.now() > deadline) throw new Error(`Runs did not finish in time: ${statuses.join(', ')}`)
       await new Promise((r) => setTimeout(r, 300))
     }
@@ -189,6 +192,25 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
     await expect.poll(() => heatmaps.count(), { timeout: 60_000 }).toBe(1)
     await expect(page.getByTestId('explain-traces').textContent()).resolves.toMatch(/no gates/)
     expect(await page.getByTestId('saturation').count()).toBe(0)
+  }, 120_000)
+
+  it('picks the layer and the direction of a stacked bidirectional run', async () => {
+    await page.goto(`${host.url}#/runs/${stacked}/inside`)
+    const heatmaps = page.locator('.heatmap[data-testid^="heatmap-"]')
+    await expect.poll(() => heatmaps.count(), { timeout: 60_000 }).toBe(4)
+    expect(await heatmaps.first().getAttribute('data-units')).toBe('6')
+    await expect(page.locator('#traces-h').textContent()).resolves.toBe('Gates and states over time · layer 1 · forward')
+    const before = await page.getByTestId(`heatmap-${stacked}-h`).locator('canvas').first().screenshot()
+    await page.getByLabel('Layer', { exact: true }).selectOption('1')
+    await page.getByRole('group', { name: 'Direction' }).getByRole('button', { name: 'backward' }).click()
+    await expect.poll(() => page.locator('#traces-h').textContent()).toBe('Gates and states over time · layer 2 · backward')
+    expect(page.url()).toMatch(/dir=backward&index=0&layer=1/)
+    // Another layer and direction: other numbers in the heatmap.
+    const after = await page.getByTestId(`heatmap-${stacked}-h`).locator('canvas').first().screenshot()
+    expect(after.equals(before)).toBe(false)
+    // The address keeps the choice: a reload shows the same layer and direction.
+    await page.reload()
+    await expect.poll(() => page.locator('#traces-h').textContent(), { timeout: 60_000 }).toBe('Gates and states over time · layer 2 · backward')
   }, 120_000)
 
   it('says a run without weights has nothing to look inside, and draws no empty charts', async () => {

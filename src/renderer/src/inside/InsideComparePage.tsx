@@ -18,7 +18,7 @@ import { SaturationRows } from './Saturation'
 import { SequenceEditor, SequencePicker, type EditedSequence } from './SequencePicker'
 import { alignGates, alignTraces, sideLabel } from './alignment'
 import { featureNames, pickLayer, queryFromState, sequenceOf, stateFromQuery, type InsideState } from './model'
-import { formOf, noWeightsReason, sourceWords, splitCounts, statsArgs, useRunDetails } from './InsidePage'
+import { LayerPicker, formOf, noWeightsReason, sourceWords, splitCounts, statsArgs, useRunDetails } from './InsidePage'
 import { useInspectMany, type InspectArgs } from './useInspect'
 import { formatValue } from './format'
 
@@ -114,6 +114,14 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
           <>
             <div className="inside-toolbar" role="toolbar" aria-label="Inside settings">
               <SequencePicker state={state} onChange={(s) => { setWhich(0); setState(s) }} counts={counts} editing={editing} onEdit={setEditing} />
+              {firstResult && (
+                <LayerPicker
+                  layers={firstResult.layers.slice(0, 1 + Math.min(...results.map((r) => (r ? r.layers.length - 1 : 0))))}
+                  layer={layer}
+                  direction={direction}
+                  onChange={(l, d) => setState({ ...state, layer: l, direction: d })}
+                />
+              )}
             </div>
             {editing && firstSeq && firstResult && <SequenceEditor start={firstSeq.inputsOriginal} features={featureNames(details[0]!.task, firstResult.features, firstResult.inputSize)} task={details[0]!.task} onInspect={setEdited} />}
             {shownAll.map((s, i) =>

@@ -262,7 +262,7 @@ export function LayerPicker({ layers, layer, direction, onChange }: { layers: In
   if (layers.length <= 1 && !layers[0]?.bidirectional) return null
   const info = layers[layer]
   return (
-    <div className="picker-fields" role="group" aria-label="Layer">
+    <div className="picker-fields" role="group" aria-label="Layer and direction">
       {layers.length > 1 && (
         <label className="control">
           Layer
