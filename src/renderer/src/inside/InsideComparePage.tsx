@@ -211,11 +211,7 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
                   const t = pickLayer(e.seq!.traces, Math.min(layer, e.result!.layers.length - 1), direction)
                   return t ? (
                     <section className="card inside-card" aria-label="The chosen unit">
-                      <div className="card-head">
-                        <span />
-                        <button type="button" className="small" onClick={() => setSelected(null)}>Close</button>
-                      </div>
-                      <UnitLines traces={t} unit={selected.unit} label={e.label} />
+                      <UnitLines traces={t} unit={selected.unit} label={e.label} onClose={() => setSelected(null)} />
                     </section>
                   ) : null
                 })()}

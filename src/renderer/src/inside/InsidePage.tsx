@@ -204,11 +204,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
 
                 {traces && selectedUnit !== null && selectedUnit < (layerInfo?.units ?? 0) && (
                   <section className="card inside-card" aria-label="The chosen unit">
-                    <div className="card-head">
-                      <span />
-                      <button type="button" className="small" onClick={() => setSelectedUnit(null)}>Close</button>
-                    </div>
-                    <UnitLines traces={traces} unit={selectedUnit} label={runLabel} />
+                    <UnitLines traces={traces} unit={selectedUnit} label={runLabel} onClose={() => setSelectedUnit(null)} />
                   </section>
                 )}
 

@@ -225,7 +225,7 @@ export function TraceHeatmap({
 }
 
 /** A clicked unit: its gates over time as lines on [0, 1], and its states (and candidate) below. */
-export function UnitLines({ traces, unit, label }: { traces: LayerDirectionTraces; unit: number; label: string }): React.JSX.Element {
+export function UnitLines({ traces, unit, label, onClose }: { traces: LayerDirectionTraces; unit: number; label: string; onClose: () => void }): React.JSX.Element {
   const theme = useTheme()
   const names = traceNames(traces)
   const row = (m: Matrix): number[] => m.values.slice(unit * m.shape[1], (unit + 1) * m.shape[1])
@@ -234,7 +234,12 @@ export function UnitLines({ traces, unit, label }: { traces: LayerDirectionTrace
   const states: LineSeries[] = names.filter((n) => !isGate(n)).map((n) => ({ label: n, color: traceColor(n, theme), values: row(traces.values[n]!), dash: n === 'g' || n === 'n' ? [4, 3] : undefined }))
   return (
     <div className="unit-lines" data-testid="unit-lines" data-unit={unit}>
-      <h3 className="inside-h3">{label}: {unitLabel(unit)} over time</h3>
+      <div className="card-head">
+        <h2>{label} · {unitLabel(unit)} over time</h2>
+        <button type="button" className="small" onClick={onClose}>
+          Close
+        </button>
+      </div>
       {gates.length > 0 && (
         <>
           <TimeLines title="gates" description={`the gates of ${unitLabel(unit)}`} series={gates} steps={steps} range={[0, 1]} height={110} />
