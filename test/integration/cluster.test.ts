@@ -35,13 +35,13 @@ function writeSpec(dir: string, spec: object, name = 'spec.json'): string {
   return path
 }
 
-/** Every metric point of a lab, by run: [name, epoch, step, value] rows in order (wall-clock timings left out). */
+/** Every metric point of a lab, by run: [name, epoch, step, value] rows in order (wall-clock timings, *Ms, left out). */
 function metricRows(db: string): Map<string, [string, number, number, number | null][]> {
   const d = new Database(db, { readonly: true })
   const rows = d
     .prepare(
       `select r.id, n.name, m.epoch, m.step, m.value from metrics m join runs r on r.rid = m.run_rid join metric_names n on n.id = m.name_id
-       where n.name != 'epochMs' order by r.id, n.name, m.seq`
+       where n.name not like '%Ms' order by r.id, n.name, m.seq`
     )
     .all() as { id: string; name: string; epoch: number; step: number; value: number | null }[]
   d.close()
