@@ -59,6 +59,27 @@ describe('the open check', () => {
     }
   })
 
+  it('fault suite: 20 copies with 1-4 random b-tree pages overwritten with garbage are each refused before any write', () => {
+    const { path: good } = makeLab(4, 2000)
+    const all = ['runs', 'metrics', 'metric_summary', 'artifacts', 'run_tags', 'owners', 'metric_names', 'sweeps', 'counters', 'schema_migrations'].flatMap((t) =>
+      pagesOf(good, t)
+    )
+    let seed = 19
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const trials = 20
+    for (let trial = 0; trial < trials; trial++) {
+      const copy = tempDbPath()
+      copyFileSync(good, copy)
+      const pages = Array.from({ length: 1 + Math.floor(random() * 4) }, () => all[Math.floor(random() * all.length)]!)
+      scribble(copy, pages, 4096, (i) => (i * 2654435761 + trial * 97) & 0xff)
+      const before = sha(copy)
+      const error = refusal(copy)
+      expect(error.code, `trial ${trial}, pages ${pages.join(',')}`).toBe('corrupt')
+      expect(sha(copy), `trial ${trial}`).toBe(before)
+    }
+    console.log(`fault suite: ${trials} damaged copies, every one refused before any write`)
+  })
+
   it('the sized check (files above the whole-file limit) finds a damaged metrics page and a damaged runs page', () => {
     const { path } = makeLab(3, 2000)
     const db = new Database(path, { readonly: true })
