@@ -80,7 +80,7 @@ function summary(result: InspectOk): string {
   }
   if (result.stats) {
     const st = result.stats
-    lines.push(`\nGate statistics over ${st.sampled ? `a sample of ${st.sequences} of ${st.total}` : `all ${st.total}`} ${st.split} sequences × ${st.steps} steps:`)
+    lines.push(`\nGate statistics over ${st.sampled ? `a sample of ${st.sequences} of ${st.total}` : `all ${st.total}`} ${st.split} sequences × ${st.steps} steps (${st.computedWith === 'float32-kernel' ? 'fused kernel forward pass, float32' : 'float64'}):`)
     for (const g of st.gates) {
       const mean = (xs: number[]) => xs.reduce((p, q) => p + q, 0) / Math.max(1, xs.length)
       lines.push(
