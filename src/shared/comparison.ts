@@ -9,6 +9,7 @@ import type { RunDetail } from './api'
 import { cellLabels } from './config'
 import { compareAllPairs, describe, groupBy, type Comparison, type Interval, type KeyValue } from './stats'
 import { own } from './keys'
+import { floorOf, pairPrefix, type Floor } from './baselines/verdict'
 
 /** Which number of a run's metric is compared: its best value (min for losses, max for accuracy) or its last. */
 export type MetricStat = 'best' | 'last'
@@ -45,6 +46,8 @@ export interface ComparedPair {
   pHolm: number | null
   hedgesG: number | null
   bootstrapCi95: Interval | null
+  /** The estimate, interval and p the verdict quotes (a − b; paired when paired, Holm-adjusted p with ≥ 3 groups). */
+  quoted: Comparison['quoted']
   verdict: string
   warnings: string[]
   comparison: Comparison
@@ -59,6 +62,8 @@ export interface RunComparison {
   groupBy: string[]
   groups: ComparedGroup[]
   pairs: ComparedPair[]
+  /** Does each group beat its best baseline at all (src/shared/baselines/verdict.ts)? null for runs without baselines. */
+  floor: Floor | null
   warnings: string[]
 }
 
@@ -118,6 +123,8 @@ export function compareRuns(runs: readonly RunDetail[], request: CompareRequest)
     const summary = describe(valued.map((v) => v.value))
     return { key: g.key, label: g.label, n: summary.n, mean: summary.mean, sd: summary.sd, se: summary.se, ci95: summary.ci95, runIds: valued.map((v) => v.run.id), missing }
   })
+  const floor = floorOf(groups.map(({ g, valued }) => ({ label: g.label, runs: valued.map((v) => v.run) })))
+  if (floor?.smallSplits) warnings.push(floor.smallSplits)
   // Runs of one seed saw the same data and initial draws: pairing by seed removes that shared variation.
   const samples = groups.map(({ g, valued }) => ({ label: g.label, values: valued.map((v) => v.value), pairKeys: valued.map((v) => v.run.seed) }))
   const pairs = compareAllPairs(samples, { metricLabel: label, better, pairLabel: 'seed' }).map(({ a, b, comparison, pHolm }) => ({
@@ -130,10 +137,12 @@ export function compareRuns(runs: readonly RunDetail[], request: CompareRequest)
     pHolm,
     hedgesG: comparison.hedgesG,
     bootstrapCi95: comparison.bootstrapCi95,
-    verdict: comparison.verdict,
+    quoted: comparison.quoted,
+    // The floor comes first: a ranking of groups that do not beat a baseline says so before it ranks.
+    verdict: pairPrefix(floor, samples[a]!.label, samples[b]!.label) + comparison.verdict,
     warnings: comparison.warnings,
     comparison
   }))
   if (groups.length < 2) warnings.push(`Only one group${request.groupBy.length ? ` by ${request.groupBy.join(', ')}` : ''}: nothing to compare`)
-  return { metric, stat, better, metricLabel: label, groupBy: request.groupBy, groups: compared, pairs, warnings }
+  return { metric, stat, better, metricLabel: label, groupBy: request.groupBy, groups: compared, pairs, floor, warnings }
 }

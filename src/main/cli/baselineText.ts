@@ -2,17 +2,16 @@
  * A run's baselines as terminal text, for `gatelab show` and `gatelab train`: every baseline's validation and test
  * score beside the run's, skill scores, RMSE and MAE in the data's own units, and small-split warnings in CLI words.
  */
-import { runBaselineReport, smallSplitWindows, unitWords, type RunBaselineReport, type RunLike, type Skill } from '../../shared/baselines/skill'
+import type { RunComparison } from '../../shared/comparison'
+import { formatP } from '../../shared/stats'
+import { formatSkill, runBaselineReport, smallSplitWindows, unitWords, type RunBaselineReport, type RunLike, type Skill } from '../../shared/baselines/skill'
 
 function num(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–'
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4)
 }
 
-export function signed(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–'
-  return (v < 0 ? '\u2212' : '+') + Math.abs(v).toFixed(2)
-}
+const signed = formatSkill
 
 /** "−0.42 vs persistence" for a table cell; '' when the run has no baselines. */
 export function skillCell(report: RunBaselineReport | null): string {
@@ -61,5 +60,18 @@ export function baselineLines(run: RunLike): string[] {
   }
   const advice = smallSplitAdvice(set.windows)
   if (advice) out.push(advice)
+  return out
+}
+
+/** `gatelab compare`: the floor sentence and each group against the best baseline, before any ranking. */
+export function floorLines(result: RunComparison): string[] {
+  const floor = result.floor
+  if (!floor) return []
+  const score = floor.score === 'mse' ? 'best validation MSE' : 'best validation accuracy'
+  const out = ['', floor.headline, '', `Against ${floor.baseline.label} (the best baseline), ${score}, each run against the baseline on its own data:`]
+  const rows = floor.groups.map((g) => [g.label, String(g.n), num(g.meanRun), num(g.meanBaseline), signed(g.skill), `${g.better} of ${g.n}`, g.p === null ? '—' : formatP(g.p), g.status === 'beats' ? 'beats it' : g.status === 'worse' ? 'does not beat it' : g.status === 'unclear' ? 'not clearly' : '—'])
+  const header = ['group', 'n', 'runs', floor.baseline.label, 'skill', 'better in', 'paired p', '']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  for (const r of [header, ...rows]) out.push(`  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`)
   return out
 }

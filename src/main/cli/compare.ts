@@ -10,6 +10,7 @@ import { createLabStore } from '../labStore'
 import { resolveDbPath } from '../paths'
 import { Store } from '../store/store'
 import { UsageError, parseCommandArgs } from './args'
+import { floorLines } from './baselineText'
 
 export const compareUsage =
   'gatelab compare --runs ID,... | --sweep ID [--group-by KEY[,KEY]] [--metric NAME] [--stat best|last] [--db PATH] [--json]   compare groups of runs'
@@ -57,7 +58,8 @@ export function compareJson(result: RunComparison): Record<string, unknown> {
     better: result.better,
     groupBy: result.groupBy,
     groups: result.groups.map(({ key, label, n, mean, sd, se, ci95, runIds, missing }) => ({ key, label, n, mean, sd, se, ci95, runIds, missing })),
-    pairs: result.pairs.map(({ a, b, diff, ci95, pWelch, pPaired, pHolm, hedgesG, bootstrapCi95, verdict, warnings }) => ({
+    floor: result.floor,
+    pairs: result.pairs.map(({ a, b, diff, ci95, pWelch, pPaired, pHolm, hedgesG, bootstrapCi95, quoted, verdict, warnings }) => ({
       a,
       b,
       diff,
@@ -67,6 +69,7 @@ export function compareJson(result: RunComparison): Record<string, unknown> {
       pHolm,
       hedgesG,
       bootstrapCi95,
+      quoted,
       verdict,
       warnings
     })),
@@ -83,6 +86,7 @@ function printComparison(result: RunComparison): void {
     const ci = g.ci95 ? `[${formatNumber(g.ci95[0], 4)}, ${formatNumber(g.ci95[1], 4)}]` : '—'
     out.push(`${g.label.padEnd(width)} ${String(g.n).padStart(3)}  ${f(g.mean)} ${f(g.sd)} ${ci}`)
   }
+  out.push(...floorLines(result))
   for (const pair of result.pairs) {
     out.push('', `${pair.a} vs ${pair.b}: ${pair.verdict}`)
     // The verdict states the difference in the order it favours; these are a − b, so say so.

@@ -115,6 +115,13 @@ export function runBaselineReport(run: RunLike): RunBaselineReport | null {
   return { set, run: scores, skill: { val: skillOf('val'), test: skillOf('test') }, original, smallSplits, beatsBest: { val: beats('val'), test: beats('test') } }
 }
 
+/** A skill score with a real minus: two decimals below 10 in size, whole numbers above ("−221" says enough). */
+export function formatSkill(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–'
+  const text = Math.abs(v).toFixed(Math.abs(v) < 10 ? 2 : 0)
+  return (v < 0 && Number(text) !== 0 ? '\u2212' : Number(text) !== 0 ? '+' : '') + text
+}
+
 /** "ppm", or the column's name when the unit is not known: "in CO2's units". */
 export function unitWords(original: NonNullable<RunBaselineReport['original']>): string {
   return original.unit ?? `${original.name} units`

@@ -38,6 +38,9 @@ export interface CompareOptions {
   alpha?: number
 }
 
+/** Fewer values than this in a group (or pairs, when paired) and the bootstrap interval is not shown. */
+export const minBootstrapValues = 5
+
 export interface GroupStats {
   label: string
   n: number
@@ -74,8 +77,13 @@ export interface Comparison {
   /** Hedges' g of a − b (pooled-SD standardizer, bias-corrected). */
   hedgesG: number | null
   bootstrap: BootstrapResult | null
-  /** The bootstrap interval to show: BCa when defined, else percentile. */
+  /** The bootstrap interval to show: BCa when defined, else percentile; null with fewer than minBootstrapValues. */
   bootstrapCi95: Interval | null
+  /**
+   * What the verdict quotes, a − b: the paired mean difference and its interval when paired, else Welch's; p is the
+   * Holm-adjusted one when the comparison has three or more groups (compareAllPairs).
+   */
+  quoted: { test: 'paired' | 'Welch'; estimate: number; ci95: Interval; p: number; adjusted: 'Holm' | null } | null
   /**
    * The group the primary estimate favours (the paired mean difference when paired, else `diff`), by the metric's
    * direction; null when it is 0 or unknown.
@@ -240,6 +248,11 @@ export function compareGroups(a: GroupSample, b: GroupSample, options: CompareOp
   const favours: 'a' | 'b' | null = estimate === null || estimate === 0 ? null : estimate < 0 === (options.better === 'lower') ? 'a' : 'b'
 
   const significant = primary !== null && primary.p < alpha
+  const bootN = paired ? paired.n : Math.min(sa.n, sb.n)
+  const bootShown = bootstrap !== null && bootN >= minBootstrapValues
+  if (bootstrap !== null && !bootShown) {
+    warnings.push(`No bootstrap interval: resampling ${paired ? `${plural(bootN, 'pair')}` : `groups of ${Math.min(sa.n, sb.n)}`} says little (it needs at least ${minBootstrapValues}); the t-interval is shown.`)
+  }
   const comparison: Comparison = {
     a: sa,
     b: sb,
@@ -251,7 +264,8 @@ export function compareGroups(a: GroupSample, b: GroupSample, options: CompareOp
     pPaired: paired?.p ?? null,
     hedgesG: g.ok ? g.g : null,
     bootstrap,
-    bootstrapCi95: bootstrap ? (bootstrap.bca ?? bootstrap.percentile) : null,
+    bootstrapCi95: bootShown && bootstrap ? (bootstrap.bca ?? bootstrap.percentile) : null,
+    quoted: primary ? { test: paired ? 'paired' : 'Welch', estimate: primary.estimate, ci95: primary.ci95, p: primary.p, adjusted: null } : null,
     favours,
     significant,
     verdict: '',
@@ -272,6 +286,8 @@ function capitalize(s: string): string {
 
 function verdictOf(c: Comparison, options: CompareOptions, welchReason: string | null): string {
   const metric = options.metricLabel
+  // With three or more groups the sentence quotes the Holm-adjusted p (compareAllPairs sets it).
+  const pShown = (p: number): string => (c.quoted?.adjusted === 'Holm' ? `Holm-adjusted ${formatP(c.quoted.p, options.alpha)}` : formatP(p, options.alpha))
   const pairLabel = options.pairLabel ?? 'seed'
   const { a, b } = c
   if (a.mean === null || b.mean === null) {
@@ -294,7 +310,7 @@ function verdictOf(c: Comparison, options: CompareOptions, welchReason: string |
   if (c.paired) {
     const p = c.paired
     const wins = swap ? p.bBetter : p.aBetter
-    const stats = `mean difference ${fmt(estimate)} [${fmt((oriented as Interval)[0])}, ${fmt((oriented as Interval)[1])}], ${formatP(p.p, options.alpha)}, paired by ${pairLabel}`
+    const stats = `mean difference ${fmt(estimate)} [${fmt((oriented as Interval)[0])}, ${fmt((oriented as Interval)[1])}], ${pShown(p.p)}, paired by ${pairLabel}`
     if (c.favours === null) return `${a.label} and ${b.label} reached the same mean ${metric}: ${stats}.${small}`
     if (c.significant) {
       return `${first.label} reached a ${direction} ${metric} than ${second.label} in ${wins} of ${plural(p.n, pairLabel)}: ${stats}.${small}`
@@ -312,7 +328,7 @@ function verdictOf(c: Comparison, options: CompareOptions, welchReason: string |
     }
     return `Too few runs to test: ${first.label} vs ${second.label}, ${shown} in ${metric} (${ns}); run at least 3 seeds per group.`
   }
-  const stats = `mean difference ${fmt(estimate)} [${fmt((oriented as Interval)[0])}, ${fmt((oriented as Interval)[1])}], Welch ${formatP(c.welch.p, options.alpha)} (${ns})`
+  const stats = `mean difference ${fmt(estimate)} [${fmt((oriented as Interval)[0])}, ${fmt((oriented as Interval)[1])}], Welch ${pShown(c.welch.p)} (${ns})`
   if (c.favours === null) return `${a.label} and ${b.label} reached the same mean ${metric}: ${stats}.${small}`
   if (c.significant) return `${first.label} reached a ${direction} ${metric} than ${second.label} on average: ${stats}.${small}`
   return `${first.label} reached a ${direction} mean ${metric} than ${second.label}, but the difference is not statistically clear: ${stats}.${small}`
@@ -338,5 +354,16 @@ export function compareAllPairs(groups: readonly GroupSample[], options: Compare
   const tested = out.filter((c) => (c.comparison.pPaired ?? c.comparison.pWelch) !== null)
   const adjusted = holmAdjust(tested.map((c) => (c.comparison.pPaired ?? c.comparison.pWelch) as number))
   tested.forEach((c, i) => (c.pHolm = adjusted[i] ?? null))
+  // Three or more groups: the verdict quotes, and its wording follows, the Holm-adjusted p.
+  if (groups.length >= 3) {
+    const alpha = options.alpha ?? 0.05
+    for (const c of tested) {
+      const q = c.comparison.quoted
+      if (!q || c.pHolm === null) continue
+      c.comparison.quoted = { ...q, p: c.pHolm, adjusted: 'Holm' }
+      c.comparison.significant = c.pHolm < alpha
+      c.comparison.verdict = verdictOf(c.comparison, options, null)
+    }
+  }
   return out
 }
