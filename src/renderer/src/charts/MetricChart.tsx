@@ -41,6 +41,8 @@ export interface MetricChartProps {
   title?: string
   /** What the metric's unit is for these runs (loss, scaling): the title says "validation loss (MSE, scaled)". */
   context?: MetricContext
+  /** Dashed horizontal reference lines (baselines), labelled; the y range grows to include them. */
+  references?: ReadonlyArray<{ label: string; value: number; best: boolean }>
 }
 
 const POINTS = 2000
@@ -58,7 +60,7 @@ function toMap(series: Series[]): SeriesMap {
   return new Map(series.map((s) => [s.runId, s.points.map((p) => [p[0], p[1]] as [number, number])]))
 }
 
-export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grouping, height = 260, title, context }: MetricChartProps): React.JSX.Element {
+export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grouping, height = 260, title, context, references }: MetricChartProps): React.JSX.Element {
   const api = useApi()
   const theme = useTheme()
   const ids = useMemo(() => runs.map((r) => r.id), [runs])
@@ -164,6 +166,8 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
     return out
   }, [ids, overview, detail, logScale, x])
 
+  // By value: the page builds a new array on every render.
+  const referenceKey = JSON.stringify(references ?? [])
   const option = useMemo<EChartsCoreOption>(() => {
     const pal = chartPalette[theme]
     const series: object[] = []
@@ -218,6 +222,8 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         }
       }
     }
+    const refs = (JSON.parse(referenceKey) as NonNullable<MetricChartProps['references']>).filter((r) => !logScale || r.value > 0)
+    if (refs.length > 0) series.push(referenceSeries(refs, pal.muted))
     const xFormatter = (v: number): string => (x === 'wallMs' ? formatDuration(v) : String(Math.round(v * 100) / 100))
     return {
       ...chartFrame(pal),
@@ -251,7 +257,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         minInterval: x === 'wallMs' ? 0 : 1
       },
       // Log: fitted to the drawn data, labels at 1-2-5 × 10ⁿ (or finer), minor ticks at 1…9 × 10ⁿ (src/shared/figures).
-      yAxis: chartAxisY(logScale, series, pal),
+      yAxis: withReferences(chartAxisY(logScale, series, pal), refs, logScale),
       dataZoom: [
         { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' },
         {
@@ -263,7 +269,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       ],
       series
     }
-  }, [runs, styles, data, overview, smoothing, logScale, grouping, x, theme])
+  }, [runs, styles, data, overview, smoothing, logScale, grouping, x, theme, referenceKey])
 
   const drawn = runs.filter((r) => (data.get(r.id)?.length ?? 0) > 0)
   const legend: GroupLegendEntry[] = grouping ? groupLegend(runs, grouping, theme) : []
@@ -303,6 +309,46 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       )}
     </figure>
   )
+}
+
+/** One silent series that carries the dashed baseline lines (markLine), labelled at the right end. */
+function referenceSeries(refs: ReadonlyArray<{ label: string; value: number; best: boolean }>, color: string): object {
+  return {
+    type: 'line',
+    id: 'baselines',
+    name: 'baselines',
+    data: [],
+    silent: true,
+    animation: false,
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      animation: false,
+      data: refs.map((r) => ({
+        yAxis: r.value,
+        name: r.label,
+        lineStyle: { type: 'dashed', color, width: r.best ? 1.4 : 1, opacity: r.best ? 0.95 : 0.6 },
+        label: { formatter: r.label, position: 'insideEndTop', color, fontSize: 10 }
+      }))
+    }
+  }
+}
+
+/**
+ * The y axis with room for the reference lines as well as the curves (linear axes; a log axis keeps the figure
+ * style's fitted range and shows the lines that fall inside it). The odd end values get no label.
+ */
+function withReferences(axis: Record<string, unknown>, refs: ReadonlyArray<{ value: number }>, log: boolean): Record<string, unknown> {
+  if (refs.length === 0 || log) return axis
+  const lo = Math.min(...refs.map((r) => r.value))
+  const hi = Math.max(...refs.map((r) => r.value))
+  const pad = (v: { min: number; max: number }): number => (Math.max(v.max, hi) - Math.min(v.min, lo)) * 0.06
+  return {
+    ...axis,
+    min: (v: { min: number; max: number }) => Math.min(v.min, lo) - pad(v),
+    max: (v: { min: number; max: number }) => Math.max(v.max, hi) + pad(v),
+    axisLabel: { ...(axis.axisLabel as object), showMinLabel: false, showMaxLabel: false }
+  }
 }
 
 function escapeHtml(s: string): string {

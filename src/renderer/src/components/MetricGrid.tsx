@@ -17,7 +17,8 @@ export function MetricGrid({
   metrics,
   settings,
   grouping,
-  configs
+  configs,
+  references
 }: {
   runs: ChartRun[]
   styles: Map<string, RunStyle>
@@ -26,6 +27,8 @@ export function MetricGrid({
   grouping?: MetricChartProps['grouping']
   /** The runs' configurations, so titles can say the unit ("validation loss (MSE, scaled)"). */
   configs?: ReadonlyArray<RunConfig | null | undefined>
+  /** Baseline reference lines per metric (the run page). */
+  references?: (metric: string) => MetricChartProps['references']
 }): React.JSX.Element {
   const context = configs ? metricContext(configs, isClassificationTask) : undefined
   const [open, setOpen] = useState(false)
@@ -36,7 +39,7 @@ export function MetricGrid({
   const main = ordered.filter((m) => !isDiagnostic(m))
   const diagnostics = ordered.filter(isDiagnostic)
   const chart = (m: string): React.JSX.Element => (
-    <MetricChart key={m} runs={runs} styles={styles} metric={m} x={settings.x} smoothing={settings.smoothing} logScale={settings.logScale} grouping={grouping ?? null} context={context} />
+    <MetricChart key={m} runs={runs} styles={styles} metric={m} x={settings.x} smoothing={settings.smoothing} logScale={settings.logScale} grouping={grouping ?? null} context={context} references={references?.(m)} />
   )
   const telemetryChart = (m: string): React.JSX.Element => (
     <MetricChart

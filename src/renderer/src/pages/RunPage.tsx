@@ -11,6 +11,8 @@ import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
 import { ExportMenu } from '../components/ExportMenu'
 import { PredictionsCard } from '../components/PredictionsCard'
+import { BaselinesTable } from '../components/BaselinesTable'
+import { baselineReferences } from '../lib/baselineRefs'
 import { runStyles } from '../charts/runStyles'
 import { CellChip, ErrorNote, StatusCell, TagEditor } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
@@ -28,6 +30,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
   const [metrics, setMetrics] = useState<string[]>([])
   const [actionError, setActionError] = useState<string | null>(null)
   const settings = useChartSettings(false)
+  const [showBaselines, setShowBaselines] = useState(true)
 
   const load = useCallback(() => {
     api.getRun({ id }).then(
@@ -162,15 +165,18 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
         </section>
       </div>
 
+      <BaselinesTable run={run} />
+
       <section className="section" aria-labelledby="curves-h">
         <div className="section-head">
           <h2 id="curves-h">Curves</h2>
+          <label className="control inline small"><input type="checkbox" checked={showBaselines} onChange={(e) => setShowBaselines(e.target.checked)} data-testid="toggle-baselines" /> Baselines (dashed)</label>
         </div>
         <ChartControls settings={settings} />
         {metrics.length === 0 ? (
           <div className="card empty"><p>No metrics yet{terminal.has(run.status) ? '.' : ' — they appear as the run trains.'}</p></div>
         ) : (
-          <MetricGrid runs={chartRuns} styles={styles} metrics={metrics} settings={settings} configs={run ? [run.config] : []} />
+          <MetricGrid runs={chartRuns} styles={styles} metrics={metrics} settings={settings} configs={run ? [run.config] : []} references={(m) => (showBaselines ? baselineReferences(run.dataset?.meta, run.config.loss, m) : [])} />
         )}
       </section>
 
