@@ -324,11 +324,12 @@ function referenceSeries(refs: ReadonlyArray<{ label: string; value: number; bes
       silent: true,
       symbol: 'none',
       animation: false,
-      data: refs.map((r) => ({
+      // Labels take turns along the line (end, middle, start), so baselines at nearly the same level stay readable.
+      data: [...refs].sort((a, b) => a.value - b.value).map((r, i) => ({
         yAxis: r.value,
         name: r.label,
         lineStyle: { type: 'dashed', color, width: r.best ? 1.4 : 1, opacity: r.best ? 0.95 : 0.6 },
-        label: { formatter: r.label, position: 'insideEndTop', color, fontSize: 10 }
+        label: { formatter: r.label, position: (['insideEndTop', 'insideMiddleTop', 'insideStartTop'] as const)[i % 3], color, fontSize: 10 }
       }))
     }
   }

@@ -14,6 +14,7 @@ import { useLiveEvent } from '../live'
 import { orderMetrics } from '../lib/series'
 import { collectWarnings, formatWithCi, groupByOptions, terminalStatuses } from '../lib/sweepView'
 import { CellChip, ErrorNote } from './bits'
+import { FloorSummary } from './FloorSummary'
 
 export interface StatsPanelProps {
   /** The runs to compare (the Compare view), or… */
@@ -143,6 +144,8 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
             Comparing the <strong>{comparison.metricLabel}</strong> of each run ({comparison.better} is better), grouped by {comparison.groupBy.join(' and ')}. Differences are first group − second.
           </p>
 
+          <FloorSummary comparison={comparison} />
+
           {comparison.pairs.length > 0 && (
             <ul className="verdicts" aria-label="Verdicts">
               {comparison.pairs.map((p) => (
@@ -204,7 +207,7 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
                   <tr>
                     <th scope="col">Pair (first − second)</th>
                     <th scope="col" className="num">Difference</th>
-                    <th scope="col" className="num">95% CI (Welch)</th>
+                    <th scope="col" className="num" title="The interval the verdict quotes: paired by seed when the groups share seeds, else Welch">95% CI (as quoted)</th>
                     <th scope="col" className="num">Welch p</th>
                     <th scope="col" className="num">Paired p</th>
                     {showHolm && <th scope="col" className="num" title="Primary p adjusted for all pairs (Holm)">Holm p</th>}
@@ -214,7 +217,7 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
                 </thead>
                 <tbody>
                   {comparison.pairs.map((p) => {
-                    const d = formatWithCi(p.diff, p.ci95)
+                    const d = formatWithCi(p.quoted?.estimate ?? p.diff, p.quoted?.ci95 ?? p.ci95)
                     const boot = p.bootstrapCi95 ? formatWithCi(p.diff, p.bootstrapCi95).ci : '—'
                     return (
                       <tr key={`${p.a}|${p.b}`}>
@@ -222,7 +225,7 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
                           <PairSide label={p.a} comparison={comparison} /> <span className="muted">−</span> <PairSide label={p.b} comparison={comparison} />
                         </th>
                         <td className="num mono">{d.value}</td>
-                        <td className="num mono">{d.ci}</td>
+                        <td className="num mono">{d.ci}{p.quoted && <span className="muted small"> {p.quoted.test}</span>}</td>
                         <td className="num mono">{pText(p.pWelch)}</td>
                         <td className="num mono">{p.pPaired === null ? <span className="muted">not paired</span> : pText(p.pPaired)}</td>
                         {showHolm && <td className="num mono">{pText(p.pHolm)}</td>}
