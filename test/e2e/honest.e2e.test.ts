@@ -7,11 +7,10 @@
  * Screenshots go to test-results/ (copies in docs/screenshots were looked at).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import { tempDir } from '../helpers/host'
 import { createRng } from '../../src/shared/random'
 
 describe('baselines, skill and floor verdicts in the UI', () => {
@@ -34,7 +33,9 @@ describe('baselines, skill and floor verdicts in the UI', () => {
   beforeAll(async () => {
     lab = await openLabPage(consoleErrors)
     page = lab.page
-    const dir = tempDir('gatelab-honest-')
+    // The host reads data only from its allowed folders: its lab data folder is one.
+    const dir = join(dirname(lab.host.dbPath), 'data')
+    mkdirSync(dir, { recursive: true })
     const rng = createRng(1)
     let v = 0
     const walk = ['t,level']
