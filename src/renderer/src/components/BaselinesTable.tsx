@@ -6,6 +6,7 @@
 import type { RunDetail } from '../../../shared/api'
 import { formatSkill, runBaselineReport, skillScore, smallSplitWindows, unitWords, type RunBaselineReport } from '../../../shared/baselines/skill'
 import { formatMetric } from '../format'
+import './baselines.css'
 
 function sentence(report: RunBaselineReport): string {
   const { set } = report

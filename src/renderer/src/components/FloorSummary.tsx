@@ -6,6 +6,7 @@ import type { RunComparison } from '../../../shared/comparison'
 import { formatSkill } from '../../../shared/baselines/skill'
 import { formatP } from '../../../shared/stats'
 import { formatMetric } from '../format'
+import './baselines.css'
 
 const statusWords = { beats: 'beats it', worse: 'does not beat it', unclear: 'not clearly', unknown: '—' } as const
 
