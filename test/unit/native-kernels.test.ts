@@ -6,6 +6,7 @@
  * install builds them) their absence is a failure, not a skip.
  */
 import { describe, expect, it } from 'vitest'
+import { Worker } from 'node:worker_threads'
 import { FusedKernel, defaultKernelBuild, fusedVariants, weightShapes, type FusedShape, type FusedSpec } from '../../src/main/engine/fused/kernel'
 import { relativeError } from '../../src/main/engine/fused/reference'
 import { kernelVariant } from '../../src/main/engine/fused/wasm'
@@ -104,6 +105,28 @@ describe.each<NativeTarget | '(none)'>(targets.length ? targets : ['(none)'])('n
     instance.reserve(1 << 20)
     expect(instance.f32[10]).toBe(42)
     expect(instance.memoryBytes).toBeGreaterThanOrEqual(1 << 20)
+  })
+
+  it('loads again in a worker thread with the same targets, and computes there', async () => {
+    const path = nativeKernelStatus({ ...process.env, GATELAB_NATIVE_KERNELS: 'auto' }).path!
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      const mod = { exports: {} }
+      process.dlopen(mod, workerData.path)
+      const buffer = new ArrayBuffer(4 * 48)
+      const f = new Float32Array(buffer)
+      for (let i = 0; i < 16; i++) { f[i] = i; f[16 + i] = i % 4 === 0 ? 1 : 0 }
+      mod.exports.call(mod.exports.targets.indexOf(workerData.target), 0, buffer, 4, 4, 4, 0, 64, 128)
+      parentPort.postMessage({ targets: mod.exports.targets, c: Array.from(f.slice(32, 48)) })`
+    const worker = new Worker(code, { eval: true, workerData: { path, target } })
+    const reply = await new Promise<{ targets: string[]; c: number[] }>((resolve, reject) => {
+      worker.once('message', resolve)
+      worker.once('error', reject)
+    })
+    await worker.terminate()
+    expect(reply.targets).toEqual(targets)
+    // A [4×4]·[4×4] product whose second factor sums each row into column 0.
+    expect(reply.c.filter((_, i) => i % 4 === 0)).toEqual([6, 22, 38, 54])
   })
 
   it('refuses arguments outside its memory instead of reading past it', () => {

@@ -12,6 +12,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef int (*gatelab_call_fn)(int fn, char *base, const int64_t *a, int n);
@@ -41,8 +42,18 @@ static int supported(int i) { (void)i; return 1; }  // NEON is part of ARMv8-A
 #define TARGET_COUNT ((int)(sizeof all_targets / sizeof all_targets[0]))
 #define MAX_ARGS 32
 
-static gatelab_call_fn usable[TARGET_COUNT];
-static int usable_count = 0;
+// The targets this CPU runs, per Node-API environment (main thread, each worker thread): instance data, so a module
+// loaded in several contexts neither shares nor appends to one table.
+typedef struct {
+  int count;
+  gatelab_call_fn call[TARGET_COUNT];
+} usable_targets;
+
+static void free_targets(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
 
 static napi_value fail(napi_env env, const char *message) {
   napi_throw_error(env, NULL, message);
@@ -53,8 +64,10 @@ static napi_value call(napi_env env, napi_callback_info info) {
   size_t argc = MAX_ARGS + 3;
   napi_value argv[MAX_ARGS + 3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) return fail(env, "call(target, fn, buffer, ...args)");
+  usable_targets *usable = NULL;
+  if (napi_get_instance_data(env, (void **)&usable) != napi_ok || usable == NULL) return fail(env, "module not initialised");
   int32_t target, fn;
-  if (napi_get_value_int32(env, argv[0], &target) != napi_ok || target < 0 || target >= usable_count) return fail(env, "no such target");
+  if (napi_get_value_int32(env, argv[0], &target) != napi_ok || target < 0 || target >= usable->count) return fail(env, "no such target");
   if (napi_get_value_int32(env, argv[1], &fn) != napi_ok) return fail(env, "fn must be a number");
   void *data = NULL;
   size_t length = 0;
@@ -68,19 +81,24 @@ static napi_value call(napi_env env, napi_callback_info info) {
       return fail(env, "kernel arguments must be non-negative integers within the buffer");
     }
   }
-  if (usable[target](fn, (char *)data, a, n) != 0) return fail(env, "unknown kernel or wrong number of arguments");
+  if (usable->call[target](fn, (char *)data, a, n) != 0) return fail(env, "unknown kernel or wrong number of arguments");
   return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value targets, fn;
+  usable_targets *usable = calloc(1, sizeof *usable);
+  if (usable == NULL || napi_set_instance_data(env, usable, free_targets, NULL) != napi_ok) {
+    free(usable);
+    return fail(env, "out of memory");
+  }
   napi_create_array(env, &targets);
   for (int i = 0; i < TARGET_COUNT; i++) {
     if (!supported(i)) continue;
     napi_value name;
     napi_create_string_utf8(env, all_targets[i].name, NAPI_AUTO_LENGTH, &name);
-    napi_set_element(env, targets, (uint32_t)usable_count, name);
-    usable[usable_count++] = all_targets[i].call;
+    napi_set_element(env, targets, (uint32_t)usable->count, name);
+    usable->call[usable->count++] = all_targets[i].call;
   }
   napi_set_named_property(env, exports, "targets", targets);
   napi_create_function(env, "call", NAPI_AUTO_LENGTH, call, NULL, &fn);
