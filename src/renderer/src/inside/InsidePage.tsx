@@ -96,7 +96,8 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
 
   const seqArgs: InspectArgs | null = ready ? { runId: id, sequence: edited && editing ? { kind: 'values', ...edited } : sequenceOf(state) } : null
   const { current, stale } = useInspect(seqArgs)
-  const statsShown = useInspect(ready ? statsArgs(id, counts?.test ?? null) : null)
+  // A vanilla RNN has no gates: no statistics to ask for.
+  const statsShown = useInspect(ready && run.cell !== 'rnn' ? statsArgs(id, counts?.test ?? null) : null)
   const stats = statsShown.current.state === 'ok' ? statsShown.current.result.stats : undefined
 
   const result = current.state === 'ok' ? current.result : null
