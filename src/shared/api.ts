@@ -140,7 +140,7 @@ export const requestSchemas = {
   exportRuns: z
     .object({
       runIds: z.array(runId).min(1).max(100),
-      format: z.enum(['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png']),
+      format: z.enum(['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png', 'figures']),
       paper: z.enum(['a4', 'letter']).default('a4'),
       /** Reports and figures: add the "Inside the cell" section (gate/state heatmaps, gradient flow, saturation, telemetry). */
       inside: z.boolean().optional(),

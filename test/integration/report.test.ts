@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { strFromU8, unzipSync } from 'fflate'
 import { pathToFileURL } from 'node:url'
 import * as tf from '@tensorflow/tfjs'
 import type { Browser } from 'playwright-core'
@@ -247,6 +248,44 @@ describe('gatelab report and export on real runs', () => {
       expect(png.readUInt32BE(16)).toBe(width * 2)
     }
   })
+
+  it('exports every figure in one zip as SVG, PDF and PNG 2× with pgfplots code that pdflatex compiles', () => {
+    const out = join(dir, 'figures.zip')
+    const result = gatelab(['export', '--runs', ids.join(','), '--format', 'figures', '--out', out, '--db', db])
+    expect(result.status, result.stderr).toBe(0)
+    const files = unzipSync(readFileSync(out))
+    const svgs = Object.keys(files).filter((f) => f.startsWith('svg/')).sort()
+    expect(svgs).toEqual(expect.arrayContaining(['svg/curve-valLoss.svg', 'svg/curve-batchLoss.svg', 'svg/groups-valLoss.svg', 'svg/groups-loss.svg']))
+    for (const svg of svgs) {
+      const id = svg.slice(4, -4)
+      const width = Number(/width="(\d+)"/.exec(strFromU8(files[svg]!))![1])
+      expect(Buffer.from(files[`png/${id}.png`]!).readUInt32BE(16), id).toBe(width * 2)
+      expect(strFromU8(files[`pdf/${id}.pdf`]!.subarray(0, 5)), id).toBe('%PDF-')
+      expect(strFromU8(files[`tex/${id}.tex`]!), id).toContain(`{data/${id}.csv}`)
+      expect(strFromU8(files[`data/${id}.csv`]!).split('\n')[0], id).toMatch(/^s0x,s0y/)
+    }
+    // The figure PDF is one page the figure's size, with its text as text.
+    const pdfPath = join(dir, 'curve-valLoss.pdf')
+    writeFileSync(pdfPath, files['pdf/curve-valLoss.pdf']!)
+    expect(spawnSync('pdfinfo', [pdfPath], { encoding: 'utf8' }).stdout).toMatch(/Pages:\s+1\b/)
+    expect(spawnSync(pdftotext, [pdfPath, '-'], { encoding: 'utf8' }).stdout).toContain('validation loss (MSE)')
+    // figures.tex compiles with a stock TeX Live (CI installs texlive-latex-base and texlive-pictures).
+    if (!existsSync('/usr/bin/pdflatex')) {
+      console.warn('pdflatex not installed: figures.tex not compiled here (.ci/run installs texlive-latex-base texlive-pictures)')
+      if (process.env.CI) throw new Error('CI must have pdflatex (.ci/run installs it)')
+      return
+    }
+    const texDir = join(dir, 'tex-build')
+    for (const [name, bytes] of Object.entries(files)) {
+      mkdirSync(join(texDir, dirname(name)), { recursive: true })
+      writeFileSync(join(texDir, name), bytes)
+    }
+    const latex = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'figures.tex'], { cwd: texDir, encoding: 'utf8', timeout: 120_000 })
+    expect(latex.status, latex.stdout.slice(-3000)).toBe(0)
+    const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [join(texDir, 'figures.pdf')], { encoding: 'utf8' }).stdout)![1])
+    expect(pages).toBeGreaterThanOrEqual(2)
+    expect(spawnSync(pdftotext, [join(texDir, 'figures.pdf'), '-'], { encoding: 'utf8' }).stdout).toContain('validation loss (MSE)')
+  }, 240_000)
 
   it('serves the same exports through the API handler with flat file names (browser downloads)', async () => {
     const handler = exportRunsHandler(store, undefined)

@@ -113,6 +113,8 @@ describe('axes', () => {
     expect(linearAxis(-0.003, 0.0021).format(-1e-19)).toBe('0.000')
     const fine = linearAxis(0.0121, 0.1234)
     expect(fine.ticks.map(fine.format)).toEqual(['0.000', '0.025', '0.050', '0.075', '0.100', '0.125'])
+    // Ends are clean numbers (0.7, not 0.7000000000000001, which ECharts' interval scale rejects).
+    expect([linearAxis(0.71, 1.19).min, linearAxis(0.71, 1.19).max]).toEqual([0.7, 1.2])
     const big = linearAxis(1, 162.2315293782161)
     expect(big.ticks.map(big.format)).toEqual(['0', '50', '100', '150', '200'])
     expect(formatTick(0.000123456)).toBe('1.235e−4')

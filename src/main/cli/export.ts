@@ -1,5 +1,6 @@
 /**
- * `gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png --out PATH [--db PATH]`: the runs' data at full
+ * `gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png --out PATH [--db PATH]`
+ * (figures: one zip with every figure as SVG, PDF and PNG 2× plus pgfplots code and its CSV data): the runs' data at full
  * resolution (CSV long form, JSON with configs), their best weights (tfjs files + the plain JSON layout), or every
  * report figure as SVG or PNG at 2x. csv and json write one file; weights, svg and png write into a folder.
  */
@@ -7,7 +8,7 @@ import { exportFormats, type ExportFormat } from '../report/exports'
 import { UsageError, parseCommandArgs } from './args'
 import { runExport } from './report'
 
-export const exportUsage = 'gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png --out PATH [--db PATH] [--force]   data, weights or figures'
+export const exportUsage = 'gatelab export --runs ID[,ID...] --format csv|json|weights|svg|png|figures --out PATH [--db PATH] [--force]   data, weights or figures (figures: one zip with SVG, PDF, PNG and pgfplots)'
 
 const cliFormats: readonly ExportFormat[] = exportFormats.filter((f) => f !== 'html' && f !== 'pdf')
 
@@ -27,6 +28,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     const hint = format === 'html' || format === 'pdf' ? ` (for a report use \`gatelab report --out FILE.${format}\`)` : ''
     throw new UsageError(`export: --format must be one of ${cliFormats.join(', ')}, not "${values.format}"${hint}`)
   }
-  if (!values.out) throw new UsageError(`export: --out is required (${format === 'csv' || format === 'json' ? `a .${format} file` : 'a folder'})`)
-  return runExport('export', { db: values.db, runs: values.runs, format, out: values.out, folder: format !== 'csv' && format !== 'json', force: values.force })
+  const single = format === 'csv' || format === 'json' || format === 'figures'
+  if (!values.out) throw new UsageError(`export: --out is required (${single ? `a .${format === 'figures' ? 'zip' : format} file` : 'a folder'})`)
+  return runExport('export', { db: values.db, runs: values.runs, format, out: values.out, folder: !single, force: values.force })
 }

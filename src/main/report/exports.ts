@@ -13,10 +13,11 @@ import { buildReportModel, currentEnvironment, parsePredictions, PREDICTIONS_FIL
 import { computePredictions } from './predictions'
 import type { Paper, PdfRenderer } from './pdf.node'
 import { svgToPng } from './png'
+import { figuresZip } from './figures/bundle'
 import { loadRuns, readArtifact, type ReportSource, type RunData } from './source'
 import { PLAIN_FILE, plainWeights, renameWeightsPath, TOPOLOGY_FILE, WEIGHTS_FILE } from './weights'
 
-export const exportFormats = ['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png'] as const
+export const exportFormats = ['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png', 'figures'] as const
 export type ExportFormat = (typeof exportFormats)[number]
 
 export interface ExportFile {
@@ -140,6 +141,14 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
       if (format === 'html') return [{ name: `${stem}-report.html`, mediaType: 'text/html', data: utf8(html) }]
       if (!options.pdf) throw new ReportError('chromium_missing', 'PDF export is not available in this host')
       return [{ name: `${stem}-report.pdf`, mediaType: 'application/pdf', data: await options.pdf(html, { paper: options.paper ?? 'a4' }) }]
+    }
+    case 'figures': {
+      // One zip: every figure as SVG, PDF and PNG 2×, with pgfplots code and its CSV data (figures/bundle.ts).
+      const model = await reportModel(source, data, options)
+      const figures = reportFigures(model)
+      if (figures.length === 0) throw new ReportError('invalid', 'These runs recorded no metrics, so there are no figures to export.')
+      const zip = await figuresZip(figures, { title: model.title, runIds: data.map((d) => d.run.id), ...(options.pdf ? { pdf: options.pdf } : {}) })
+      return [{ name: `${stem}-figures.zip`, mediaType: 'application/zip', data: zip }]
     }
     case 'svg':
     case 'png': {

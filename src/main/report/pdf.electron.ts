@@ -17,14 +17,17 @@ export const htmlToPdf: PdfRenderer = async (html, options) => {
   try {
     await writeFile(file, html, 'utf8')
     await window.loadFile(file)
-    const pdf = await window.webContents.printToPDF({
-      pageSize: options.paper === 'letter' ? 'Letter' : 'A4',
-      printBackground: true,
-      margins: pageMargins('in'),
-      displayHeaderFooter: true,
-      headerTemplate: pdfHeaderTemplate,
-      footerTemplate: pdfFooterTemplate
-    })
+    const pdf = options.size
+      ? // One figure: a page its own size (CSS pixels at 96 per inch), no margins, no footer.
+        await window.webContents.printToPDF({ pageSize: { width: options.size.width / 96, height: options.size.height / 96 }, printBackground: true, margins: { top: 0, right: 0, bottom: 0, left: 0 }, pageRanges: '1' })
+      : await window.webContents.printToPDF({
+          pageSize: options.paper === 'letter' ? 'Letter' : 'A4',
+          printBackground: true,
+          margins: pageMargins('in'),
+          displayHeaderFooter: true,
+          headerTemplate: pdfHeaderTemplate,
+          footerTemplate: pdfFooterTemplate
+        })
     return new Uint8Array(pdf)
   } finally {
     window.destroy()

@@ -11,10 +11,17 @@ export type Paper = 'a4' | 'letter'
 
 export interface PdfOptions {
   paper: Paper
+  /** A page of exactly this many CSS pixels, no margins and no footer (one figure per PDF) instead of the paper. */
+  size?: { width: number; height: number }
 }
 
-/** The HTML report → PDF bytes. */
-export type PdfRenderer = (html: string, options: PdfOptions) => Promise<Uint8Array>
+/**
+ * The HTML report → PDF bytes. `many`, where a renderer has it, prints several documents with one browser (the figure
+ * export prints one PDF per figure).
+ */
+export type PdfRenderer = ((html: string, options: PdfOptions) => Promise<Uint8Array>) & {
+  many?: (pages: ReadonlyArray<{ html: string; options: PdfOptions }>) => Promise<Uint8Array[]>
+}
 
 /** Where Chromium usually is; GATELAB_CHROMIUM overrides. */
 const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome']
@@ -35,7 +42,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 
-export const htmlToPdf: PdfRenderer = async (html, options) => {
+async function htmlToPdfs(pages: ReadonlyArray<{ html: string; options: PdfOptions }>): Promise<Uint8Array[]> {
   const executablePath = findChromium()
   let playwright: typeof Playwright
   try {
@@ -54,17 +61,25 @@ export const htmlToPdf: PdfRenderer = async (html, options) => {
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true })
     const page = await context.newPage()
-    await page.setContent(html, { waitUntil: 'load' })
-    const pdf = await page.pdf({
-      format: options.paper === 'letter' ? 'Letter' : 'A4',
-      printBackground: true,
-      margin: pageMargins('mm'),
-      displayHeaderFooter: true,
-      headerTemplate: pdfHeaderTemplate,
-      footerTemplate: pdfFooterTemplate
-    })
-    return new Uint8Array(pdf)
+    const out: Uint8Array[] = []
+    for (const { html, options } of pages) {
+      await page.setContent(html, { waitUntil: 'load' })
+      const pdf = options.size
+        ? await page.pdf({ width: `${options.size.width}px`, height: `${options.size.height}px`, printBackground: true, margin: { top: '0', right: '0', bottom: '0', left: '0' }, pageRanges: '1' })
+        : await page.pdf({
+            format: options.paper === 'letter' ? 'Letter' : 'A4',
+            printBackground: true,
+            margin: pageMargins('mm'),
+            displayHeaderFooter: true,
+            headerTemplate: pdfHeaderTemplate,
+            footerTemplate: pdfFooterTemplate
+          })
+      out.push(new Uint8Array(pdf))
+    }
+    return out
   } finally {
     await browser.close()
   }
 }
+
+export const htmlToPdf: PdfRenderer = Object.assign(async (html: string, options: PdfOptions) => (await htmlToPdfs([{ html, options }]))[0]!, { many: htmlToPdfs })

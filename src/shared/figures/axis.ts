@@ -73,8 +73,9 @@ export function linearAxis(lo: number, hi: number, options: { target?: number; i
   let step = niceStep(hi - lo, target)
   if (options.integer) step = Math.max(1, Math.round(step))
   // `exact` keeps the data's own ends (an epoch axis starts at the first epoch); otherwise the ends are whole steps.
-  const min = options.exact ? lo : Math.floor(lo / step + 1e-9) * step
-  const max = options.exact ? hi : Math.ceil(hi / step - 1e-9) * step
+  const clean = (v: number): number => Number(v.toPrecision(12))
+  const min = options.exact ? lo : clean(Math.floor(lo / step + 1e-9) * step)
+  const max = options.exact ? hi : clean(Math.ceil(hi / step - 1e-9) * step)
   const decimals = decimalsOf(step)
   const ticks: number[] = []
   for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toFixed(Math.min(decimals + 2, 15))))

@@ -1,6 +1,6 @@
 /**
  * Export runs as files (exportRuns): a self-contained HTML report, PDF, long-form CSV, JSON, weights, or the report's
- * figures as SVG/PNG. The host makes the files; the page hands them to the browser as downloads (blob URLs, which the
+ * figures (one zip: SVG, PDF, PNG 2× and pgfplots). The host makes the files; the page hands them to the browser as downloads (blob URLs, which the
  * CSP allows), so nothing leaves the machine.
  */
 import { useId, useState } from 'react'
@@ -15,8 +15,8 @@ const formats: Array<[Format, string]> = [
   ['csv', 'Metrics (CSV)'],
   ['json', 'Runs and metrics (JSON)'],
   ['weights', 'Weights'],
-  ['svg', 'Figures (SVG)'],
-  ['png', 'Figures (PNG)']
+  // One zip, not a download per figure: SVG, PDF and PNG 2× of every figure, with pgfplots code and its CSV data.
+  ['figures', 'Figures (zip: SVG, PDF, PNG, LaTeX)']
 ]
 
 function download(name: string, mediaType: string, base64: string): void {
