@@ -145,7 +145,8 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
     case 'figures': {
       // One zip: every figure as SVG, PDF and PNG 2×, with pgfplots code and its CSV data (figures/bundle.ts).
       const model = await reportModel(source, data, options)
-      const figures = reportFigures(model)
+      // Inside-the-cell figures (when asked for) come as SVG, PDF and PNG; pgfplots covers the plotted figures.
+      const figures = [...reportFigures(model), ...((await insideOf(source, data, model, options))?.figures ?? [])]
       if (figures.length === 0) throw new ReportError('invalid', 'These runs recorded no metrics, so there are no figures to export.')
       const zip = await figuresZip(figures, { title: model.title, runIds: data.map((d) => d.run.id), ...(options.pdf ? { pdf: options.pdf } : {}) })
       return [{ name: `${stem}-figures.zip`, mediaType: 'application/zip', data: zip }]
