@@ -84,7 +84,7 @@ describe('good files', () => {
     for (let i = 59; i >= 0; i--) lines.push(`${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)},${i}`)
     const path = write('reversed.csv', lines.join('\n'))
     const ds = await loadExternalDataset(config({ task: `csv:${path}`, time: 'date', lookback: 3, scaling: 'none' }))
-    expect(ds.meta.table?.time).toEqual({ column: 'date', sorted: true, duplicates: 0 })
+    expect(ds.meta.table?.time).toMatchObject({ column: 'date', sorted: true, duplicates: 0, format: 'iso', step: 86_400_000, gaps: 0 })
     expect(Array.from(ds.train.x.slice(0, 3))).toEqual([0, 1, 2])
     const inspection = await inspectCsv(path, { time: 'date', lookback: 3 })
     expect(inspection.problems.find((p) => p.code === 'unsorted-time')?.message).toMatch(/not in time order\. They will be sorted/)

@@ -8,6 +8,8 @@ import { DataError } from '../../shared/data/errors'
 import type { ImportOptions } from '../../shared/data/options'
 import { inspectCsv, type CsvInspection } from '../data/inspect'
 import { UsageError, intFlag, parseCommandArgs } from './args'
+import { compactDateMs, formatDate, formatStep } from '../../shared/data/time'
+import { smallSplitAdvice } from './baselineText'
 
 export const inspectUsage = `gatelab inspect-csv PATH [--json] [--rows N] [--delimiter ,|;|tab|pipe] [--decimal .|,] [--header|--no-header]
                 [--target COLUMN] [--features COL,COL|*] [--time COLUMN] [--missing error|drop|ffill|interpolate]
@@ -83,7 +85,7 @@ export function formatInspection(r: CsvInspection): string {
   out.push(`Rows: ${number(r.rows)} data rows${r.firstLine !== undefined ? ` (lines ${r.firstLine}–${r.lastLine})` : ''}`)
   out.push('Columns:')
   const fmt = (c: CsvInspection['columns'][number], v: number | undefined): string =>
-    v === undefined ? '' : c.type === 'time' ? new Date(v).toISOString().replace(/T00:00:00\.000Z$/, '') : String(Number(v.toPrecision(6)))
+    v === undefined ? '' : c.type === 'time' ? formatDate(v) : c.calendar ? formatDate(compactDateMs(v, c.calendar)) : String(Number(v.toPrecision(6)))
   const rows = r.columns.map((c) => [
     String(c.index + 1),
     c.name,
@@ -108,6 +110,16 @@ export function formatInspection(r: CsvInspection): string {
     const part = (name: string, x: typeof p.split.train): string => `${name} ${number(x.rows)} rows (lines ${x.firstLine}–${x.lastLine}) → ${number(x.windows)} windows`
     out.push(`Windows: lookback ${p.window.lookback}, horizon ${p.window.horizon}, stride ${p.window.stride}; ${number(p.usedRows)} rows used${p.missing.dropped ? `, ${number(p.missing.dropped)} dropped` : ''}${p.missing.filled ? `, ${number(p.missing.filled)} cells filled` : ''}${p.time?.sorted ? ', sorted by time' : ''}`)
     out.push(`  ${part('train', p.split.train)}`, `  ${part('validation', p.split.val)}`, `  ${part('test', p.split.test)}`)
+    const t = p.time
+    if (t && t.first !== undefined && t.last !== undefined) {
+      const dated = t.format !== undefined && t.format !== 'number'
+      const show = (v: number): string => (dated ? formatDate(v) : String(v))
+      const step = t.step === undefined ? '' : `; typical step ${dated ? formatStep(t.step) : String(t.step)}`
+      const gaps = t.gaps ? `; irregular: ${t.gaps} gap${t.gaps === 1 ? '' : 's'} larger than 1.5 steps, the largest ${show(t.largestGap!.from)} → ${show(t.largestGap!.to)}${t.gaps ? ' (--missing interpolate fills only empty cells, not missing rows)' : ''}` : ''
+      out.push(`Time: ${t.column} read as ${dated ? `dates (${t.format})` : 'numbers'}, ${show(t.first)} … ${show(t.last)}${step}${gaps}`)
+    }
+    const small = smallSplitAdvice({ val: p.split.val.windows, test: p.split.test.windows })
+    if (small) out.push(small)
   }
   if (r.problems.length === 0) out.push('Problems: none')
   else {

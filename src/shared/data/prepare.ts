@@ -8,6 +8,7 @@ import { fitScaling, applyScaling, type Scaling, type ScalingKind } from './scal
 import { listLines, type CollectedSeries } from './scan'
 import { defaultSplit, makeWindows, splitRows, type Parts, type SplitFractions, type WindowSpec } from './window'
 import type { Split, TableMeta } from './types'
+import { spacingOf } from './time'
 import { seriesBaselines, type SeriesBaselines } from '../baselines/series'
 
 export type MissingPolicy = 'error' | 'drop' | 'ffill' | 'interpolate'
@@ -250,6 +251,19 @@ export function describePlan(plan: Plan): PlanSummary {
     window: plan.spec,
     split: { train: period(plan.parts.train), val: period(plan.parts.val), test: period(plan.parts.test) },
     missing: { dropped: plan.dropped, filled: plan.filled },
-    ...(time !== undefined ? { time: { column: time, sorted: plan.sorted, duplicates: plan.duplicateTimes } } : {})
+    ...(time !== undefined ? { time: { column: time, sorted: plan.sorted, duplicates: plan.duplicateTimes, ...timeFacts(plan.series) } } : {})
+  }
+}
+
+/** The time column's form, range and spacing (irregular spacing is reported by inspect-csv and the preview). */
+function timeFacts(series: CollectedSeries): Partial<NonNullable<TableMeta['time']>> {
+  const t = series.time
+  if (!t || series.length === 0) return {}
+  const spacing = spacingOf(t)
+  return {
+    ...(series.timeFormat ? { format: series.timeFormat } : {}),
+    first: t[0]!,
+    last: t[series.length - 1]!,
+    ...(spacing ? { step: spacing.step, gaps: spacing.gaps, largestGap: spacing.largest } : {})
   }
 }

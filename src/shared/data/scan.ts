@@ -7,6 +7,7 @@
 import { DataError, dataError, quoteCell, type DataErrorCode } from './errors'
 import type { CellType, DialectDetection } from './csv'
 import type { MissingPolicy } from './prepare'
+import { detectCompactTime, toCalendarTime, type CompactTimeFormat } from './time'
 import { isIndexLikeName, isMissingCell, isNonFiniteCell, missingTokensDescription, parseIsoDate, parseNumber } from './values'
 
 /** How many lines a message lists before "…". */
@@ -40,6 +41,8 @@ export interface ColumnSummary {
   max?: number
   /** Whether the values never decrease down the file (number and time columns). */
   ascending?: boolean
+  /** A numeric time column read as compact dates (YYYYMMDD, YYYYMM, YYYY): its min and max are dates then too. */
+  calendar?: CompactTimeFormat
 }
 
 export type ProblemCode = DataErrorCode | 'unsorted-time' | 'duplicate-time' | 'several-targets'
@@ -77,6 +80,8 @@ export interface CollectedSeries {
   values: Float64Array[]
   /** Parsed time per row (NaN where missing or unreadable), when a time column is selected. */
   time?: Float64Array
+  /** How the time column was read: ISO dates and compact dates (YYYYMMDD, YYYYMM, YYYY) as ms since 1970; else plain numbers. */
+  timeFormat?: 'iso' | CompactTimeFormat | 'number'
   /** The file line of each row, for messages after sorting and filtering. */
   lines: Float64Array
   length: number
@@ -466,7 +471,17 @@ export class CsvScanner {
         lines: this.lines.done(),
         length: this.lines.length
       }
-      if (this.time) series.time = this.time.done()
+      if (this.time) {
+        series.time = this.time.done()
+        // A numeric time column of compact dates (19661231) becomes calendar time, so interpolation follows the calendar.
+        const column = columns[this.timeIndex]
+        const compact = column?.type === 'number' ? detectCompactTime(series.time, column.name) : null
+        if (compact && column) {
+          toCalendarTime(series.time, compact)
+          column.calendar = compact
+        }
+        series.timeFormat = compact ?? (column?.type === 'time' ? 'iso' : 'number')
+      }
       result.series = series
     }
     return result

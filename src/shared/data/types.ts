@@ -49,7 +49,19 @@ export interface TableMeta {
   split: Record<'train' | 'val' | 'test', { rows: number; windows: number; firstLine: number; lastLine: number }>
   missing: { dropped: number; filled: number }
   /** The time column; `sorted` is true when the file was not in time order and its rows were sorted. */
-  time?: { column: string; sorted: boolean; duplicates: number }
+  time?: {
+    column: string
+    sorted: boolean
+    duplicates: number
+    /** How the column was read (calendar dates in ms since 1970, or plain numbers), its range and its spacing. */
+    format?: 'iso' | 'yyyymmdd' | 'yyyymm' | 'yyyy' | 'number'
+    first?: number
+    last?: number
+    /** The typical step (median difference) and the steps more than 1.5 × that (gaps), with the largest. */
+    step?: number
+    gaps?: number
+    largestGap?: { from: number; to: number } | null
+  }
 }
 
 export interface SequenceDataset {
