@@ -59,7 +59,7 @@ describe.skipIf(skip !== null)('Slurm sweeps in the lab UI', () => {
     // The lab's watcher imports each trial as its task ends: every run completes, every task shows COMPLETED.
     const runs = page.getByTestId('sweep-runs').locator('tbody tr')
     await expect
-      .poll(async () => (await runs.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).join(','), { timeout: 300_000, intervals: [2000] })
+      .poll(async () => (await runs.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).join(','), { timeout: 300_000, interval: 2000 })
       .toBe('completed,completed,completed,completed')
     await expect
       .poll(async () => (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-slurm-state')))).join(','), { timeout: 60_000 })
