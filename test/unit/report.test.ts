@@ -113,10 +113,10 @@ describe('HTML report', () => {
 
   it('shows every run, every metric, the title, date, version, machine and backend', () => {
     for (const { run } of data) expect(html).toContain(run.id)
-    for (const metric of ['batchLoss', 'loss', 'valLoss', 'lr', 'epochMs', 'numTensors']) {
-      expect(html).toContain(`<th rowspan="6" class="mono">${metric}</th>`)
-      expect(html).toContain(`id="curve-${metric}"`)
-    }
+    for (const metric of ['batchLoss', 'loss', 'valLoss', 'lr', 'epochMs', 'numTensors']) expect(html).toContain(`<tr><th class="mono">${metric}<br>`)
+    // Learning curves are drawn; diagnostics are numbers in the appendix (flat ones are not drawn at all).
+    for (const metric of ['batchLoss', 'loss', 'valLoss']) expect(html).toContain(`id="curve-${metric}"`)
+    for (const metric of ['lr', 'epochMs', 'numTensors']) expect(html).not.toContain(`<figure id="curve-${metric}"`)
     expect(html).toContain('<title>GateLab report: 6 runs (LSTM vs GRU)</title>')
     expect(html).toContain('Generated 2026-11-28 07:00:00 UTC')
     expect(html).toContain('GateLab 0.1.0')
@@ -127,7 +127,7 @@ describe('HTML report', () => {
   it('highlights the settings that differ and only those', () => {
     expect(html).toMatch(/<tr class="diff"><th class="mono">≠ cell<\/th>/)
     expect(html).toMatch(/<tr class="diff"><th class="mono">≠ seed<\/th>/)
-    expect(html).toMatch(/<tr><th class="mono">units<\/th>/)
+    expect(html).toMatch(/<th class="mono">units<\/th><td class="mono">8<\/td>/)
     expect(html).toContain('<strong>2 of')
   })
 
@@ -164,7 +164,8 @@ describe('HTML report', () => {
   it('is one self-contained document that ends with its closing tag', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true)
     expect(html.trimEnd().endsWith('</html>')).toBe(true)
-    expect(html.match(/<svg /g)?.length).toBe(reportFigures(model).length)
+    // Every figure once, except diagnostics' curves (their numbers are in the appendix).
+    expect(html.match(/<svg /g)?.length).toBe(reportFigures(model).filter((f) => !/^curve-(lr|epochMs|numTensors)$/.test(f.id)).length)
   })
 
   it('formats numbers readably', () => {

@@ -314,7 +314,10 @@ export function predictionsFigure(set: PredictionSet): Figure {
 
 /** Every figure of a report, in the order the report shows them; the figure export writes the same list. */
 export function reportFigures(model: Pick<ReportModel, 'curves' | 'groups' | 'predictions'>): Figure[] {
-  const figures = model.curves.filter((c) => c.series.length > 0).map(curveFigure)
+  // A flat curve (the learning rate without a schedule, a constant tensor count) says nothing a number does not: the
+  // report's tables carry it.
+  const flat = (c: Curve): boolean => new Set(c.series.flatMap((s) => s.points.map((p) => p[1]))).size <= 1
+  const figures = model.curves.filter((c) => c.series.length > 0 && !flat(c)).map(curveFigure)
   if (model.groups.shown) {
     const sets = model.groups.bandSets ?? [{ metric: model.groups.bandMetric, title: model.groups.bandMetric, bands: model.groups.bands }]
     for (const set of sets) if (set.bands.some((b) => b.band.x.length > 0)) figures.push(bandFigure(set.metric, set.bands, set.title))

@@ -79,6 +79,10 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
   h3 { break-after: avoid; }
   figure, tr, .verdict, .warn { break-inside: avoid; page-break-inside: avoid; }
   figure svg { max-width: 180mm; }
+  /* A paper-sized report: learning curves at 125 mm (three to a page), predictions two to a row. */
+  #curves figure svg, #groups figure svg { max-width: 125mm; margin: 0 auto; }
+  #predictions figure { display: inline-block; width: 49%; vertical-align: top; }
+  table.shared th { width: 16%; }
   table { font-size: 8pt; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   tr.diff td, tr.diff th, td.best, .swatch { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -160,7 +164,9 @@ function metaText(value: unknown): string {
 
 function dataSection(model: ReportModel): string {
   const blocks = model.datasets.map((d) => {
+    // Scalar details only: nested records (raw JSON) are in `gatelab export --format json`, not in a paper's report.
     const meta = Object.entries(d.meta)
+      .filter(([, v]) => v === null || typeof v !== 'object')
       .map(([k, v]) => `<tr><th>${e(k)}</th><td class="mono">${e(metaText(v))}</td></tr>`)
       .join('')
     return `<h3>${e(d.name)}</h3>
@@ -184,15 +190,25 @@ function configSection(model: ReportModel): string {
   const head = single
     ? '<tr><th>Setting</th><th>Value</th></tr>'
     : `<tr><th>Setting</th>${model.runs.map((r) => `<th>${swatch(r.color)}<span class="mono">${e(r.run.id)}</span></th>`).join('')}</tr>`
-  const rows = model.config
-    .map((row) => `<tr${row.differs ? ' class="diff"' : ''}><th class="mono">${row.differs ? '≠ ' : ''}${e(row.key)}</th>${row.values.map((v) => `<td class="mono">${e(v)}</td>`).join('')}</tr>`)
-    .join('\n')
+  // The settings that differ first; values as settings read (lstm, not "lstm").
+  const plain = (v: string): string => (/^"[^"]*"$/.test(v) ? v.slice(1, -1) : v === 'null' ? '—' : v)
+  const rowHtml = (row: ReportModel['config'][number]): string =>
+    `<tr${row.differs ? ' class="diff"' : ''}><th class="mono">${row.differs ? '≠ ' : ''}${e(row.key)}</th>${row.values.map((v) => `<td class="mono">${e(plain(v))}</td>`).join('')}</tr>`
+  // Several runs: the differing settings per run; the shared ones once each, three to a row.
+  const shared = model.config.filter((r) => !r.differs)
+  const sharedRows: string[] = []
+  for (let i = 0; i < shared.length; i += 3) {
+    sharedRows.push(`<tr>${shared.slice(i, i + 3).map((r) => `<th class="mono">${e(r.key)}</th><td class="mono">${e(plain(r.values[0] ?? '—'))}</td>`).join('')}</tr>`)
+  }
+  const rows = single ? model.config.map(rowHtml).join('\n') : model.config.filter((r) => r.differs).map(rowHtml).join('\n')
+  const sharedTable = single || shared.length === 0 ? '' : `<h3>Shared by every run</h3><table class="shared"><tbody>${sharedRows.join('\n')}</tbody></table>`
   const intro = single
     ? '<p>The complete, normalized configuration this run trained with (every default filled in).</p>'
     : `<p>The complete configurations. <strong>${differing} of ${model.config.length} settings differ</strong> between the runs${
         differing > 0 ? ` (${model.config.filter((r) => r.differs).map((r) => `<code>${e(r.key)}</code>`).join(', ')})` : ''
       }; they are marked ≠ and highlighted.</p>`
-  return `<section id="config"><h2>Configuration</h2>${intro}<table><thead>${head}</thead><tbody>${rows}</tbody></table></section>`
+  const perRun = single || differing > 0 ? `<table><thead>${head}</thead><tbody>${rows}</tbody></table>` : ''
+  return `<section id="config"><h2>Configuration</h2>${intro}${perRun}${sharedTable}</section>`
 }
 
 function statsCell(s: MetricStats | null, which: 'last' | 'min' | 'max'): string {
@@ -203,7 +219,7 @@ function statsCell(s: MetricStats | null, which: 'last' | 'min' | 'max'): string
   return Number.isFinite(v) ? `${fmt(v)} <span class="muted">(ep ${epoch})</span>` : '—'
 }
 
-function summarySection(model: ReportModel): string {
+function summarySection(model: ReportModel, testOnly = false): string {
   const rows: string[] = []
   for (const metric of model.metrics) {
     const perRun = model.summary[metric] ?? {}
@@ -221,13 +237,14 @@ function summarySection(model: ReportModel): string {
         }
       }
     }
-    model.runs.forEach(({ run, color }, i) => {
+    // One row per metric, one column per run: its best value (and epoch), its last value, its point count.
+    const cells = model.runs.map(({ run }) => {
       const s = perRun[run.id] ?? null
-      const mark = run.id === bestId ? ' class="num best"' : ' class="num"'
       const nonFinite = s && s.nonFinite > 0 ? ` <span class="error">(${s.nonFinite} non-finite)</span>` : ''
-      rows.push(`<tr>${i === 0 ? `<th rowspan="${model.runs.length}" class="mono">${e(metric)}</th>` : ''}<td>${swatch(color)}<span class="mono">${e(run.id)}</span></td>
-<td class="num">${s ? s.count : 0}${nonFinite}</td><td class="num">${statsCell(s, 'last')}</td><td${better === 'lower' ? mark : ' class="num"'}>${statsCell(s, 'min')}</td><td${better === 'higher' ? mark : ' class="num"'}>${statsCell(s, 'max')}</td></tr>`)
+      const best = statsCell(s, better === 'lower' ? 'min' : 'max')
+      return `<td${run.id === bestId ? ' class="num best"' : ' class="num"'}>${best}<br><span class="muted">last</span> ${statsCell(s, 'last')}<br><span class="muted">${s ? s.count : 0} pts</span>${nonFinite}</td>`
     })
+    rows.push(`<tr><th class="mono">${e(metric)}<br><span class="muted">${better === 'lower' ? 'min' : 'max'}</span></th>${cells.join('')}</tr>`)
   }
   const test =
     model.testMetrics.length === 0
@@ -235,10 +252,16 @@ function summarySection(model: ReportModel): string {
       : `<h3>Test split (best weights)</h3><table><thead><tr><th>Run</th>${model.testMetrics.map((m) => `<th class="mono">${e(m)}</th>`).join('')}</tr></thead><tbody>${model.runs
           .map(({ run, color }) => `<tr><td>${swatch(color)}<span class="mono">${e(run.id)}</span></td>${model.testMetrics.map((m) => `<td class="num">${fmt(run.test[m])}</td>`).join('')}</tr>`)
           .join('')}</tbody></table>`
-  return `<section id="summary"><h2>Summary</h2>
+  if (testOnly) return `<section id="test">${test}</section>`
+  const head = `<tr><th>Metric</th>${model.runs.map(({ run, color }) => `<th>${swatch(color)}<span class="mono">${e(run.id)}</span></th>`).join('')}</tr>`
+  return `<section id="summary"><h2>Every metric</h2>
 <p>Every metric of every run, over all its recorded points. The best value of each learning metric among the runs is highlighted.</p>
-<table><thead><tr><th>Metric</th><th>Run</th><th>Points</th><th>Last</th><th>Min</th><th>Max</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>
-${test}</section>`
+<table><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></section>`
+}
+
+/** The test split's metrics (best weights), in the body beside the runs. */
+function testSection(model: ReportModel): string {
+  return summarySection(model, true)
 }
 
 function interval(ci: [number, number] | null): string {
@@ -282,7 +305,9 @@ function predictionsSection(model: ReportModel, figures: Figure[]): string {
 }
 
 function notesSection(model: ReportModel): string {
-  const blocks = model.runs.map(({ run, color }) => {
+  const withNotes = model.runs.filter(({ run }) => run.notes.trim() !== '' || run.tags.length > 0)
+  if (withNotes.length === 0) return `<section id="notes"><h2>Notes</h2><p class="omitted">No run has notes or tags.</p></section>`
+  const blocks = withNotes.map(({ run, color }) => {
     const notes = run.notes.trim()
     const tags = run.tags.length > 0 ? ` <span class="muted">tags: ${run.tags.map(e).join(', ')}</span>` : ''
     return `<h3>${swatch(color)}${e(run.name || run.id)} <span class="mono muted">${e(run.id)}</span>${tags}</h3>${notes ? `<pre class="notes">${e(notes)}</pre>` : '<p class="omitted">No notes.</p>'}`
@@ -303,6 +328,12 @@ function environmentSection(model: ReportModel): string {
 <p class="muted">This report was made by GateLab ${e(model.gatelabVersion)} on ${e(m.platform)} (${e(m.arch)}), ${e(m.cpuModel)}, ${m.cpus} cores, ${Math.round(m.memoryMb / 1024)} GiB memory, Node.js ${e(m.node)}.</p></section>`
 }
 
+/** Diagnostics (learning rate, epoch time, tensor counts) are not drawn in the body: their numbers are in the appendix. */
+function diagnosticsNote(model: ReportModel, drawn: readonly Figure[]): string {
+  const left = model.metrics.filter((m) => !drawn.some((f) => f.id === `curve-${m}`))
+  return left.length > 0 ? `<p class="muted">Not drawn here: ${left.map((m) => `<code>${e(m)}</code>`).join(', ')} (diagnostics or flat); their numbers are in the appendix.</p>` : ''
+}
+
 export interface HtmlOptions {
   /** Figures already rendered for this model (reportFigures(model)); rendered here when omitted. */
   figures?: Figure[]
@@ -312,16 +343,19 @@ export interface HtmlOptions {
 
 export function renderReportHtml(model: ReportModel, options: HtmlOptions = {}): string {
   const figures = options.figures ?? reportFigures(model)
-  const curveFigures = figures.filter((f) => f.id.startsWith('curve-'))
+  const curveFigures = figures.filter((f) => f.id.startsWith('curve-') && !diagnostics.includes(f.id.slice('curve-'.length)))
   const date = model.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
   const m = model.machine
+  // A paper's order: the runs and their data, the comparison with its statistics, the curves, the configuration; then an
+  // appendix with every metric's numbers (diagnostics included), predictions, notes and the environment.
   const sections: Array<[string, string]> = [
     ['runs', 'Runs'],
     ['data', 'Data'],
-    ['config', 'Configuration'],
-    ['curves', 'Learning curves'],
-    ['summary', 'Summary'],
     ['groups', 'LSTM vs GRU'],
+    ['curves', 'Learning curves'],
+    ['config', 'Configuration'],
+    ['appendix', 'Appendix'],
+    ['summary', 'Every metric'],
     ['predictions', 'Predictions'],
     ...(options.inside ? ([['inside', 'Inside the cell']] as Array<[string, string]>) : []),
     ['notes', 'Notes'],
@@ -344,13 +378,16 @@ export function renderReportHtml(model: ReportModel, options: HtmlOptions = {}):
 </header>
 <nav><ol>${sections.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('')}</ol></nav>
 ${runsSection(model)}
+${testSection(model)}
 ${dataSection(model)}
-${configSection(model)}
+${groupsSection(model, figures)}
 <section id="curves"><h2>Learning curves</h2>
 ${curveFigures.length > 0 ? curveFigures.map(figureHtml).join('\n') : '<p class="omitted">No metrics were recorded for these runs.</p>'}
+${diagnosticsNote(model, curveFigures)}
 </section>
+${configSection(model)}
+<section id="appendix"><h2>Appendix</h2><p class="muted">Every metric's numbers (diagnostics included), predictions against truth, notes and the environment.</p></section>
 ${summarySection(model)}
-${groupsSection(model, figures)}
 ${predictionsSection(model, figures)}
 ${options.inside ?? ''}
 ${notesSection(model)}
