@@ -111,9 +111,10 @@ describe('gatelab report and export on real runs', () => {
     const metrics = store.listMetricNames(ids).filter((m) => !isTelemetryMetric(m) && m !== TELEMETRY_COST_METRIC)
     expect(metrics).toEqual(expect.arrayContaining(['loss', 'valLoss', 'batchLoss']))
     for (const metric of metrics) {
-      // A figure with a vector chart, and a row in the summary table.
-      expect(await page.locator(`figure#curve-${metric} svg path`).count()).toBeGreaterThan(0)
-      expect(await page.locator('#summary table').first().locator('th', { hasText: new RegExp(`^${metric}$`) }).count()).toBe(1)
+      // A figure with a vector chart for each learning metric (diagnostics are numbers only), and a row in the table of
+      // every metric.
+      if (!['lr', 'epochMs', 'numTensors'].includes(metric)) expect(await page.locator(`figure#curve-${metric} svg path`).count()).toBeGreaterThan(0)
+      expect(await page.locator('#summary table').first().locator('th', { hasText: new RegExp(`^${metric}(min|max)$`) }).count()).toBe(1)
     }
     for (const id of ids) expect(text).toContain(store.getRun(id).dataset!.contentHash)
     await expect(page.locator('#config tr.diff th').allInnerTexts()).resolves.toEqual(expect.arrayContaining(['≠ cell']))
@@ -148,7 +149,7 @@ describe('gatelab report and export on real runs', () => {
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
       const text = spawnSync(pdftotext, ['-layout', out, '-'], { encoding: 'utf8' }).stdout
       for (const id of ids) expect(text).toContain(id)
-      for (const heading of ['Runs', 'Data', 'Configuration', 'Learning curves', 'Summary', 'LSTM vs GRU', 'Predictions against truth', 'Notes', 'Environment']) {
+      for (const heading of ['Runs', 'Data', 'Configuration', 'Learning curves', 'Every metric', 'LSTM vs GRU', 'Predictions against truth', 'Notes', 'Environment']) {
         expect(text).toContain(heading)
       }
       // Chart text is text in the PDF too (vector, not a picture of text).
