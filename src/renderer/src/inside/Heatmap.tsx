@@ -13,6 +13,7 @@ import { chartPalette, useTheme, type Theme } from '../theme'
 import { AXIS_LEFT, AXIS_RIGHT, hitTest, moveCursor, rowSpan, timeTicks, stepCenter, type Cursor, type PlotRect } from './geometry'
 import { lut, lutIndex, type CellKind, type Domain, type ScaleKind } from './scales'
 import { useCursorHub, type SharedCursor } from './cursor'
+import { useElementWidth } from './useElementWidth'
 import { formatTick, formatValue, stepLabel, unitLabel } from './format'
 
 export interface HeatmapProps {
@@ -75,7 +76,7 @@ export function Heatmap(props: HeatmapProps): React.JSX.Element {
   const colRef = useRef<HTMLDivElement>(null)
   const rowRef = useRef<HTMLDivElement>(null)
   const tipRef = useRef<HTMLDivElement>(null)
-  const [width, setWidth] = useState(0)
+  const width = useElementWidth(wrapRef)
   const [announce, setAnnounce] = useState('')
   const kbCursor = useRef<Cursor | null>(null)
 
@@ -102,14 +103,6 @@ export function Heatmap(props: HeatmapProps): React.JSX.Element {
     ctx.putImageData(data, 0, 0)
     return canvas
   }, [values, units, steps, order, table, domain])
-
-  useEffect(() => {
-    const el = wrapRef.current
-    if (!el) return
-    const observer = new ResizeObserver((entries) => setWidth(Math.floor(entries[0]!.contentRect.width)))
-    observer.observe(el)
-    return () => observer.disconnect()
-  }, [])
 
   // The base layer: the image scaled without smoothing (crisp cells at any devicePixelRatio), labels, the colour key.
   useEffect(() => {

@@ -8,6 +8,7 @@ import { chartPalette, useTheme } from '../theme'
 import { AXIS_LEFT, AXIS_RIGHT, moveCursor, stepAt, stepCenter, type PlotRect } from './geometry'
 import { drawTimeAxis, sizeCanvas } from './Heatmap'
 import { useCursorHub, type SharedCursor } from './cursor'
+import { useElementWidth } from './useElementWidth'
 import { formatTick, formatValue, stepLabel } from './format'
 
 export interface LineSeries {
@@ -90,20 +91,12 @@ export function TimeLines({ title, description, series, steps, log = false, rang
   const baseRef = useRef<HTMLCanvasElement>(null)
   const lineRef = useRef<HTMLDivElement>(null)
   const tipRef = useRef<HTMLDivElement>(null)
-  const [width, setWidth] = useState(0)
+  const width = useElementWidth(wrapRef)
   const [announce, setAnnounce] = useState('')
   const kbStep = useRef<number | null>(null)
   const total = height + TOP + (showTimeAxis ? 18 : 4)
   const rect = useMemo<PlotRect>(() => ({ x: AXIS_LEFT, y: TOP, width: Math.max(1, width - AXIS_LEFT - AXIS_RIGHT), height }), [width, height])
   const yRange = useMemo(() => range ?? fitRange(series, log), [range, series, log])
-
-  useEffect(() => {
-    const el = wrapRef.current
-    if (!el) return
-    const observer = new ResizeObserver((entries) => setWidth(Math.floor(entries[0]!.contentRect.width)))
-    observer.observe(el)
-    return () => observer.disconnect()
-  }, [])
 
   useEffect(() => {
     const canvas = baseRef.current
