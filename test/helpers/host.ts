@@ -2,7 +2,7 @@
  * Starts a real GateLab host in browser mode (`node out/main/cli.js serve`) in a child process and hands back the URL
  * it printed, for integration and end-to-end tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -24,6 +24,18 @@ export interface RunningHost {
 
 export function tempDir(prefix = 'gatelab-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** Whether this process can mount a small tmpfs (root and mount(8)): the full-disk tests need one. */
+export function canMountTmpfs(): boolean {
+  const dir = tempDir('gatelab-mount-probe-')
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' })
+    execFileSync('umount', [dir], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
 }
 
 export async function startHost(options: { args?: string[]; env?: Record<string, string>; command?: string[] } = {}): Promise<RunningHost> {

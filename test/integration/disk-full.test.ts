@@ -11,22 +11,11 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, openSync, readdirSync, rmSync, statfsSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { Store, StoreError } from '../../src/main/store/store'
-import { cliEntry, repoRoot, tempDir } from '../helpers/host'
+import { canMountTmpfs, cliEntry, repoRoot, tempDir } from '../helpers/host'
 import { config, points, startInfo } from '../fixtures/store/helpers'
 
-const canMount = process.getuid?.() === 0 && tryMount()
+const canMount = process.getuid?.() === 0 && canMountTmpfs()
 if (!canMount) console.log('disk-full tests skipped: mounting a tmpfs needs root and mount(8) (this is not root or mount failed)')
-
-function tryMount(): boolean {
-  const dir = tempDir('gatelab-mount-probe-')
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' })
-    execFileSync('umount', [dir], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function withTmpfs<T>(size: string, fn: (dir: string) => Promise<T> | T): Promise<T> {
   const dir = tempDir('gatelab-full-')

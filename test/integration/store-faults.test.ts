@@ -15,22 +15,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { Store, StoreError, type StoreErrorCode } from '../../src/main/store/store'
 import { LATEST_VERSION } from '../../src/main/store/migrations'
-import { tempDir } from '../helpers/host'
+import { canMountTmpfs, tempDir } from '../helpers/host'
 import { config, openTemp, points, tempDbPath } from '../fixtures/store/helpers'
 
 const isRoot = process.getuid?.() === 0
-const canMount = isRoot && tryMount()
-
-function tryMount(): boolean {
-  const dir = tempDir('gatelab-mount-probe-')
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' })
-    execFileSync('umount', [dir], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
+const canMount = isRoot && canMountTmpfs()
 
 function sha(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex')
