@@ -53,8 +53,19 @@ export default defineConfig({
       minify: true,
       // Fonts stay files: the CSP's font-src 'self' refuses data: URLs, and Vite would inline KaTeX's smallest font.
       assetsInlineLimit: (file: string) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
+      chunkSizeWarningLimit: 800,
       rolldownOptions: {
-        input: { index: resolve(__dirname, 'src/renderer/index.html') }
+        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+        // ECharts (with zrender) and React as chunks of their own, beside the app's code; the Inside views (KaTeX) are
+        // loaded on first use (App.tsx). ECharts alone is ~700 kB minified, hence the warning limit below.
+        output: {
+          codeSplitting: {
+            groups: [
+              { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+              { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }
+            ]
+          }
+        }
       }
     }
   }

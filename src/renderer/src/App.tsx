@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react'
+import { lazy, Suspense, useEffect, useMemo } from 'react'
 import type { Connection } from './api/client'
 import { ApiContext } from './api/context'
 import { LiveContext, LiveHub, useHostStatus } from './live'
@@ -13,7 +13,10 @@ import { NewRunPage } from './pages/NewRunPage'
 import { SweepsPage } from './pages/SweepsPage'
 import { SweepPage } from './pages/SweepPage'
 import { formatDuration } from './format'
-import { InsidePage, InsideComparePage } from './inside/pages'
+// The Inside views carry KaTeX (script, styles, fonts): loaded when first opened, not with every page.
+const InsidePage = lazy(() => import('./inside/pages').then((m) => ({ default: m.InsidePage })))
+const InsideComparePage = lazy(() => import('./inside/pages').then((m) => ({ default: m.InsideComparePage })))
+const insideLoading = <p className="page-lede">Loading the Inside view…</p>
 
 export function App({ connection }: { connection: Connection }): React.JSX.Element {
   const hub = useMemo(() => new LiveHub(), [])
@@ -115,9 +118,17 @@ function Page({ route }: { route: Route }): React.JSX.Element {
     case 'sweep':
       return <SweepPage key={route.id} id={route.id} />
     case 'inside':
-      return <InsidePage key={route.id} id={route.id} query={route.query} />
+      return (
+        <Suspense fallback={insideLoading}>
+          <InsidePage key={route.id} id={route.id} query={route.query} />
+        </Suspense>
+      )
     case 'insideCompare':
-      return <InsideComparePage key={route.ids.join(',')} ids={route.ids} query={route.query} />
+      return (
+        <Suspense fallback={insideLoading}>
+          <InsideComparePage key={route.ids.join(',')} ids={route.ids} query={route.query} />
+        </Suspense>
+      )
     case 'notFound':
       return (
         <div className="page">
