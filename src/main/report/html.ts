@@ -9,6 +9,7 @@ import { formatP } from '../../shared/stats'
 import { reportFigures, type Figure } from './charts'
 import { betterDirection, diagnostics, type MetricStats, type ReportModel } from './model'
 import { pageMarginsMm } from './pdfPage'
+import { baselinesSection } from './baselines'
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
@@ -350,6 +351,7 @@ export function renderReportHtml(model: ReportModel, options: HtmlOptions = {}):
   // appendix with every metric's numbers (diagnostics included), predictions, notes and the environment.
   const sections: Array<[string, string]> = [
     ['runs', 'Runs'],
+    ['baselines', 'Against the baselines'],
     ['data', 'Data'],
     ['groups', 'LSTM vs GRU'],
     ['curves', 'Learning curves'],
@@ -379,6 +381,7 @@ export function renderReportHtml(model: ReportModel, options: HtmlOptions = {}):
 <nav><ol>${sections.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('')}</ol></nav>
 ${runsSection(model)}
 ${testSection(model)}
+${baselinesSection(model)}
 ${dataSection(model)}
 ${groupsSection(model, figures)}
 <section id="curves"><h2>Learning curves</h2>
