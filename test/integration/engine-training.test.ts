@@ -112,9 +112,11 @@ describe.each(['fused', 'layers'] as const)('training engine in a trainer proces
       }
     })
     expect(run.finished.status).toBe('cancelled')
-    // The cancel may arrive while one batch is running; that batch finishes, the next never starts.
+    // The cancel may arrive while one batch is running; that batch finishes, the next never starts. The message is in
+    // transit meanwhile: with the fused engine's whole step a batch of this model takes well under a millisecond, so on
+    // a loaded machine up to an epoch's 8 batches may run before it arrives (it was +2 with TF.js steps of ~5 ms).
     expect(run.finished.steps).toBeGreaterThanOrEqual(cancelledAtStep)
-    expect(run.finished.steps).toBeLessThanOrEqual(cancelledAtStep + 2)
+    expect(run.finished.steps).toBeLessThanOrEqual(cancelledAtStep + (engine === 'fused' ? 8 + 2 : 2))
     expect(run.finished.epochs).toBeGreaterThanOrEqual(1)
     expect(run.finished.final.valLoss).toBeGreaterThan(0)
     expect(series(run.points, 'batchLoss').length).toBe(run.finished.steps)

@@ -24,6 +24,9 @@ describe('engine "fused" in a trainer process', () => {
     const native = nativeKernelStatus()
     expect(fused.started?.versions['fused-kernels']).toBe(native.used ? `native-${native.target}` : 'relaxed-simd')
     expect(fused.finished).toMatchObject({ status: 'completed', epochs: 3, steps: 24 })
+    // The whole training step in one call (engine/step), and the run says so.
+    expect(fused.started?.versions['fused-step']).toBe('whole-step')
+    expect(fused.started?.versions['fused-step-why']).toContain('one call per step')
     const valLoss = series(fused.points, 'valLoss')
     expect(valLoss).toHaveLength(3)
     expect(valLoss[2]!).toBeLessThan(valLoss[0]!)
@@ -48,6 +51,9 @@ describe('engine "fused" in a trainer process', () => {
     expect(before.finished.status).toBe('completed')
     const rnn = await train({ ...small, epochs: 1, cell: 'rnn', layers: 2, bidirectional: true, dropout: 0.1, engine: 'fused' })
     expect(rnn.started?.cellForm).toBe('rnn tanh bidirectional')
+    // Dropout masks come from TF.js, so this run keeps the TF.js step around the fused layers, and records why.
+    expect(rnn.started?.versions['fused-step']).toBe('tfjs')
+    expect(rnn.started?.versions['fused-step-why']).toContain('dropout 0.1')
     expect(rnn.finished.status).toBe('completed')
     expect(Number.isFinite(rnn.finished.final.valLoss)).toBe(true)
   })
@@ -56,6 +62,7 @@ describe('engine "fused" in a trainer process', () => {
     const config: RunConfigInput = { ...small, epochs: 2, cell: 'gru', engine: 'fused' }
     const [a, b] = [await train(config), await train(config)]
     expect(b.started?.versions['fused-kernels']).toBe(a.started?.versions['fused-kernels'])
+    expect(a.started?.versions['fused-step']).toBe('whole-step')
     const losses = (r: typeof a): number[] => [...series(r.points, 'loss'), ...series(r.points, 'valLoss')]
     expect(losses(a).length).toBeGreaterThan(2)
     expect(losses(b)).toEqual(losses(a))

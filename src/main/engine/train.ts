@@ -30,6 +30,7 @@ import { defaultKernelBuild } from './fused'
 import { nativeKernelStatus } from './native'
 import { buildModel } from './model'
 import { seedMathRandom } from './seeding'
+import { gatherArrays, WholeStep, wholeStepSupport } from './step'
 import { createTelemetry } from './telemetry'
 
 type RunFinished = Extract<TrainerMessage, { type: 'run:finished' }>
@@ -102,7 +103,46 @@ function objective(data: SequenceDataset, config: RunConfig, output: tf.Tensor, 
   return [tf.losses.huberLoss(y, output, undefined, 1) as tf.Scalar, mae, mse]
 }
 
-function makeOptimizer(config: RunConfig): tf.Optimizer {
+/**
+ * One training step through TF.js (the layers engine, and the fused layers when the whole-step path does not run):
+ * returns [loss, ...quality] in the order of epochMetricNames, then the gradient norm before clipping when clipping is
+ * on. A non-finite loss applies no update.
+ */
+export function tfjsTrainStep(
+  model: tf.LayersModel,
+  variables: tf.Variable[],
+  optimizer: tf.Optimizer,
+  data: SequenceDataset,
+  config: RunConfig,
+  indices: ArrayLike<number>
+): number[] {
+  return tf.tidy(() => {
+    const batch = gather(data, data.train, indices)
+    let quality: tf.Tensor | undefined
+    const { value, grads } = tf.variableGrads(() => {
+      const output = model.apply(batch.x, { training: true }) as tf.Tensor
+      const [loss, ...rest] = objective(data, config, output, batch.y)
+      quality = tf.keep(tf.stack(rest))
+      return loss!
+    }, variables)
+    const parts: tf.Tensor[] = [value.reshape([1]), quality!]
+    let update = grads
+    if (config.clip !== null) {
+      const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
+      // Scale every gradient by clip / max(norm, clip): unchanged below the threshold, norm = clip above it.
+      const scale = tf.div(config.clip, tf.maximum(norm, config.clip))
+      update = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)]))
+      parts.push(norm.reshape([1]))
+    }
+    const read = tf.concat(parts).dataSync()
+    // Never apply an update computed from a non-finite loss: the weights stay those of the last good step.
+    if (Number.isFinite(read[0]!)) optimizer.applyGradients(update)
+    quality!.dispose()
+    return Array.from(read)
+  })
+}
+
+export function makeOptimizer(config: RunConfig): tf.Optimizer {
   if (config.optimizer === 'adam') return tf.train.adam(config.lr)
   if (config.optimizer === 'rmsprop') return tf.train.rmsprop(config.lr)
   return config.momentum > 0 ? tf.train.momentum(config.lr, config.momentum) : tf.train.sgd(config.lr)
@@ -167,6 +207,10 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
     }
   }
 
+  // The whole training step in one call (engine/step) where this configuration allows it; it starts from the model's weights.
+  const wholeStep = wholeStepSupport(config)
+  const whole = wholeStep.ok ? WholeStep.fromModel(config, data, model) : null
+
   const batches = Math.ceil(data.train.n / config.batch)
   const totalSteps = batches * config.epochs
   const { description: _description, contentHash: _contentHash, ...extraMeta } = data.meta
@@ -183,7 +227,9 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
       node: process.versions.node,
       // Which fused kernels ran: native-avx512/-avx2/-sse/-neon (engine/native), else the WebAssembly build
       // (relaxed-simd: fused multiply-add; simd128: the baseline).
-      ...(config.engine === 'fused' ? { 'fused-kernels': defaultKernelBuild(), 'fused-kernels-why': nativeKernelStatus().reason } : {})
+      ...(config.engine === 'fused' ? { 'fused-kernels': defaultKernelBuild(), 'fused-kernels-why': nativeKernelStatus().reason } : {}),
+      // Which training step ran: 'whole-step' (engine/step: one call per step) or 'tfjs' (TF.js head, loss, optimizer).
+      ...(config.engine === 'fused' ? { 'fused-step': whole ? 'whole-step' : 'tfjs', 'fused-step-why': wholeStep.reason } : {})
     },
     dataset: {
       name: data.name,
@@ -260,30 +306,8 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
           break training
         }
         const indices = order.slice(b * config.batch, (b + 1) * config.batch)
-        const values = tf.tidy(() => {
-          const batch = gather(data, data.train, indices)
-          let quality: tf.Tensor | undefined
-          const { value, grads } = tf.variableGrads(() => {
-            const output = model.apply(batch.x, { training: true }) as tf.Tensor
-            const [loss, ...rest] = objective(data, config, output, batch.y)
-            quality = tf.keep(tf.stack(rest))
-            return loss!
-          }, variables)
-          const parts: tf.Tensor[] = [value.reshape([1]), quality!]
-          let update = grads
-          if (config.clip !== null) {
-            const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
-            // Scale every gradient by clip / max(norm, clip): unchanged below the threshold, norm = clip above it.
-            const scale = tf.div(config.clip, tf.maximum(norm, config.clip))
-            update = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)]))
-            parts.push(norm.reshape([1]))
-          }
-          const read = tf.concat(parts).dataSync()
-          // Never apply an update computed from a non-finite loss: the weights stay those of the last good step.
-          if (Number.isFinite(read[0]!)) optimizer.applyGradients(update)
-          quality!.dispose()
-          return Array.from(read)
-        })
+        // The whole step in one call where the configuration allows (engine/step), else TF.js around the fused layers.
+        const values = whole ? whole.train(gatherArrays(data, data.train, indices)) : tfjsTrainStep(model, variables, optimizer, data, config, indices)
         const loss = values[0]!
         step++
         lastLoss = loss
@@ -305,6 +329,7 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
       }
 
       const trainValues = sums.map((s) => s / data.train.n)
+      whole?.syncToModel(model)
       const valValues = evaluate(model, data, config, data.val)
       const metrics: Record<string, number> = {}
       splitNames.forEach((name, k) => {
@@ -356,12 +381,15 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
         }
       }
       if (lr !== metrics.lr) setLearningRate(optimizer, lr)
+      whole?.setLearningRate(lr)
     }
   } catch (thrown) {
     finishFailed(`Training stopped at epoch ${epoch}, step ${step}: ${thrown instanceof Error ? thrown.message : String(thrown)}`)
     flush(0)
   }
 
+  // A run stopped mid-epoch (cancel, divergence, error) keeps the weights its last good step left.
+  whole?.syncToModel(model)
   let test: Record<string, number> = {}
   if (status !== 'failed' && bestWeights && (config.earlyStopping?.restoreBest ?? true)) model.setWeights(bestWeights)
   if (status === 'completed') {
