@@ -11,6 +11,7 @@ import { describeIssues } from './issues'
 import type { BackendReport, FusedKernelReport, MetricPoint, RunStatus } from './protocol'
 import { runConfigSchema, type RunConfig } from './config'
 import type { CsvInspection } from './data/inspection'
+import type { SettingsSource, SummaryData } from './runSettings'
 import type { RunComparison } from './comparison'
 import { inspectRequestSchema, type InspectResult } from './inspect'
 import { slurmSubmitSchema, type ClusterInfo, type ClusterRunInfo, type ImportReport } from './cluster'
@@ -99,7 +100,7 @@ export const requestSchemas = {
       /** Absolute, or relative to the folder the host was started in. */
       path: z.string().min(1).max(4096),
       options: runConfigSchema
-        .pick({ target: true, features: true, time: true, missing: true, lookback: true, horizon: true, stride: true, scaling: true, delimiter: true, decimal: true, header: true, seqLen: true })
+        .pick({ target: true, features: true, time: true, missing: true, lookback: true, horizon: true, stride: true, scaling: true, delimiter: true, decimal: true, header: true, seqLen: true, valFraction: true, testFraction: true })
         .partial()
         .extend({ previewRows: z.number().int().min(0).max(1000).optional() })
         .strict()
@@ -213,13 +214,19 @@ export interface RunSummary {
   archived: boolean
   tags: string[]
   /** Key hyperparameters, for the table (the full config is in RunDetail). */
-  hp: { units: number; layers: number; lr: number; batch: number; epochs: number; optimizer: string; seqLen: number }
+  hp: RunSummaryHp
   /** Per metric: last value and extremes with where they happened. */
   summary: Record<string, MetricSummary>
   /** The best value of the watched metric (valLoss, or valAcc for classification) and its epoch. */
   best: { metric: string; value: number; epoch: number } | null
   error: string | null
 }
+
+/** A runs-table row's key hyperparameters, and the data settings that applied (src/shared/runSettings.ts reads them). */
+export type RunSummaryHp = { units: number; layers: number; lr: number; batch: number; epochs: number; optimizer: string; seqLen: number } & Omit<
+  SettingsSource,
+  'task' | 'split' | 'meta' | 'seqLen'
+> & { data?: SummaryData | null }
 
 /** Per metric of a run: the last value and the extremes, with where each happened (null where only NaN was recorded). */
 export interface MetricSummary {

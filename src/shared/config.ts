@@ -69,6 +69,9 @@ export const runConfigSchema = z
     horizon: positiveInt(100_000).default(1),
     stride: positiveInt(100_000).default(1),
     scaling: z.enum(['zscore', 'minmax', 'none']).default('zscore'),
+    /** Fractions of a series' rows for the validation and test periods (the last rows, in time order); 0.15 each when left out. */
+    valFraction: z.number().min(0.01).max(0.45).optional(),
+    testFraction: z.number().min(0.01).max(0.45).optional(),
     /** CSV dialect overrides; detected from the file when left out (the detected values are recorded in meta.table). */
     delimiter: z.enum([',', ';', '\t', '|']).optional(),
     decimal: z.enum(['.', ',']).optional(),

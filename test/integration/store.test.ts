@@ -63,13 +63,17 @@ describe('the life of a run', () => {
     expect(created.sweepId).toBe(sweep.id)
     expect(created.groupKey).toBe('gru/16')
     expect(created.config).toEqual(cfg)
-    expect(created.hp).toEqual({ units: 16, layers: 1, lr: 0.001, batch: 32, epochs: 10, optimizer: 'adam', seqLen: 50 })
+    expect(created.hp).toMatchObject({ units: 16, layers: 1, lr: 0.001, batch: 32, epochs: 10, optimizer: 'adam', seqLen: 50 })
+    // Before the trainer builds the data the row has no data facts (src/shared/runSettings.ts reads them once it has).
+    expect(created.hp.data).toBeNull()
     expect(created.startedAt).toBeNull()
 
     store.startRun(created.id, startInfo({ paramCount: 1000 }))
     const running = store.getRun(created.id)
     expect(running).toMatchObject({ status: 'running', backend: 'cpu', engine: 'layers', paramCount: 1000, datasetName: 'adding', datasetHash: 'sha256:abc' })
     expect(running.dataset).toEqual(startInfo().dataset)
+    // The row now carries the split the trainer reported, for the runs table (src/shared/runSettings.ts).
+    expect(running.hp.data).toMatchObject({ train: startInfo().dataset.train, val: startInfo().dataset.val, test: startInfo().dataset.test })
     expect(running.versions).toEqual({ tfjs: '4.22.0', gatelab: '0.1.0' })
     expect(Date.parse(running.startedAt!)).toBeGreaterThan(0)
     expect(running.owner).toMatchObject({ pid: process.pid, kind: 'test', closedAt: null })

@@ -27,6 +27,8 @@ export const trainFlags: Record<string, FlagKind> = {
   horizon: 'int',
   stride: 'int',
   scaling: 'string',
+  'val-fraction': 'number',
+  'test-fraction': 'number',
   delimiter: 'string',
   decimal: 'string',
   header: 'bool',

@@ -45,7 +45,7 @@ export async function loadExternalDataset(config: RunConfig): Promise<SequenceDa
     if (why) throw new DataError('no-target', why.message, { file })
     throw dataError('no-target', { file }, 'No target column could be chosen', 'Choose the column to predict with --target COLUMN (`gatelab inspect-csv FILE` lists the columns).')
   }
-  const plan = planSeries(scan.series, { file, missing: options.missing, lookback: options.lookback, horizon: options.horizon, stride: options.stride })
+  const plan = planSeries(scan.series, { file, missing: options.missing, lookback: options.lookback, horizon: options.horizon, stride: options.stride, split: options.split, ...(options.fitLookback ? { fitLookback: true } : {}) })
   const built = buildWindows(plan, options.scaling, entry && plan.series.selection.target === entry.target ? { unit: entry.unit, season: entry.season } : {})
   const { target, features } = plan.series.selection
   const { lookback, horizon, stride } = plan.spec

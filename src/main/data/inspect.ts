@@ -23,7 +23,7 @@ export async function inspectCsv(path: string, options: ImportOptions & { previe
   let plan: Plan | undefined
   if (scan.series && !problems.some((p) => p.severity === 'error')) {
     try {
-      plan = planSeries(scan.series, { file, missing: resolved.missing, lookback: resolved.lookback, horizon: resolved.horizon, stride: resolved.stride })
+      plan = planSeries(scan.series, { file, missing: resolved.missing, lookback: resolved.lookback, horizon: resolved.horizon, stride: resolved.stride, split: resolved.split, ...(resolved.fitLookback ? { fitLookback: true } : {}) })
     } catch (error) {
       if (!(error instanceof DataError)) throw error
       problems.push({ severity: 'error', code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.column !== undefined ? { column: error.column } : {}) })

@@ -9,6 +9,7 @@ import { betterDirection, compareRuns, groupLabel, type RunComparison } from '..
 import { curveBand, groupBy, type CurveBand } from '../../shared/stats'
 import { isTelemetryMetric, TELEMETRY_COST_METRIC } from '../../shared/telemetry'
 import { isClassificationTask } from '../../shared/config'
+import { appliedConfig } from '../../shared/runSettings'
 import { cellColor, metricContext, metricTitle, runStyles, type Dash, type MetricContext } from '../../shared/figures'
 import packageJson from '../../../package.json'
 import type { RunData } from './source'
@@ -398,7 +399,7 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
     metricContext: context,
     datasets,
     runsWithoutDataset: without,
-    config: configRows(data.map((d) => d.run.config)),
+    config: configRows(data.map((d) => appliedConfig(d.run))), // the settings that applied (src/shared/runSettings.ts)
     metrics,
     curves,
     summary,

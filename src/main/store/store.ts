@@ -27,7 +27,7 @@ import { createHash, randomInt } from 'node:crypto'
 import { existsSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { RunConfig } from '../../shared/config'
-import type { ArtifactInfo, MetricSummary } from '../../shared/api'
+import type { ArtifactInfo, MetricSummary, RunSummaryHp } from '../../shared/api'
 import type { MetricPoint, RunStatus, runFinishedSchema, runStartedSchema } from '../../shared/protocol'
 import type { z } from 'zod'
 import packageJson from '../../../package.json'
@@ -115,7 +115,7 @@ export interface RunRow {
   error: string | null
   tags: string[]
   /** Key hyperparameters from the config, for tables. */
-  hp: { units: number; layers: number; lr: number; batch: number; epochs: number; optimizer: string; seqLen: number }
+  hp: RunSummaryHp
   /** From run:finished: the watched metric's best value and its epoch. */
   best: RunFinishInfo['best']
   summary: Record<string, MetricSummary>
@@ -279,7 +279,15 @@ const ROW_COLUMNS = `r.rid, r.id, r.name, r.status, r.archived, r.cell, r.task, 
   r.started_at, r.ended_at, r.updated_at, r.sweep_id, r.group_key, r.error, r.best,
   json_object('units', json_extract(r.config, '$.units'), 'layers', json_extract(r.config, '$.layers'), 'lr', json_extract(r.config, '$.lr'),
     'batch', json_extract(r.config, '$.batch'), 'epochs', json_extract(r.config, '$.epochs'), 'optimizer', json_extract(r.config, '$.optimizer'),
-    'seqLen', json_extract(r.config, '$.seqLen')) as hp`
+    'seqLen', json_extract(r.config, '$.seqLen'),
+    -- The settings that applied (src/shared/runSettings.ts): the data keys of the config and what the trainer recorded.
+    'samples', json_extract(r.config, '$.samples'), 'valSamples', json_extract(r.config, '$.valSamples'), 'testSamples', json_extract(r.config, '$.testSamples'),
+    'target', json_extract(r.config, '$.target'), 'features', json_extract(r.config, '$.features'), 'lookback', json_extract(r.config, '$.lookback'),
+    'horizon', json_extract(r.config, '$.horizon'), 'stride', json_extract(r.config, '$.stride'),
+    'valFraction', json_extract(r.config, '$.valFraction'), 'testFraction', json_extract(r.config, '$.testFraction'),
+    'data', case when r.dataset is null then null else json_object('train', json_extract(r.dataset, '$.train'), 'val', json_extract(r.dataset, '$.val'),
+      'test', json_extract(r.dataset, '$.test'), 'window', json_extract(r.dataset, '$.meta.table.window'),
+      'features', json_extract(r.dataset, '$.meta.features'), 'targets', json_extract(r.dataset, '$.meta.targets')) end) as hp`
 
 interface RowDb {
   rid: number

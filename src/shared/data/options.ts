@@ -8,6 +8,7 @@ import type { DialectOptions } from './csv'
 import type { MissingPolicy } from './prepare'
 import type { ScalingKind } from './scaling'
 import type { SelectionRequest } from './scan'
+import { defaultSplit, type SplitFractions } from './window'
 
 export interface ImportOptions extends DialectOptions, SelectionRequest {
   missing?: MissingPolicy
@@ -17,12 +18,20 @@ export interface ImportOptions extends DialectOptions, SelectionRequest {
   stride?: number
   scaling?: ScalingKind
   seqLen?: number
+  valFraction?: number
+  testFraction?: number
 }
 
 /** Every choice made: what was given, the rest from the RunConfig defaults. Dialect and selection stay optional (detected). */
-export type ResolvedImportOptions = ImportOptions & Required<Pick<ImportOptions, 'missing' | 'lookback' | 'horizon' | 'stride' | 'scaling'>>
+export type ResolvedImportOptions = ImportOptions &
+  Required<Pick<ImportOptions, 'missing' | 'lookback' | 'horizon' | 'stride' | 'scaling'>> & {
+    /** No lookback was chosen: it is fitted to the file's rows, with `lookback` as the cap (fitLookback in window.ts). */
+    fitLookback?: boolean
+    /** The chronological split (defaultSplit unless valFraction / testFraction were given). */
+    split: SplitFractions
+  }
 
-const importKeys = ['target', 'features', 'time', 'missing', 'lookback', 'horizon', 'stride', 'scaling', 'delimiter', 'decimal', 'header', 'seqLen'] as const
+const importKeys = ['target', 'features', 'time', 'missing', 'lookback', 'horizon', 'stride', 'scaling', 'delimiter', 'decimal', 'header', 'seqLen', 'valFraction', 'testFraction'] as const
 
 /** The import choices of a run configuration (a RunConfig is one), with the defaults filled. */
 export function importOptionsFromConfig(config: ImportOptions, defaults: { lookback?: number } = {}): ResolvedImportOptions {
@@ -38,6 +47,8 @@ export function importOptionsFromConfig(config: ImportOptions, defaults: { lookb
     horizon: picked.horizon ?? base.horizon,
     stride: picked.stride ?? base.stride,
     scaling: picked.scaling ?? base.scaling,
-    lookback: picked.lookback ?? defaults.lookback ?? picked.seqLen ?? base.seqLen
+    lookback: picked.lookback ?? defaults.lookback ?? picked.seqLen ?? base.seqLen,
+    ...(picked.lookback === undefined && defaults.lookback === undefined ? { fitLookback: true } : {}),
+    split: { val: picked.valFraction ?? defaultSplit.val, test: picked.testFraction ?? defaultSplit.test }
   }
 }

@@ -6,7 +6,7 @@
 import { dataError } from './errors'
 import { fitScaling, applyScaling, type Scaling, type ScalingKind } from './scaling'
 import { listLines, type CollectedSeries } from './scan'
-import { defaultSplit, makeWindows, splitRows, type Parts, type SplitFractions, type WindowSpec } from './window'
+import { defaultSplit, fitLookback, makeWindows, splitRows, type Parts, type SplitFractions, type WindowSpec } from './window'
 import type { Split, TableMeta } from './types'
 import { spacingOf } from './time'
 import { seriesBaselines, type SeriesBaselines } from '../baselines/series'
@@ -17,6 +17,8 @@ export interface PlanOptions extends WindowSpec {
   file: string
   missing: MissingPolicy
   split?: SplitFractions
+  /** The lookback was not chosen: fit it to the rows (fitLookback, with `lookback` as the cap). */
+  fitLookback?: boolean
 }
 
 export interface Plan {
@@ -71,8 +73,10 @@ export function planSeries(input: CollectedSeries, options: PlanOptions): Plan {
   const treated = treatMissing(series, options.missing, file)
   series = treated.series
   dropped += treated.dropped
-  const spec: WindowSpec = { lookback: options.lookback, horizon: options.horizon, stride: options.stride }
-  const parts = splitRows(series.length, spec, options.split ?? defaultSplit, file)
+  const fractions = options.split ?? defaultSplit
+  const lookback = options.fitLookback ? fitLookback(series.length, options.horizon, options.lookback, fractions) : options.lookback
+  const spec: WindowSpec = { lookback, horizon: options.horizon, stride: options.stride }
+  const parts = splitRows(series.length, spec, fractions, file)
   const floats = (parts.train.windows + parts.val.windows + parts.test.windows) * (spec.lookback * series.selection.features.length + spec.horizon)
   if (floats > maxWindowFloats) {
     throw dataError('too-large', { file }, `These settings cut ${parts.train.windows + parts.val.windows + parts.test.windows} windows, ${(floats * 4 / 2 ** 30).toFixed(1)} GiB of float32 — more than a trainer holds comfortably`, 'Raise --stride (windows overlap less) or lower --lookback.')

@@ -91,6 +91,27 @@ export function makeWindows(columns: readonly Float32Array[], inputs: readonly n
   return { n, x, y }
 }
 
+/** The rows of each period when n rows are split chronologically (training first, then validation, then test). */
+export function periodRows(n: number, fractions: SplitFractions = defaultSplit): { train: number; val: number; test: number } {
+  const val = Math.floor(n * fractions.val)
+  const test = Math.floor(n * fractions.test)
+  return { train: n - val - test, val, test }
+}
+
+/**
+ * The lookback a series gets when the run does not choose one: `cap` (the default, 50) when it fits, else half of what
+ * the shortest period leaves after the horizon, so every period still gets about half its rows' worth of windows. The
+ * bundled series carry their own lookbacks (src/shared/data/bundled.ts) chosen the same way; a CSV file gets this.
+ * Returns `cap` when not even one window fits, so the split's own message says what to change.
+ */
+export function fitLookback(n: number, horizon: number, cap: number, fractions: SplitFractions = defaultSplit): number {
+  const p = periodRows(n, fractions)
+  const shortest = Math.min(p.train, p.val, p.test)
+  if (shortest - horizon >= cap) return cap
+  const half = Math.floor((shortest - horizon) / 2)
+  return half >= 1 ? Math.min(cap, half) : cap
+}
+
 /** The fewest rows for which every period holds `need` rows (so one window each). */
 export function minimumRows(need: number, fractions: SplitFractions = defaultSplit): number {
   let n = need

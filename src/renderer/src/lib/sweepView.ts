@@ -114,7 +114,7 @@ export function runSetting(run: Pick<RunSummary, 'groupKey' | 'hp' | 'cell' | 's
   if (key === 'cell') return run.cell
   if (key === 'seed') return run.seed
   if (key === 'task') return run.task
-  if (hpKeys.has(key)) return run.hp[key as keyof RunSummary['hp']]
+  if (hpKeys.has(key)) return scalar(run.hp[key as keyof RunSummary['hp']])
   const base = record(record(spec).base)
   if (key in base) return scalar(base[key])
   return null

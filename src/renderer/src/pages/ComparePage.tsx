@@ -17,6 +17,7 @@ import { CellChip, ErrorNote, StatusCell } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { StatsPanel } from '../components/StatsPanel'
 import { diffConfigs, flattenConfig } from '../lib/configDiff'
+import { appliedConfig } from '../../../shared/runSettings'
 import { lowerIsBetter } from '../lib/series'
 import { bestOf } from '../lib/runsQuery'
 import { cellLabels, displayName, formatCount, formatDuration, formatMetric, formatTask } from '../format'
@@ -24,7 +25,7 @@ import { href } from '../lib/useRoute'
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
 /** Keys shown first in the hyperparameter table: what people compare first. */
-const hpOrder = ['cell', 'task', 'seqLen', 'samples', 'units', 'layers', 'bidirectional', 'dropout', 'optimizer', 'lr', 'batch', 'epochs', 'clip', 'seed']
+const hpOrder = ['cell', 'task', 'seqLen', 'lookback', 'horizon', 'target', 'features', 'split', 'units', 'layers', 'bidirectional', 'dropout', 'optimizer', 'lr', 'batch', 'epochs', 'clip', 'seed']
 
 type Loaded = { state: 'loading' } | { state: 'ok'; runs: RunDetail[]; missing: string[] } | { state: 'error'; message: string }
 
@@ -76,7 +77,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
 
   const runs = useMemo(() => (loaded.state === 'ok' ? loaded.runs : []), [loaded])
   const styles = useMemo(() => runStyles(runs, theme), [runs, theme])
-  const rows = useMemo(() => diffConfigs(runs.map((r) => r.config), hpOrder), [runs])
+  const rows = useMemo(() => diffConfigs(runs.map((r) => appliedConfig(r)), hpOrder), [runs])
   const groupKeys = useMemo(() => rows.filter((r) => r.differs && r.key !== 'seed' && r.key !== 'cell').map((r) => r.key), [rows])
   const flats = useMemo(() => new Map(runs.map((r) => [r.id, flattenConfig(r.config)])), [runs])
   const chartRuns = useMemo<ChartRun[]>(

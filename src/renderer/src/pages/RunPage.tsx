@@ -14,6 +14,7 @@ import { PredictionsCard } from '../components/PredictionsCard'
 import { BaselinesTable } from '../components/BaselinesTable'
 import { baselineReferences } from '../lib/baselineRefs'
 import { runStyles } from '../charts/runStyles'
+import { RunSettingsFacts } from '../forms/RunSettingsFacts'
 import { CellChip, ErrorNote, StatusCell, TagEditor } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { flattenConfig } from '../lib/configDiff'
@@ -153,14 +154,18 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
             <dl className="facts">
               <dt>Dataset</dt>
               <dd>{run.dataset.name}</dd>
-              <dt>Sequences</dt>
-              <dd>train {run.dataset.train.toLocaleString('en-US')} · val {run.dataset.val.toLocaleString('en-US')} · test {run.dataset.test.toLocaleString('en-US')}</dd>
+              <RunSettingsFacts run={run} />
               <dt>Content hash</dt>
               <dd className="mono small path" title={run.dataset.contentHash}>{run.dataset.contentHash.slice(0, 16)}…</dd>
               <DatasetMeta meta={run.dataset.meta} />
             </dl>
           ) : (
-            <p className="muted">{run.task} — described once the trainer has prepared the data.</p>
+            <>
+              <p className="muted">{run.task} — described once the trainer has prepared the data.</p>
+              <dl className="facts">
+                <RunSettingsFacts run={run} />
+              </dl>
+            </>
           )}
         </section>
       </div>

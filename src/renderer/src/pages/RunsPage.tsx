@@ -5,6 +5,7 @@
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { RunSummary } from '../../../shared/api'
+import { runSettingsOfSummary } from '../../../shared/runSettings'
 import { useApi } from '../api/context'
 import { useLiveEvent, useProgress } from '../live'
 import { CellChip, ErrorNote, StatusCell, Tags } from '../components/bits'
@@ -45,7 +46,7 @@ const columns: Column[] = [
   { id: 'name', label: 'Run', width: 'minmax(150px, 1.5fr)', sortable: true },
   { id: 'cell', label: 'Cell', width: '56px', sortable: true },
   { id: 'task', label: 'Data', width: 'minmax(64px, 0.5fr)' },
-  { id: 'hp', label: 'Hyperparameters', width: 'minmax(196px, 1.1fr)', title: 'units × layers · optimizer lr · batch · epochs · sequence length' },
+  { id: 'hp', label: 'Hyperparameters', width: 'minmax(196px, 1.1fr)', title: 'units × layers · optimizer lr · batch · epochs · sequence length T (built-in tasks), or lookback L → horizon · train/val/test windows (series)' },
   { id: 'paramCount', label: 'Params', width: '64px', sortable: true, align: 'right' },
   { id: 'backend', label: 'Backend', width: '64px' },
   { id: 'last', label: 'Last', width: '82px', sortable: true, align: 'right' },
@@ -531,6 +532,7 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
   const last = run.summary[metric]?.last
   const best = bestOf(run, metric)
   const hp = run.hp
+  const settings = runSettingsOfSummary(run)
   return (
     <div
       className={`run-row ${selected ? 'selected' : ''}`}
@@ -578,8 +580,8 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
       <div role="gridcell" className="clip" title={run.task}>
         {formatTask(run.task)}
       </div>
-      <div role="gridcell" className="hp mono clip" title={`units ${hp.units}, layers ${hp.layers}, ${hp.optimizer} lr ${hp.lr}, batch ${hp.batch}, ${hp.epochs} epochs, sequence length ${hp.seqLen}`}>
-        {hp.units}×{hp.layers} {hp.optimizer} {formatLr(hp.lr)} b{hp.batch} {hp.epochs}ep T{hp.seqLen}
+      <div role="gridcell" className="hp mono clip" title={`units ${hp.units}, layers ${hp.layers}, ${hp.optimizer} lr ${hp.lr}, batch ${hp.batch}, ${hp.epochs} epochs, ${settings.items.map((i) => `${i.label.toLowerCase()} ${i.value}`).join(', ')}`}>
+        {hp.units}×{hp.layers} {hp.optimizer} {formatLr(hp.lr)} b{hp.batch} {hp.epochs}ep <span data-testid="run-settings">{settings.short}</span>
       </div>
       <div role="gridcell" className="num">
         {formatCount(run.paramCount)}
