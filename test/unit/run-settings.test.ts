@@ -68,10 +68,8 @@ describe('runSettings', () => {
   })
 
   it('reads a runs-table row the same way as a run page', () => {
-    const row = runSettingsOfSummary({
-      task: 'csv:/data/sunspots.csv',
-      hp: { units: 32, layers: 1, lr: 0.001, batch: 32, epochs: 10, optimizer: 'adam', seqLen: 50, samples: 2000, horizon: 1, data: { train: 195, val: 24, test: 24, window: { lookback: 22, horizon: 1, stride: 1 }, features: ['spots'], targets: ['spots'] } }
-    })
+    const hp = { units: 32, layers: 1, lr: 0.001, batch: 32, epochs: 10, optimizer: 'adam', seqLen: 50, samples: 2000, horizon: 1, data: { train: 195, val: 24, test: 24, window: { lookback: 22, horizon: 1, stride: 1 }, features: ['spots'], targets: ['spots'] } }
+    const row = runSettingsOfSummary({ task: 'csv:/data/sunspots.csv', hp })
     expect(row).toEqual(runSettingsOf({ config: csv, dataset: built }))
   })
 })
