@@ -5,8 +5,8 @@
 import { join } from 'node:path'
 import { Lab } from './lab'
 import { createLabStore } from './labStore'
-import { Store, type OwnerKind } from './store/store'
-import { scheduleBackups } from './store/backup'
+import type { OwnerKind } from './store/store'
+import { openLabStore } from './store/openLab'
 import { createNodeSpawner } from './runner/spawner.node'
 import trainerPath from './runner/trainerPath'
 import { htmlToPdf } from './report/pdf.node'
@@ -25,8 +25,7 @@ export interface NodeHostOptions {
 
 /** Opens the store (throws StoreError with a message naming the file and what to do) and builds the Lab on it. */
 export function createNodeLab(options: NodeHostOptions): Lab {
-  const store = Store.open(options.dbPath, { owner: { kind: options.owner } })
-  scheduleBackups(store) // rolling backups: on open after a change, then every N hours (src/main/store/backup.ts)
+  const store = openLabStore(options.dbPath, { owner: { kind: options.owner } }) // with rolling backups (store/backup.ts)
   return new Lab({
     mode: options.mode,
     store: createLabStore(store),

@@ -10,7 +10,7 @@ import { bindIpc } from './ipc'
 import { applySecurityPolicy, appOrigin, secureWebPreferences } from './security'
 import { registerAppScheme, serveAppProtocol } from './appProtocol'
 import { electronBindingPath } from './store/db'
-import { Store } from './store/store'
+import { openLabStore } from './store/openLab'
 import { createLabStore } from './labStore'
 import { createElectronSpawner } from './runner/spawner.electron'
 import trainerPath from './runner/trainerPath'
@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   const nativeRoot = app.isPackaged ? process.resourcesPath : app.getAppPath()
   let store
   try {
-    store = Store.open(dbPath, { nativeBinding: electronBindingPath(nativeRoot), owner: { kind: 'app' } })
+    store = openLabStore(dbPath, { nativeBinding: electronBindingPath(nativeRoot), owner: { kind: 'app' } })
   } catch (error) {
     dialog.showErrorBox('GateLab cannot open its database', `${dbPath}\n\n${(error as Error).message}`)
     app.exit(2)

@@ -38,9 +38,9 @@ describe('gatelab inspect-csv on bad files', () => {
   it.each([
     ['missing file', ['no-such.csv'], /^gatelab: no-such\.csv: No such file\. Check the path \(relative paths start from .+\)\.$/],
     ['empty file', [`${fixtures}/empty.csv`], /^gatelab: test\/fixtures\/csv\/empty\.csv: The file is empty \(0 bytes\)\. Choose a CSV file/],
-    ['header only', [`${fixtures}/header-only.csv`], /^gatelab: test\/fixtures\/csv\/header-only\.csv, line 1: The file has a header \(time, value\) but no data rows\. Add rows/],
+    ['header only', [`${fixtures}/header-only.csv`], /^gatelab: test\/fixtures\/csv\/header-only\.csv, line 1: Only one line: the file has a header \(time, value\) but no data rows\. Add at least \d+ rows/],
     ['non-numeric cells', [`${fixtures}/non-numeric.csv`], /^gatelab: test\/fixtures\/csv\/non-numeric\.csv, line 4, column "temp": "warm" is not a number \(2 such cells, on lines 4, 7\)\. Fix the cells/],
-    ['ragged rows', [`${fixtures}/ragged.csv`], /^gatelab: test\/fixtures\/csv\/ragged\.csv, line 3: 2 rows \(lines 3, 5\) have 4 fields where the header has 3 .*--delimiter\.$/],
+    ['ragged rows', [`${fixtures}/ragged.csv`], /^gatelab: test\/fixtures\/csv\/ragged\.csv: line 3 has 4 fields, the header has 3; 2 such lines: 3 \(4 fields\), 5 \(2 fields\) .*--delimiter\.$/],
     ['too few rows for the window', [`${fixtures}/too-few-rows.csv`, '--target', 'temp', '--lookback', '3'], /^gatelab: test\/fixtures\/csv\/too-few-rows\.csv: 10 usable rows .* one window needs lookback 3 \+ horizon 1 = 4 rows\. Use a longer series/],
     ['binary garbage', [`${fixtures}/binary.csv`], /^gatelab: test\/fixtures\/csv\/binary\.csv: This does not look like a CSV text file: it contains a NUL byte at byte 8\. Choose a CSV file/],
     ['NaN and Infinity', [`${fixtures}/non-finite.csv`], /^gatelab: test\/fixtures\/csv\/non-finite\.csv, line 3, column "temp": "NaN" is not a finite number \(2 such cells, on lines 3, 4\)\. Replace it/],

@@ -151,7 +151,7 @@ describe('bad files', () => {
     const e = await loadError({ task: `csv:${join(fixtures, 'header-only.csv')}`, target: 'value' })
     expect(e.code).toBe('header-only')
     expect(e.line).toBe(1)
-    expect(e.message).toMatch(/header-only\.csv, line 1: The file has a header \(time, value\) but no data rows\. Add rows/)
+    expect(e.message).toMatch(/header-only\.csv, line 1: Only one line: the file has a header \(time, value\) but no data rows\. Add at least \d+ rows/)
   })
 
   it('non-numeric cells in a numeric column: the first line, the count and the column', async () => {
@@ -177,7 +177,7 @@ describe('bad files', () => {
     const e = await loadError({ task: `csv:${join(fixtures, 'ragged.csv')}`, target: 'a' })
     expect(e.code).toBe('ragged-row')
     expect(e.line).toBe(3)
-    expect(e.message).toMatch(/ragged\.csv, line 3: 2 rows \(lines 3, 5\) have 4 fields where the header has 3 \(delimiter ","\)\. Make every row have one field per column/)
+    expect(e.message).toMatch(/ragged\.csv: line 3 has 4 fields, the header has 3; 2 such lines: 3 \(4 fields\), 5 \(2 fields\) \(delimiter ","\)\. Make every row have one field per column/)
   })
 
   it('too few rows for the window: names the period and the largest lookback that fits', async () => {

@@ -70,7 +70,7 @@ export async function inspectCsvCommand(argv: string[]): Promise<number> {
   process.stdout.write(values.json ? JSON.stringify(inspection, null, 2) + '\n' : formatInspection(inspection))
   const errors = inspection.problems.filter((p) => p.severity === 'error')
   if (errors.length === 0) return 0
-  const more = errors.length > 1 ? ` (${errors.length - 1} more problem${errors.length === 2 ? '' : 's'} listed above)` : ''
+  const more = errors.length > 1 ? ` (${errors.length - 1} more problem${errors.length === 2 ? '' : 's'} ${values.json ? 'in "problems" in the JSON above' : 'listed above'})` : ''
   throw new UsageError(`${errors[0]!.message}${more}`)
 }
 
@@ -86,7 +86,8 @@ export function formatInspection(r: CsvInspection): string {
   out.push('Columns:')
   const fmt = (c: CsvInspection['columns'][number], v: number | undefined): string =>
     v === undefined ? '' : c.type === 'time' ? formatDate(v) : c.calendar ? formatDate(compactDateMs(v, c.calendar)) : String(Number(v.toPrecision(6)))
-  const rows = r.columns.map((c) => [
+  const shownColumns = 50
+  const rows = r.columns.slice(0, shownColumns).map((c) => [
     String(c.index + 1),
     c.name,
     c.type,
@@ -95,6 +96,7 @@ export function formatInspection(r: CsvInspection): string {
     [c.invalid && c.type === 'number' ? `${number(c.invalid)} not numbers` : '', c.nonFinite ? `${number(c.nonFinite)} not finite` : '', c.ascending ? 'ascending' : ''].filter(Boolean).join(', ')
   ])
   out.push(...table([['#', 'name', 'type', 'missing', 'range', 'notes'], ...rows]).map((l) => `  ${l}`))
+  if (r.columns.length > shownColumns) out.push(`  … ${number(r.columns.length - shownColumns)} more columns (--json lists them all)`)
   if (r.preview.rows.length > 0) {
     out.push(`Preview (first ${r.preview.rows.length} rows):`)
     out.push(...table([['line', ...r.preview.columns], ...r.preview.rows.map((row, i) => [String(r.preview.lines[i]), ...row.map((c) => (c.length > 24 ? `${c.slice(0, 23)}…` : c))])]).map((l) => `  ${l}`))

@@ -11,6 +11,7 @@ import { CsvTokenizer, detectDialect, type CsvDialect, type DialectSource } from
 import { DataError, dataError } from '../../shared/data/errors'
 import { CsvScanner, type ScanResult } from '../../shared/data/scan'
 import type { ResolvedImportOptions } from '../../shared/data/options'
+import { minimumRows as minimumRowsFor } from '../../shared/data/window'
 
 /** Bytes looked at before deciding encoding and dialect. */
 const sampleBytes = 64 * 1024
@@ -76,7 +77,8 @@ export async function scanCsvFile(path: string, file: string, options: ResolvedI
     if (control > 0.01 * sample.length) throw notText(file, `${control} of its first ${sample.length} characters are control characters`)
     if (complete && text.trim() === '') throw dataError('empty-file', { file }, 'The file holds only blank lines', 'Choose a CSV file with a header line and rows of data.')
     const detection = detectDialect(sample, options, complete && text.length <= sampleBytes)
-    scanner = new CsvScanner({ source: file, detection, request: options, missing: options.missing, ...(options.previewRows !== undefined ? { previewRows: options.previewRows } : {}) })
+    const minimumRows = minimumRowsFor(options.lookback + options.horizon)
+    scanner = new CsvScanner({ source: file, detection, request: options, missing: options.missing, minimumRows, ...(options.previewRows !== undefined ? { previewRows: options.previewRows } : {}) })
     tokenizer = new CsvTokenizer(detection.dialect.delimiter, scanner.record, file)
     result = { file, dialect: { ...detection.dialect, encoding, bom }, dialectSource: detection.source, columns: detection.columns }
     tokenizer.push(text)

@@ -119,7 +119,11 @@ export function scheduleBackups(store: Store, policy: BackupPolicy = backupPolic
   if (policy.everyHours <= 0 || store.path === ':memory:' || store.readOnly) return () => undefined
   let running = false
   const attempt = async (force: boolean): Promise<void> => {
-    if (running || !store.isOpen) return
+    if (!store.isOpen) {
+      clearInterval(timer) // the lab was closed: nothing left to back up
+      return
+    }
+    if (running) return
     if (!force && !backupDue(store)) return
     running = true
     try {

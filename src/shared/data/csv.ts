@@ -49,7 +49,14 @@ const CR = 13
 /** A field this long is almost always an unclosed quote swallowing the file; stop before it eats the memory. */
 export const maxFieldLength = 1 << 20
 
-export type RecordHandler = (fields: string[], line: number) => void
+/**
+ * Fields kept per record. A record with more (a one-line file of millions of numbers, a wrong delimiter) still counts
+ * all of them — `width` says how many there were — but only the first this many are kept, so memory stays bounded.
+ */
+export const maxFieldsKept = 10_000
+
+/** `fields` are the record's fields (at most maxFieldsKept); `width` is how many it really had. */
+export type RecordHandler = (fields: string[], line: number, width: number) => void
 
 /**
  * Streaming RFC 4180 tokenizer. `push` text in pieces of any size (a piece may end anywhere, even between the two
@@ -59,6 +66,8 @@ export type RecordHandler = (fields: string[], line: number) => void
 export class CsvTokenizer {
   private readonly delim: number
   private fields: string[] = []
+  /** Fields of the current record past maxFieldsKept: counted, not kept. */
+  private dropped = 0
   private field = ''
   private quoted = false
   /** The current field was quoted (so an empty line holding "" is a record, not a blank line). */
@@ -123,7 +132,8 @@ export class CsvTokenizer {
       }
       const c = text.charCodeAt(i)
       if (c === this.delim) {
-        this.fields.push(start === i ? this.field : this.field + text.slice(start, i))
+        if (this.fields.length < maxFieldsKept) this.fields.push(start === i ? this.field : this.field + text.slice(start, i))
+        else this.dropped++
         this.field = ''
         this.fieldWasQuoted = false
         start = ++i
@@ -170,10 +180,13 @@ export class CsvTokenizer {
     if (this.fields.length === 0 && this.field === '' && !this.fieldWasQuoted) {
       // a blank line: not a record
     } else {
-      this.fields.push(this.field)
+      if (this.fields.length < maxFieldsKept) this.fields.push(this.field)
+      else this.dropped++
       const fields = this.fields
+      const width = fields.length + this.dropped
       this.fields = []
-      this.onRecord(fields, this.recordLine)
+      this.dropped = 0
+      this.onRecord(fields, this.recordLine, width)
     }
     this.field = ''
     this.fieldWasQuoted = false

@@ -12,6 +12,7 @@ export type DataErrorCode =
   | 'binary-file'
   | 'bad-encoding'
   | 'header-only'
+  | 'one-line'
   | 'duplicate-column'
   | 'ragged-row'
   | 'unclosed-quote'

@@ -12,6 +12,8 @@ import { isIndexLikeName, isMissingCell, isNonFiniteCell, missingTokensDescripti
 
 /** How many lines a message lists before "…". */
 export const exampleCount = 5
+/** How many rows with the wrong number of fields a message (and --json) lists. */
+export const raggedListed = 10
 export const defaultPreviewRows = 20
 
 export type ColumnType = 'number' | 'time' | 'text' | 'empty'
@@ -45,7 +47,7 @@ export interface ColumnSummary {
   calendar?: CompactTimeFormat
 }
 
-export type ProblemCode = DataErrorCode | 'unsorted-time' | 'duplicate-time' | 'several-targets'
+export type ProblemCode = DataErrorCode | 'unsorted-time' | 'duplicate-time' | 'several-targets' | 'no-header' | 'one-line'
 
 export interface Problem {
   /** error: importing with these choices fails; warning: worth knowing, import still works. */
@@ -55,6 +57,14 @@ export interface Problem {
   message: string
   line?: number
   column?: string
+  /** For a problem found on many lines: the lines it lists (the first few), in file order. */
+  lines?: number[]
+  /** For a problem found on many lines (or cells): how many there are in all. */
+  count?: number
+  /** For rows with the wrong number of fields: the number of fields on each listed line (same order as `lines`). */
+  fields?: number[]
+  /** For rows with the wrong number of fields: the number the header (or, without one, line 1) has. */
+  expectedFields?: number
 }
 
 /** The columns an import uses, by name. */
@@ -145,10 +155,13 @@ function remember(list: CellExample[], line: number, value: string): void {
   if (list.length < exampleCount) list.push({ line, value })
 }
 
-export function listLines(lines: number[], total: number): string {
-  const shown = lines.slice(0, exampleCount).join(', ')
-  return total > lines.length || total > exampleCount ? `${shown}, …` : shown
+export function listLines(lines: number[], total: number, listed = exampleCount): string {
+  const shown = lines.slice(0, listed).join(', ')
+  return total > lines.length || total > listed ? `${shown}, … (first ${Math.min(listed, lines.length)} listed)` : shown
 }
+
+const count = (n: number): string => n.toLocaleString('en-US')
+const fieldsWord = (n: number): string => `${count(n)} field${n === 1 ? '' : 's'}`
 
 export interface ScanOptions {
   /** The file as the user named it, for messages. */
@@ -158,6 +171,8 @@ export interface ScanOptions {
   previewRows?: number
   /** Under `error` (the default) missing cells in the columns used are errors; otherwise warnings. */
   missing?: MissingPolicy
+  /** The fewest data rows an import with these options needs (for the one-line and header-only messages). */
+  minimumRows?: number
 }
 
 /** Feed records with `record`, then call `finish`. */
@@ -173,6 +188,12 @@ export class CsvScanner {
   private readonly problems: Problem[] = []
   private ragged = 0
   private raggedExamples: { line: number; width: number }[] = []
+  /** Records seen, the header included (a file of one line is its own problem). */
+  private records = 0
+  /** The number of fields the header (or, without one, line 1) has; columns beyond maxFieldsKept are not kept. */
+  private width = 0
+  /** Line 1 without a header: whether every cell in it is a number (then a missing header is worth a warning). */
+  private firstAllNumbers: { line: number; width: number } | undefined
   private selection: Selection | undefined
   private selected: number[] = []
   private timeIndex = -1
@@ -193,18 +214,25 @@ export class CsvScanner {
     if (!options.detection.dialect.header) this.setColumns(options.detection.columns, undefined)
   }
 
-  readonly record = (fields: string[], line: number): void => {
+  readonly record = (fields: string[], line: number, width: number = fields.length): void => {
+    this.records++
     if (!this.headerSeen) {
       this.headerSeen = true
       this.setColumns(
         fields.map((name, i) => name.trim() || `column${i + 1}`),
         line
       )
+      this.width = width
       return
     }
-    if (fields.length !== this.columns.length) {
+    if (this.records === 1) {
+      // No header: line 1 is data, and its width (not the sample's, which may end mid-line) is the file's.
+      this.width = width
+      if (fields.every((f) => !Number.isNaN(parseNumber(f.trim(), this.decimal)))) this.firstAllNumbers = { line, width }
+    }
+    if (width !== this.width || fields.length !== this.columns.length) {
       this.ragged++
-      if (this.raggedExamples.length < exampleCount) this.raggedExamples.push({ line, width: fields.length })
+      if (this.raggedExamples.length < raggedListed) this.raggedExamples.push({ line, width })
       return
     }
     this.rows++
@@ -343,9 +371,9 @@ export class CsvScanner {
     }
   }
 
-  private problem(severity: Problem['severity'], code: ProblemCode, where: { file?: string; line?: number; column?: string }, what: string, todo: string): void {
+  private problem(severity: Problem['severity'], code: ProblemCode, where: { file?: string; line?: number; column?: string }, what: string, todo: string, many?: { lines: number[]; count: number }): void {
     const { message } = dataError(code as DataErrorCode, { file: this.options.source, ...where }, what, todo)
-    this.problems.push({ severity, code, message, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.column !== undefined ? { column: where.column } : {}) })
+    this.problems.push({ severity, code, message, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.column !== undefined ? { column: where.column } : {}), ...(many ? { lines: many.lines, count: many.count } : {}) })
   }
 
   finish(): ScanResult {
@@ -354,18 +382,58 @@ export class CsvScanner {
     if (!this.headerSeen || this.columns.length === 0) {
       this.problem('error', 'empty-file', {}, 'The file has no rows', 'Choose a CSV file with a header line and at least one row of data.')
     } else if (this.rows === 0 && this.ragged === 0) {
-      this.problem('error', 'header-only', { line: 1 }, `The file has a header (${this.columns.join(', ')}) but no data rows`, 'Add rows of data below the header, or choose another file.')
+      const names = this.columns.length > 10 ? `${this.columns.slice(0, 10).join(', ')}, … ${count(this.width)} columns in all` : this.columns.join(', ')
+      this.problem('error', 'header-only', { line: 1 }, `Only one line: the file has a header (${names}) but no data rows`, `Add at least ${count(this.options.minimumRows ?? 2)} rows of data below the header, or choose another file.`)
     }
-    if (this.ragged > 0) {
-      const first = this.raggedExamples[0]!
-      const lines = listLines(this.raggedExamples.map((r) => r.line), this.ragged)
+    const oneLine = this.records === 1 && !this.options.detection.dialect.header
+    if (oneLine) {
+      // One line that is not a header (a row of numbers, or a file whose line breaks were lost): the width of that line
+      // is what the file holds, and nothing is "ragged".
+      const first = this.raggedExamples[0]
+      const fields = first?.width ?? this.width
+      const numeric = this.firstAllNumbers !== undefined || (first !== undefined && this.options.detection.sampleTypes.every((t) => t === 'number' || t === 'missing'))
+      this.ragged = 0
       this.problem(
         'error',
-        'ragged-row',
-        { line: first.line },
-        `${this.ragged === 1 ? 'This row has' : `${this.ragged} rows (lines ${lines}) have`} ${first.width} field${first.width === 1 ? '' : 's'} where the header has ${this.columns.length} (delimiter ${JSON.stringify(this.options.detection.dialect.delimiter)})`,
-        'Make every row have one field per column: quote fields that contain the delimiter, or set the delimiter with --delimiter.'
+        'one-line',
+        { line: first?.line ?? this.firstLine ?? 1 },
+        `Only one line (${fieldsWord(fields)}${numeric ? ', all numbers' : ''}): no header${numeric ? ' (the line looks like data)' : ''} and no data rows`,
+        `A header line naming the columns and at least ${count(this.options.minimumRows ?? 2)} data rows below it are needed, one row per time step (values of one series go one per line).`
       )
+    } else if (this.firstAllNumbers && this.options.detection.source.header === 'detected' && this.width > 0) {
+      const w = this.firstAllNumbers.width
+      this.problem(
+        'warning',
+        'no-header',
+        { line: this.firstAllNumbers.line },
+        `No header: the first line looks like data (all ${w === 1 ? 'of it is a number' : `${count(w)} fields are numbers`}), so the columns are named column1${w > 1 ? ` … column${w}` : ''}`,
+        'Add a header line naming the columns if you want to choose them by name.'
+      )
+    }
+    if (this.ragged > 0) {
+      const listed = this.raggedExamples
+      const first = listed[0]!
+      const reference = this.options.detection.dialect.header ? 'the header has' : 'line 1 has'
+      const sameWidth = listed.every((r) => r.width === first.width)
+      const each = listed.map((r) => (sameWidth ? String(r.line) : `${r.line} (${fieldsWord(r.width)})`)).join(', ')
+      const more = this.ragged > listed.length ? `, … (first ${listed.length} listed)` : ''
+      const others = this.ragged === 1 ? '' : `; ${count(this.ragged)} such lines: ${each}${more}`
+      const problem = {
+        severity: 'error' as const,
+        code: 'ragged-row' as const,
+        message: dataError(
+          'ragged-row',
+          { file: this.options.source },
+          `line ${first.line} has ${fieldsWord(first.width)}, ${reference} ${count(this.width)}${others} (delimiter ${JSON.stringify(this.options.detection.dialect.delimiter)})`,
+          'Make every row have one field per column: quote fields that contain the delimiter, or set the delimiter with --delimiter.'
+        ).message,
+        line: first.line,
+        lines: listed.map((r) => r.line),
+        count: this.ragged,
+        fields: listed.map((r) => r.width),
+        expectedFields: this.width
+      }
+      this.problems.push(problem)
     }
     const columns: ColumnSummary[] = this.columns.map((name, index) => {
       const s = this.stats[index]!
@@ -410,7 +478,8 @@ export class CsvScanner {
             : `${quoteCell(first.value)} is not a number${c.invalid > 1 ? ` (${c.invalid} such cells, on lines ${lines})` : ''}`,
           mostlyText
             ? `Choose numeric columns (${columns.filter((o) => o.type === 'number').map((o) => o.name).join(', ') || 'none found'}) for --target and --features${c.type === 'time' ? ', and use this one as --time' : ''}.${decimalHint}`
-            : `Fix the cell${c.invalid > 1 ? 's' : ''}; a missing value should be an empty cell or NA (then choose --missing).${decimalHint}`
+            : `Fix the cell${c.invalid > 1 ? 's' : ''}; a missing value should be an empty cell or NA (then choose --missing).${decimalHint}`,
+          { lines: c.invalidExamples.map((e) => e.line), count: c.invalid }
         )
       }
       if (c.nonFinite > 0 && (used || c.type === 'number')) {
@@ -421,7 +490,8 @@ export class CsvScanner {
           'not-finite',
           { line: first.line, column: c.name },
           `${quoteCell(first.value)} is not a finite number${c.nonFinite > 1 ? ` (${c.nonFinite} such cells, on lines ${lines})` : ''}`,
-          'Replace it with a real value, or with an empty cell if it stands for a missing value (then choose --missing drop, ffill or interpolate).'
+          'Replace it with a real value, or with an empty cell if it stands for a missing value (then choose --missing drop, ffill or interpolate).',
+          { lines: c.nonFiniteExamples.map((e) => e.line), count: c.nonFinite }
         )
       }
       if (c.missing > 0 && c.type !== 'empty' && (used || !this.selection) && c.name !== this.selection?.time) {
@@ -440,7 +510,8 @@ export class CsvScanner {
           `${c.missing} missing value${c.missing === 1 ? '' : 's'} (${missingTokensDescription}) on line${c.missing === 1 ? '' : 's'} ${listLines(c.missingLines, c.missing)}`,
           used && policy !== 'error'
             ? handled[policy]
-            : 'Fill them in, or choose how to treat them: --missing drop (skip those rows), ffill (repeat the last value) or interpolate (a straight line between neighbours).'
+            : 'Fill them in, or choose how to treat them: --missing drop (skip those rows), ffill (repeat the last value) or interpolate (a straight line between neighbours).',
+          { lines: c.missingLines, count: c.missing }
         )
       }
     }
@@ -451,14 +522,16 @@ export class CsvScanner {
         'bad-time',
         { line: first.line, column: this.selection?.time },
         `${quoteCell(first.value)} is neither an ISO date (like 2024-03-31 or 2024-03-31T12:00) nor a number${this.badTimeCount > 1 ? ` (${this.badTimeCount} such cells, on lines ${listLines(this.badTimes.map((b) => b.line), this.badTimeCount)})` : ''}`,
-        'Convert the times to ISO dates or numbers, or leave out --time to keep the order of the file.'
+        'Convert the times to ISO dates or numbers, or leave out --time to keep the order of the file.',
+        { lines: this.badTimes.map((b) => b.line), count: this.badTimeCount }
       )
     }
     // The first error is the one a CLI prints: the file's shape comes before what is in its cells.
-    const rank = (p: Problem): number => (p.severity === 'warning' ? 3 : p.code === 'empty-file' || p.code === 'header-only' ? 0 : p.code === 'duplicate-column' || p.code === 'ragged-row' ? 1 : 2)
-    const noData = this.problems.some((p) => p.code === 'empty-file' || p.code === 'header-only')
+    const rank = (p: Problem): number => (p.severity === 'warning' ? 3 : p.code === 'empty-file' || p.code === 'header-only' || p.code === 'one-line' ? 0 : p.code === 'duplicate-column' || p.code === 'ragged-row' ? 1 : 2)
+    const noData = this.problems.some((p) => p.code === 'empty-file' || p.code === 'header-only' || p.code === 'one-line')
     const problems = this.problems.filter((p) => !(noData && (p.code === 'no-target' || p.code === 'several-targets'))).sort((a, b) => rank(a) - rank(b))
-    const result: ScanResult = { columns, rows: this.rows, preview: this.preview, problems }
+    // One line that is not a header names no columns (without a header they came from a sample that may end mid-line).
+    const result: ScanResult = { columns: oneLine ? [] : columns, rows: this.rows, preview: this.preview, problems }
     if (this.firstLine !== undefined) result.firstLine = this.firstLine
     if (this.lastLine !== undefined) result.lastLine = this.lastLine
     if (this.selection) {
