@@ -148,6 +148,38 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
     await setTheme('light')
   })
 
+  it('picks a unit from the saturation scatter: a click on a dot selects the unit its tooltip names', async () => {
+    await page.getByTestId('unit-lines').getByRole('button', { name: 'Close' }).click()
+    await expect.poll(() => page.getByTestId('unit-lines').count()).toBe(0)
+    const chart = page.getByTestId(`saturation-${lstm}-f`).locator('.chart')
+    await chart.scrollIntoViewIfNeeded()
+    const box = (await chart.boundingBox())!
+    // A dot, found by its colour (the LSTM's blue; axes and the triangle's edge are grey): the top of the first blob.
+    const dot = await chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      const r = c.getBoundingClientRect()
+      for (let y = 0; y < c.height; y++)
+        for (let x = 0; x < c.width; x++) {
+          const k = (y * c.width + x) * 4
+          if (d[k + 3]! > 200 && d[k + 2]! - d[k]! > 80 && d[k + 2]! - d[k + 1]! > 30) return [(x * r.width) / c.width, ((y * r.height) / c.height) + 3]
+        }
+      return null
+    })
+    expect(dot, 'a unit dot drawn in the scatter').not.toBeNull()
+    // Hover first: the tooltip names the unit under the pointer; the click must pick that unit.
+    await page.mouse.move(box.x + dot![0]!, box.y + dot![1]!)
+    const tip = chart.locator('div', { hasText: /^unit \d+/ }).last()
+    await tip.waitFor()
+    const named = /^unit (\d+)/.exec((await tip.textContent())!)![1]!
+    await page.mouse.down()
+    await page.mouse.up()
+    await page.getByTestId('unit-lines').waitFor()
+    expect(await page.getByTestId('unit-lines').getAttribute('data-unit')).toBe(named)
+    // Every gate's scatter rings the same unit.
+    for (const g of ['i', 'f', 'g', 'o']) expect(await page.getByTestId(`saturation-${lstm}-${g}`).getAttribute('data-selected-unit')).toBe(named)
+    await page.mouse.move(5, 5)
+  })
+
   it('picks sequences by number (with a clear error out of range), the worst K, and an edited one', async () => {
     const index = page.getByLabel('Sequence number')
     await index.fill('64')
@@ -248,6 +280,24 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
     // Saturation: f beside z, i beside 1 − z.
     await expect.poll(() => page.locator(`[data-testid="saturation-${gru}-1-z"]`).count(), { timeout: 60_000 }).toBe(1)
     await page.getByTestId(`saturation-${lstm}-f`).waitFor()
+    // Sorting by a role orders each run's units by its own gate for that role: the GRU's z by its mean, so the top row
+    // of its z heatmap is the unit with the highest mean z over the test split and the bottom row the lowest (from the
+    // API's statistics); unsorted, the top row is unit 0.
+    const zStats = ((await call<InspectResult>(host, 'inspectRun', { runId: gru, sequence: { kind: 'index', split: 'test', index: 0 }, traces: false, gradients: false, attribution: false, memory: false, stats: { split: 'test' } })) as InspectOk).stats!.gates.find((g) => g.layer === 0 && g.gate === 'z')!
+    const byMean = zStats.mean.map((v, u) => [v, u] as const).sort((x, y) => y[0] - x[0] || x[1] - y[1]).map(([, u]) => u)
+    const sortSelect = page.getByRole('toolbar', { name: 'Inside settings' }).getByLabel('Sort units by')
+    const choice = await sortSelect.locator('option', { hasText: /^keeps the old memory \(f ↔ z\) mean$/ }).getAttribute('value')
+    await sortSelect.selectOption(choice!)
+    const z = page.getByTestId(`heatmap-${gru}-z`).first()
+    await z.scrollIntoViewIfNeeded()
+    const zb = (await z.locator('canvas').first().boundingBox())!
+    const zTip = page.getByTestId(`heatmap-${gru}-z-tip`).first()
+    await page.mouse.move(zb.x + 64 + 30, zb.y + 6)
+    await expect(zTip.textContent()).resolves.toMatch(new RegExp(`^z = \\S+ · t = \\d+ · unit ${byMean[0]}$`))
+    const zRows = (await z.evaluate((el) => el.clientHeight)) - 6
+    await page.mouse.move(zb.x + 64 + 30, zb.y + 4 + zRows - zRows / (2 * byMean.length))
+    await expect(zTip.textContent()).resolves.toMatch(new RegExp(`^z = \\S+ · t = \\d+ · unit ${byMean.at(-1)}$`))
+    await sortSelect.selectOption('unit')
     await page.mouse.move(5, 5)
     await setTheme('light')
     await shot('inside-compare.png')

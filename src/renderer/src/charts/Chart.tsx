@@ -11,6 +11,8 @@ interface ChartProps {
   option: EChartsCoreOption
   /** Called (debounced) with the visible x range after the user zooms, or null when the whole range is visible again. */
   onZoom?: (range: ZoomRange) => void
+  /** Called when the user clicks a data item (a dot, a bar): its series and data index and value. */
+  onItemClick?: (item: { seriesIndex: number; dataIndex: number; value: unknown }) => void
   height?: number
   className?: string
   'aria-label': string
@@ -25,12 +27,14 @@ interface DataZoomState {
   endValue?: number
 }
 
-export function Chart({ option, onZoom, height = 260, className, data, ...rest }: ChartProps): React.JSX.Element {
+export function Chart({ option, onZoom, onItemClick, height = 260, className, data, ...rest }: ChartProps): React.JSX.Element {
   const ref = useRef<HTMLDivElement>(null)
   const chartRef = useRef<ReturnType<typeof echarts.init> | null>(null)
   const zoomRef = useRef(onZoom)
+  const clickRef = useRef(onItemClick)
   useEffect(() => {
     zoomRef.current = onZoom
+    clickRef.current = onItemClick
   })
 
   useEffect(() => {
@@ -41,6 +45,10 @@ export function Chart({ option, onZoom, height = 260, className, data, ...rest }
     const observer = new ResizeObserver(() => chart.resize())
     observer.observe(el)
     let timer: ReturnType<typeof setTimeout> | undefined
+    chart.on('click', (p) => {
+      const e = p as { seriesIndex?: number; dataIndex?: number; value?: unknown }
+      if (e.seriesIndex !== undefined && e.dataIndex !== undefined) clickRef.current?.({ seriesIndex: e.seriesIndex, dataIndex: e.dataIndex, value: e.value })
+    })
     chart.on('datazoom', () => {
       clearTimeout(timer)
       // Wait until the wheel or drag settles: one fetch per gesture, not one per frame.

@@ -14,7 +14,7 @@ import { useTheme } from '../theme'
 import { CursorContext, CursorHub } from './cursor'
 import { GradientExplainer, MemoryExplainer, SaturationExplainer, TracesExplainer, formWords } from './Explainers'
 import { GradientPlot, InputsPlot, MemoryHeatmap, OutputsView, TraceHeatmap, UnitLines } from './panels'
-import { SaturationRows } from './Saturation'
+import { SaturationRows, roleOrder, roleSortChoices } from './Saturation'
 import { SequenceEditor, SequencePicker, type EditedSequence } from './SequencePicker'
 import { alignGates, alignTraces, sideLabel } from './alignment'
 import { featureNames, pickLayer, queryFromState, sequenceOf, stateFromQuery, type InsideState } from './model'
@@ -32,6 +32,7 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
   const [edited, setEdited] = useState<EditedSequence | null>(null)
   const [which, setWhich] = useState(0)
   const [selected, setSelected] = useState<{ run: number; unit: number } | null>(null)
+  const [sort, setSort] = useState('unit')
   const hub = useMemo(() => new CursorHub(), [])
   const loaded = runs.every((r) => r !== null)
   const reasons = runs.map((r) => (r ? noWeightsReason(r) : null))
@@ -77,6 +78,10 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
   const complete = entries.filter((e): e is typeof e & { result: InspectOk; seq: NonNullable<typeof e.seq> } => e.result !== null && e.seq !== null)
   const [a, b] = entries
   const rows = alignTraces(a!.cell, b!.cell)
+  const gateRows = alignGates(a!.cell, b!.cell)
+  const statsOf = (k: 0 | 1): InspectOk['stats'] => (stats[k]?.current.state === 'ok' ? (stats[k]!.current as { result: InspectOk }).result.stats : undefined)
+  const layerOf = (k: 0 | 1): number => Math.min(layer, (entries[k]!.result?.layers.length ?? 1) - 1)
+  const orders = ([0, 1] as const).map((k) => roleOrder(sort, gateRows, k, statsOf(k), layerOf(k), direction))
   const counts = splitCounts(details[0])
 
   return (
@@ -122,6 +127,14 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
                   onChange={(l, d) => setState({ ...state, layer: l, direction: d })}
                 />
               )}
+              <label className="control">
+                Sort units by
+                <select aria-label="Sort units by" value={sort} onChange={(e) => setSort(e.target.value)} disabled={!statsOf(0) && !statsOf(1)}>
+                  {roleSortChoices(gateRows).map((c) => (
+                    <option key={c.value} value={c.value}>{c.label}</option>
+                  ))}
+                </select>
+              </label>
             </div>
             {editing && firstSeq && firstResult && <SequenceEditor start={firstSeq.inputsOriginal} features={featureNames(details[0]!.task, firstResult.features, firstResult.inputSize)} task={details[0]!.task} onInspect={setEdited} />}
             {shownAll.map((s, i) =>
@@ -195,6 +208,7 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
                               complement={side.complement}
                               layer={layer}
                               direction={direction}
+                              order={orders[k]}
                               selectedUnit={selected?.run === k ? selected.unit : null}
                               onSelectUnit={(unit) => setSelected({ run: k, unit })}
                               showTimeAxis={r === rows.length - 1}
@@ -221,10 +235,10 @@ export function InsideComparePage({ ids, query }: { ids: string[]; query: Record
                     <h2 id="mem-h">Memory retention</h2>
                     <MemoryExplainer cell={a!.cell === 'gru' && b!.cell === 'gru' ? 'gru' : 'lstm'} />
                     <div className="aligned-pair">
-                      {[a!, b!].map((e) => (
+                      {[a!, b!].map((e, k) => (
                         <div key={e.id}>
                           <p className="aligned-role"><CellChip cell={e.cell} /> {e.label}</p>
-                          <MemoryHeatmap runId={e.id} cell={e.cell} seq={e.seq!} layer={Math.min(layer, e.result!.layers.length - 1)} direction={direction} />
+                          <MemoryHeatmap runId={e.id} cell={e.cell} seq={e.seq!} layer={Math.min(layer, e.result!.layers.length - 1)} direction={direction} order={orders[k]} />
                         </div>
                       ))}
                     </div>

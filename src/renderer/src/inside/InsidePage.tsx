@@ -243,7 +243,7 @@ export function InsidePage({ id, query }: { id: string; query: Record<string, st
                     <p className="muted small" data-testid="stats-coverage">
                       Over {stats.sequences.toLocaleString('en-US')} of the {stats.total.toLocaleString('en-US')} test sequences{stats.sampled ? ' (a seeded random sample)' : ''} × {stats.steps} steps.
                     </p>
-                    <SaturationGrid stats={stats} cell={run.cell} layer={layer} direction={direction} selectedUnit={selectedUnit} runId={id} />
+                    <SaturationGrid stats={stats} cell={run.cell} layer={layer} direction={direction} selectedUnit={selectedUnit} onSelectUnit={setSelectedUnit} runId={id} />
                   </>
                 )}
               </section>

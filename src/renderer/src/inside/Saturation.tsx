@@ -9,7 +9,7 @@ import '../charts/sweepEcharts'
 import { Chart } from '../charts/Chart'
 import type { EChartsCoreOption } from '../charts/echarts'
 import { cellColors, chartFrame, chartPalette, chartTooltip, useTheme } from '../theme'
-import { complementStats, sideLabel, roleOf, type AlignedRow, type AlignedSide, type UnitGateStats, type UnitSortKey } from './alignment'
+import { complementStats, sideLabel, roleOf, sortUnits, type AlignedRow, type AlignedSide, type UnitGateStats, type UnitSortKey } from './alignment'
 import type { CellKind } from './scales'
 import type { Direction } from './model'
 import { formatValue } from './format'
@@ -28,7 +28,7 @@ export function sideStats(stats: InspectStatistics | undefined, layer: number, d
   return { gate: g, units: side.complement ? units.map(complementStats) : units }
 }
 
-export function SaturationChart({ title, units, cell, thresholds, selectedUnit, testId }: { title: string; units: UnitGateStats[]; cell: CellKind; thresholds: [number, number]; selectedUnit: number | null; testId: string }): React.JSX.Element {
+export function SaturationChart({ title, units, cell, thresholds, selectedUnit, onSelectUnit, testId }: { title: string; units: UnitGateStats[]; cell: CellKind; thresholds: [number, number]; selectedUnit: number | null; onSelectUnit?: (unit: number) => void; testId: string }): React.JSX.Element {
   const theme = useTheme()
   const option = useMemo<EChartsCoreOption>(() => {
     const pal = chartPalette[theme]
@@ -70,20 +70,26 @@ export function SaturationChart({ title, units, cell, thresholds, selectedUnit, 
     }
   }, [theme, cell, units, thresholds, selectedUnit])
   return (
-    <figure className="saturation-chart" data-testid={testId} data-units={units.length}>
+    <figure className="saturation-chart" data-testid={testId} data-units={units.length} data-selected-unit={selectedUnit ?? ''}>
       <figcaption className="tex-caption">{title}</figcaption>
-      <Chart option={option} height={220} aria-label={`Saturation of ${title}: one dot per unit (${units.length}), left-saturated fraction across, right-saturated up`} />
+      <Chart
+        option={option}
+        height={220}
+        // A click on a unit's dot picks that unit (its heatmap row and its gates as lines), as a click on a heatmap row does.
+        onItemClick={onSelectUnit && ((item) => item.seriesIndex === 1 && onSelectUnit(item.dataIndex))}
+        aria-label={`Saturation of ${title}: one dot per unit (${units.length}), left-saturated fraction across, right-saturated up${onSelectUnit ? '; click a dot to pick its unit' : ''}`}
+      />
     </figure>
   )
 }
 
 /** One run: a panel per gate of the layer and direction. */
-export function SaturationGrid({ stats, cell, layer, direction, selectedUnit, runId }: { stats: InspectStatistics; cell: CellKind; layer: number; direction: Direction; selectedUnit: number | null; runId: string }): React.JSX.Element {
+export function SaturationGrid({ stats, cell, layer, direction, selectedUnit, onSelectUnit, runId }: { stats: InspectStatistics; cell: CellKind; layer: number; direction: Direction; selectedUnit: number | null; onSelectUnit?: (unit: number) => void; runId: string }): React.JSX.Element {
   const gates = stats.gates.filter((g) => g.layer === layer && g.direction === direction)
   return (
     <div className="saturation-grid">
       {gates.map((g) => (
-        <SaturationChart key={g.gate} title={`${g.gate} · ${roleOf(g.gate)}`} units={unitStats(g)} cell={cell} thresholds={g.thresholds} selectedUnit={selectedUnit} testId={`saturation-${runId}-${g.gate}`} />
+        <SaturationChart key={g.gate} title={`${g.gate} · ${roleOf(g.gate)}`} units={unitStats(g)} cell={cell} thresholds={g.thresholds} selectedUnit={selectedUnit} onSelectUnit={onSelectUnit} testId={`saturation-${runId}-${g.gate}`} />
       ))}
     </div>
   )
@@ -111,19 +117,45 @@ export function SaturationRows({ rows, runs }: { rows: AlignedRow[]; runs: Array
   )
 }
 
+const sortKeys = [
+  ['right', 'right-saturated'],
+  ['left', 'left-saturated'],
+  ['mean', 'mean'],
+  ['neither', 'unsaturated']
+] as const
+
 /** The sort choices for a run's units: by number, or by a gate's statistic. */
 export function sortChoices(stats: InspectStatistics | undefined, layer: number, direction: Direction): Array<{ value: string; label: string }> {
   const out = [{ value: 'unit', label: 'unit number' }]
   for (const g of stats?.gates ?? []) {
     if (g.layer !== layer || g.direction !== direction) continue
-    for (const [key, words] of [
-      ['right', 'right-saturated'],
-      ['left', 'left-saturated'],
-      ['mean', 'mean'],
-      ['neither', 'unsaturated']
-    ] as const) out.push({ value: `${g.gate}:${key}`, label: `${g.gate} ${words}` })
+    for (const [key, words] of sortKeys) out.push({ value: `${g.gate}:${key}`, label: `${g.gate} ${words}` })
   }
   return out
+}
+
+/**
+ * Two runs: the sort choices by role (a row of the aligned gates), e.g. "keeps the old memory · right-saturated". Each
+ * run sorts its own units by the gate that plays the role in it (LSTM f, GRU z; 1 − z's statistics for the GRU's
+ * admitting gate): units are not matched across runs, so each side gets its own order.
+ */
+export function roleSortChoices(rows: readonly AlignedRow[]): Array<{ value: string; label: string }> {
+  const out = [{ value: 'unit', label: 'unit number' }]
+  rows.forEach((row, r) => {
+    const gates = row.sides.map((side) => (side ? sideLabel(side) : '–')).join(' ↔ ')
+    for (const [key, words] of sortKeys) out.push({ value: `${r}:${key}`, label: `${row.role} (${gates}) ${words}` })
+  })
+  return out
+}
+
+/** Run k's unit order for a role sort choice, or undefined (unit number, no counterpart, statistics not there yet). */
+export function roleOrder(choice: string, rows: readonly AlignedRow[], k: 0 | 1, stats: InspectStatistics | undefined, layer: number, direction: Direction): number[] | undefined {
+  const [r, key] = choice.split(':')
+  const row = rows[Number(r)]
+  const side = row?.sides[k]
+  if (!side || !key || !sortKeys.some(([k2]) => k2 === key)) return undefined
+  const s = sideStats(stats, layer, direction, side)
+  return s ? sortUnits(s.units, key as Exclude<UnitSortKey, 'unit'>) : undefined
 }
 
 export function parseSortChoice(value: string): { gate: string; key: Exclude<UnitSortKey, 'unit'> } | null {
