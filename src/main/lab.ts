@@ -20,7 +20,7 @@ import { normalizeRunConfig, type RunConfig } from '../shared/config'
 import { EventHub } from './events'
 import type { TrainerProcess, TrainerSpawner } from './runner/trainerProcess'
 import { RunQueue } from './runner/queue'
-import { planSweep } from './sweeps'
+import { planSweep, sizeSweep } from './sweeps'
 import { exportRunsHandler } from './report/handlers'
 import { runPredictions } from './report/exports'
 import { inspectRun } from './inspect'
@@ -116,6 +116,7 @@ export class Lab {
       },
       validateConfig: async ({ config }) => normalizeRunConfig(config),
       startSweep: async ({ spec }) => this.startSweep(spec),
+      planSweep: async ({ spec }) => sizeSweep(spec),
       inspectCsv: async ({ path, options }) => {
         try {
           return await inspectCsv(resolve(path), options)

@@ -4,7 +4,8 @@
  */
 import type { RunConfig } from '../shared/config'
 import type { ModelShape } from '../shared/params'
-import { expandSweep, type ExpandResult } from '../shared/sweep'
+import { expandSweep, paramsOf, type ExpandResult } from '../shared/sweep'
+import type { SweepSizes } from '../shared/budget'
 import { loadDataset } from './engine/dataset'
 
 /** The settings that decide a dataset's shape; runs that agree on them share one. */
@@ -18,13 +19,43 @@ export async function planSweep(spec: unknown): Promise<ExpandResult> {
   if (!matching) return expandSweep(spec)
   const plain = expandSweep({ ...(spec as object), matchParams: null })
   if (!plain.ok) return plain
+  const shapes = await shapesOf(plain.runs.map((r) => r.config))
+  return expandSweep(spec, (config) => shapes.get(shapeKey(config))!)
+}
+
+async function shapesOf(configs: readonly RunConfig[]): Promise<Map<string, ModelShape>> {
   const shapes = new Map<string, ModelShape>()
-  for (const { config } of plain.runs) {
+  for (const config of configs) {
     const key = shapeKey(config)
     if (shapes.has(key)) continue
     // Only the shape matters: the smallest split sizes do (built-in tasks); files are read whole.
     const data = await loadDataset({ ...config, samples: 1, valSamples: 1, testSamples: 1 })
     shapes.set(key, { inputSize: data.inputSize, outputSize: data.outputSize })
   }
-  return expandSweep(spec, (config) => shapes.get(shapeKey(config))!)
+  return shapes
+}
+
+/**
+ * What a sweep (or a pair: a sweep over cells) would train, before anything does: each run's cell, units and parameter
+ * count on its data, matched when the spec asks (the New run pair form and the sweep form show this).
+ */
+export async function sizeSweep(spec: unknown): Promise<SweepSizes> {
+  let plan: ExpandResult
+  let shapes: Map<string, ModelShape>
+  try {
+    // Reading the data can fail (a CSV file that is not there): the form shows the reason instead of sizes.
+    plan = await planSweep(spec)
+    if (!plan.ok) return plan
+    shapes = await shapesOf(plan.runs.map((r) => r.config))
+  } catch (error) {
+    return { ok: false, message: (error as Error).message }
+  }
+  const runs = plan.runs.map(({ config, varied, matched }) => ({
+    cell: config.cell,
+    units: config.units,
+    params: matched?.params ?? paramsOf(config, shapes.get(shapeKey(config))!),
+    varied,
+    matched: matched !== undefined
+  }))
+  return { ok: true, name: plan.name, runs, totalParams: runs.reduce((sum, r) => sum + r.params, 0) }
 }

@@ -14,6 +14,7 @@ import type { CsvInspection } from './data/inspection'
 import type { SettingsSource, SummaryData } from './runSettings'
 import type { RunComparison } from './comparison'
 import { inspectRequestSchema, type InspectResult } from './inspect'
+import type { SweepSizes } from './budget'
 import { slurmSubmitSchema, type ClusterInfo, type ClusterRunInfo, type ImportReport } from './cluster'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,6 +92,11 @@ export const requestSchemas = {
   validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
   /** Expands a sweep spec (src/shared/sweep.ts) and queues its runs; the spec is kept with the sweep. */
   startSweep: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(),
+  /**
+   * What a sweep spec (or a pair: a sweep over cells) would train, without starting anything: each run's cell, units
+   * and parameter count on its data, matched with matchParams (src/shared/budget.ts); or the message saying why not.
+   */
+  planSweep: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(),
   /**
    * Inspects a CSV file on the host (dialect, columns, types, preview, problems, a dry run of the import) with the
    * import choices a run would use; the import dialog calls it again whenever a choice changes.
@@ -292,6 +298,7 @@ export interface ApiResults {
   getPredictions: { ok: true; split: string; truth: number[]; predicted: number[] } | { ok: false; reason: string }
   validateConfig: { ok: true; config: RunConfig } | { ok: false; message: string }
   startSweep: { sweepId: string; name: string; runIds: string[] }
+  planSweep: SweepSizes
   inspectCsv: CsvInspection
   listSweeps: { sweeps: SweepSummary[] }
   compareRuns: RunComparison

@@ -10,6 +10,7 @@ import { cellLabels } from './config'
 import { compareAllPairs, describe, groupBy, type Comparison, type Interval, type KeyValue } from './stats'
 import { own } from './keys'
 import { floorOf, pairPrefix, type Floor } from './baselines/verdict'
+import { budgetCaveat, groupBudget, type GroupBudget } from './budget'
 
 /** Which number of a run's metric is compared: its best value (min for losses, max for accuracy) or its last. */
 export type MetricStat = 'best' | 'last'
@@ -33,6 +34,8 @@ export interface ComparedGroup {
   runIds: string[]
   /** Runs in the group without a finite value of the metric (still running, failed early, NaN). */
   missing: string[]
+  /** The group's parameter budget (median of its runs' counts, with the range); null when no run counted its parameters. */
+  budget?: GroupBudget | null
 }
 
 export interface ComparedPair {
@@ -51,6 +54,8 @@ export interface ComparedPair {
   verdict: string
   warnings: string[]
   comparison: Comparison
+  /** Set when the two groups are different cells at parameter budgets more than 5% apart (src/shared/budget.ts); the verdict ends with it. */
+  budgetCaveat?: string | null
 }
 
 export interface RunComparison {
@@ -143,6 +148,28 @@ export function compareRuns(runs: readonly RunDetail[], request: CompareRequest)
     warnings: comparison.warnings,
     comparison
   }))
+  addBudgetCaveats(compared, groups.map(({ g }) => g.items), pairs)
   if (groups.length < 2) warnings.push(`Only one group${request.groupBy.length ? ` by ${request.groupBy.join(', ')}` : ''}: nothing to compare`)
   return { metric, stat, better, metricLabel: label, groupBy: request.groupBy, groups: compared, pairs, floor, warnings }
+}
+
+/**
+ * Each group's parameter budget, and for every pair of groups of different cells whose budgets are more than 5% apart
+ * the caveat "parameter budgets differ: LSTM 4,513 vs GRU 3,489 (29% apart)", at the end of its verdict.
+ */
+function addBudgetCaveats(groups: ComparedGroup[], items: ReadonlyArray<readonly RunDetail[]>, pairs: ComparedPair[]): void {
+  const cellOf = (runs: readonly RunDetail[]): string | null => (runs.length > 0 && runs.every((r) => r.cell === runs[0]!.cell) ? runs[0]!.cell : null)
+  const byLabel = new Map(groups.map((g, i) => [g.label, { group: g, cell: cellOf(items[i] ?? []) }]))
+  groups.forEach((g, i) => {
+    const valued = new Set(g.runIds)
+    g.budget = groupBudget((items[i] ?? []).filter((r) => valued.has(r.id)).map((r) => r.paramCount))
+  })
+  for (const p of pairs) {
+    const a = byLabel.get(p.a)
+    const b = byLabel.get(p.b)
+    if (!a || !b) continue
+    const caveat = budgetCaveat({ label: p.a, cell: a.cell, budget: a.group.budget ?? null }, { label: p.b, cell: b.cell, budget: b.group.budget ?? null })
+    p.budgetCaveat = caveat
+    if (caveat) p.verdict += ` ${caveat.charAt(0).toUpperCase()}${caveat.slice(1)}.`
+  }
 }

@@ -139,6 +139,11 @@ export function expandSweep(input: unknown, shapeOf?: (config: RunConfig) => Mod
   return { ok: true, name: spec.name, runs }
 }
 
+/** A run's trainable parameters from its config and its data's shape (the count its trainer will report). */
+export function paramsOf(config: RunConfig, shape: ModelShape): number {
+  return modelParams({ cell: config.cell, units: config.units, layers: config.layers, bidirectional: config.bidirectional, gruForm: gruFormOf(config) }, shape)
+}
+
 function gruFormOf(config: RunConfig): 'reset-after' | 'reset-before' {
   // The layers engine computes reset-before only (CELLS.md); 'auto' resolves the same way the engine does.
   if (config.gruForm !== 'auto') return config.gruForm

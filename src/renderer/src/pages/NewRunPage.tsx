@@ -11,6 +11,8 @@ import { defaultDraft, draftFromConfig, draftToConfig, pairConfigs, randomSeed, 
 import { navigate } from '../lib/useRoute'
 import { cellLabels } from '../format'
 import { bundledDatasets, findBundledDataset } from '../../../shared/data/bundled'
+import { PairBudget, plannedPair } from '../sweeps/PairBudget'
+import { defaultPairMatch } from '../sweeps/pairBudget'
 
 export function NewRunPage({ from }: { from: string | null }): React.JSX.Element {
   const api = useApi()
@@ -18,6 +20,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
   const [fromError, setFromError] = useState<string | null>(null)
   const [submitError, setSubmitError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [pairMatch, setPairMatch] = useState(defaultPairMatch)
 
   useEffect(() => {
     if (!from) return
@@ -39,7 +42,8 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
     const seed = seedText === '' ? randomSeed() : Number(seedText)
     const configs = pair ? pairConfigs(draft, seed) : [{ ...draftToConfig(draft), seed }]
     setBusy(true)
-    api.startRuns({ configs }).then(
+    // A pair trains with the units the budget control stated (matched on the host, on the real data shape).
+    ;(pair ? plannedPair(api, draftToConfig(draft), configs, pairMatch) : Promise.resolve(configs)).then((planned) => api.startRuns({ configs: planned })).then(
       (r) => {
         setBusy(false)
         if (r.runIds.length >= 2) navigate({ name: 'compare', ids: r.runIds })
@@ -268,6 +272,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
             <div className="validation" aria-live="polite" data-testid="form-validation">
               {v.ok ? <span className="ok">Configuration is valid</span> : <span className="error">{v.message}</span>}
             </div>
+            <PairBudget config={v.ok ? draftToConfig(draft) : null} match={pairMatch} onMatch={setPairMatch} />
             <button type="submit" className="primary wide" disabled={busy || !v.ok}>
               {busy ? 'Starting…' : 'Train LSTM and GRU'}
             </button>
