@@ -15,6 +15,8 @@ import { href, navigate } from '../lib/useRoute'
 import { SlurmFields } from '../cluster/SlurmFields'
 import { emptySlurmDraft, slurmOptions } from '../cluster/clusterView'
 import type { ClusterInfo } from '../../../shared/cluster'
+import { SweepForm, SweepSizesLine } from '../sweeps/SweepForm'
+import { fieldsFromText } from '../sweeps/sweepForm'
 
 const DRAFT_KEY = 'gatelab.sweepDraft'
 
@@ -154,15 +156,22 @@ function SpecEditor({ onStarted }: { onStarted: () => void }): React.JSX.Element
   const [slurm, setSlurm] = useState(emptySlurmDraft)
   const [clusterInfo, setClusterInfo] = useState<ClusterInfo | null>(null)
   const slurmChoice = slurm.enabled ? slurmOptions(slurm, clusterInfo) : null
+  // The form (default) writes the JSON; the JSON view is the advanced editor of the same text.
+  const [view, setView] = useState<'form' | 'json'>('form')
+  const [formError, setFormError] = useState<string | null>(null)
+  const blocked = view === 'form' && formError !== null
+  // A spec beyond the form (random search, …) is shown as JSON in the form view too.
+  const jsonHidden = view === 'form' && fieldsFromText(text).ok
 
   const edit = (next: string): void => {
+    setFormError(null)
     setText(next)
     setStartError(null)
     saveDraft(next)
   }
 
   const start = (): void => {
-    if (!preview.ok || starting) return
+    if (!preview.ok || starting || blocked) return
     if (slurmChoice && !slurmChoice.ok) return setStartError(slurmChoice.message)
     setStarting(true)
     setStartError(null)
@@ -188,10 +197,24 @@ function SpecEditor({ onStarted }: { onStarted: () => void }): React.JSX.Element
           Reset to the example
         </button>
       </div>
-      <label htmlFor={`${id}-spec`} className="field-label">
+      <div className="segmented" role="radiogroup" aria-label="Sweep editor">
+        {(
+          [
+            ['form', 'Form'],
+            ['json', 'JSON (advanced)']
+          ] as const
+        ).map(([v, label]) => (
+          <button key={v} type="button" role="radio" aria-checked={view === v} className={view === v ? 'on' : ''} onClick={() => setView(v)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      {view === 'form' ? <SweepForm text={text} onText={edit} onError={setFormError} /> : null}
+      <label htmlFor={`${id}-spec`} className="field-label" hidden={jsonHidden}>
         Sweep spec (JSON)
       </label>
       <textarea
+        hidden={jsonHidden}
         id={`${id}-spec`}
         className="mono spec-text"
         rows={16}
@@ -226,10 +249,11 @@ function SpecEditor({ onStarted }: { onStarted: () => void }): React.JSX.Element
           preview.message
         )}
       </div>
+      <SweepSizesLine spec={preview.ok ? preview.spec : null} />
       <SlurmFields draft={slurm} onChange={setSlurm} onInfo={setClusterInfo} />
       {slurmChoice && !slurmChoice.ok && <p className="field-error">{slurmChoice.message}</p>}
       <ErrorNote message={startError} onDismiss={() => setStartError(null)} />
-      <button type="button" className="primary wide" disabled={!preview.ok || starting} onClick={start}>
+      <button type="button" className="primary wide" disabled={!preview.ok || starting || blocked} onClick={start}>
         {starting ? 'Starting…' : preview.ok ? `${slurm.enabled ? 'Submit' : 'Start'} ${preview.runs} run${preview.runs === 1 ? '' : 's'}${slurm.enabled ? ' to Slurm' : ''}` : 'Start'}
       </button>
       <details className="spec-help" id={`${id}-help`}>

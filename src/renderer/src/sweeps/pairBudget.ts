@@ -33,7 +33,7 @@ export function withPlannedUnits(configs: ReadonlyArray<Record<string, unknown>>
 }
 
 export interface PairStatement {
-  /** "LSTM 32 units, 4,513 parameters · GRU 37 units, 4,522 parameters" */
+  /** "LSTM 32 units, 4,513 parameters · GRU 37 units, 4,589 parameters" */
   models: string
   /** "Matched within 0.2%", or how far apart the budgets are and what that means. */
   note: string
