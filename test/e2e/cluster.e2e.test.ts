@@ -39,6 +39,7 @@ describe.skipIf(skip !== null)('Slurm sweeps in the lab UI', () => {
     await page.goto(`${host.url}#/sweeps`)
     const toggle = page.getByLabel('Run on Slurm')
     await toggle.waitFor({ timeout: 30_000 })
+    await page.getByRole('radio', { name: 'JSON (advanced)' }).click() // the form is the default view
     await page.getByLabel('Sweep spec (JSON)').fill(JSON.stringify(spec, null, 2))
     await toggle.check()
     await page.getByLabel('Parallel tasks').fill('2')

@@ -76,6 +76,7 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
   })
 
   it('validates the spec live with the exact message, and disables Start while it is wrong', async () => {
+    await page.getByRole('radio', { name: 'JSON (advanced)' }).click() // the form is the default view
     const editor = page.getByLabel('Sweep spec (JSON)')
     await editor.fill('{"grid": {"cell": ["lstm", "gru"]')
     await expect(page.getByTestId('spec-preview').textContent()).resolves.toMatch(/^Not valid JSON/)
@@ -91,6 +92,7 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
   })
 
   it('starts a tiny sweep from the UI and shows its 6 runs completing live', async () => {
+    await page.getByRole('radio', { name: 'JSON (advanced)' }).click() // the form is the default view
     await page.getByLabel('Sweep spec (JSON)').fill(JSON.stringify(tinySpec, null, 2))
     await expect(page.getByTestId('spec-preview').textContent()).resolves.toMatch(/^6 runs · LSTM 3, GRU 3 · varies cell, units · 3 seeds/)
     await page.getByRole('button', { name: 'Start 6 runs' }).click()
@@ -211,6 +213,7 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
   it('cancels the remaining runs of a sweep', async () => {
     await page.getByRole('link', { name: 'Sweeps', exact: true }).first().click()
     const longer = { ...tinySpec, name: 'to cancel', base: { ...tinySpec.base, samples: 2048, epochs: 50 }, seeds: [1, 2, 3, 4] }
+    await page.getByRole('radio', { name: 'JSON (advanced)' }).click() // the form is the default view
     await page.getByLabel('Sweep spec (JSON)').fill(JSON.stringify(longer))
     await page.getByRole('button', { name: 'Start 8 runs' }).click()
     await page.waitForURL(/#\/sweeps\/[^/]+$/, { timeout: 20_000 })

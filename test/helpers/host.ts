@@ -84,3 +84,15 @@ export async function startHost(options: { args?: string[]; env?: Record<string,
     }
   }
 }
+
+/** One API call to a running host over HTTP (what the browser-mode client does), resolving with its value. */
+export async function callApi<T>(host: Pick<RunningHost, 'origin' | 'token'>, method: string, args: unknown): Promise<T> {
+  const res = await fetch(`${host.origin}/api/call/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+    body: JSON.stringify(args)
+  })
+  const body = (await res.json()) as { ok: true; value: T } | { ok: false; error: { message: string } }
+  if (!body.ok) throw new Error(`${method}: ${body.error.message}`)
+  return body.value
+}

@@ -56,7 +56,7 @@ export function PairBudget({ config, match, onMatch }: { config: Record<string, 
             <option value="lstm">LSTM</option>
             <option value="gru">GRU</option>
           </select>{' '}
-          with the units above
+          budget (it keeps the units you set)
         </label>
       )}
       {statement ? (
