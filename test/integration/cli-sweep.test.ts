@@ -58,6 +58,9 @@ describe('gatelab sweep and compare', () => {
     for (const key of ['diff', 'pWelch', 'pPaired', 'hedgesG']) expect(pair[key]).toBeTypeOf('number')
     expect(pair.ci95).toHaveLength(2)
     expect(pair.verdict).toMatch(/paired by seed/)
+    // Matched budgets (LSTM 8 units and GRU 9 both have 361 parameters): no budget caveat.
+    expect(pair.budgetCaveat).toBeNull()
+    expect(pair.verdict).not.toMatch(/budgets differ/i)
 
     const text = cli(['compare', '--runs', [...lstm, ...gru].map((r: { id: string }) => r.id).join(','), '--db', db])
     expect(text.status).toBe(0)

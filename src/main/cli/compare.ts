@@ -11,6 +11,7 @@ import { resolveDbPath } from '../paths'
 import { Store } from '../store/store'
 import { UsageError, parseCommandArgs } from './args'
 import { floorLines } from './baselineText'
+import { formatBudget } from '../../shared/budget'
 
 export const compareUsage =
   'gatelab compare --runs ID,... | --sweep ID [--group-by KEY[,KEY]] [--metric NAME] [--stat best|last] [--db PATH] [--json]   compare groups of runs'
@@ -57,9 +58,9 @@ export function compareJson(result: RunComparison): Record<string, unknown> {
     stat: result.stat,
     better: result.better,
     groupBy: result.groupBy,
-    groups: result.groups.map(({ key, label, n, mean, sd, se, ci95, runIds, missing }) => ({ key, label, n, mean, sd, se, ci95, runIds, missing })),
+    groups: result.groups.map(({ key, label, n, mean, sd, se, ci95, runIds, missing, budget }) => ({ key, label, n, mean, sd, se, ci95, runIds, missing, params: budget ?? null })),
     floor: result.floor,
-    pairs: result.pairs.map(({ a, b, diff, ci95, pWelch, pPaired, pHolm, hedgesG, bootstrapCi95, quoted, verdict, warnings }) => ({
+    pairs: result.pairs.map(({ a, b, diff, ci95, pWelch, pPaired, pHolm, hedgesG, bootstrapCi95, quoted, verdict, warnings, budgetCaveat }) => ({
       a,
       b,
       diff,
@@ -71,7 +72,8 @@ export function compareJson(result: RunComparison): Record<string, unknown> {
       bootstrapCi95,
       quoted,
       verdict,
-      warnings
+      warnings,
+      budgetCaveat: budgetCaveat ?? null
     })),
     warnings: result.warnings
   }
@@ -86,6 +88,8 @@ function printComparison(result: RunComparison): void {
     const ci = g.ci95 ? `[${formatNumber(g.ci95[0], 4)}, ${formatNumber(g.ci95[1], 4)}]` : '—'
     out.push(`${g.label.padEnd(width)} ${String(g.n).padStart(3)}  ${f(g.mean)} ${f(g.sd)} ${ci}`)
   }
+  const budgets = result.groups.filter((g) => g.budget).map((g) => `${g.label} ${formatBudget(g.budget!)}`)
+  if (budgets.length > 0) out.push(`parameters: ${budgets.join(' · ')}`)
   out.push(...floorLines(result))
   for (const pair of result.pairs) {
     out.push('', `${pair.a} vs ${pair.b}: ${pair.verdict}`)
