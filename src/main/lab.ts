@@ -34,6 +34,8 @@ import { checkRequestPaths } from './access/requests'
 import { dataRoots } from './access/dataPaths'
 import packageJson from '../../package.json'
 import { ClusterService } from './cluster/service'
+import { checkRunLimits, resolveMemoryLimit } from './limits'
+import { limitsHandlers } from './limits/handlers'
 
 export interface LabOptions {
   mode: SystemInfo['mode']
@@ -90,7 +92,10 @@ export class Lab {
       },
       listRuns: async (query) => store.listRuns(query),
       getRun: async ({ id }) => store.getRun(id),
-      startRuns: async ({ configs }) => ({ runIds: this.startRuns(configs) }),
+      startRuns: async ({ configs }) => {
+        await this.checkLimits(configs) // src/main/limits: refused (too_large) before anything is created
+        return { runIds: this.startRuns(configs) }
+      },
       cancelRun: async ({ id }) => this.cancelRun(id),
       updateRun: async ({ id, ...changes }) => {
         const run = store.updateRun(id, changes)
@@ -133,6 +138,7 @@ export class Lab {
         return compareRuns(ids.map((id) => store.getRun(id)), { groupBy, metric, stat })
       },
       inspectRun: (request) => inspectRun(store, request),
+      ...limitsHandlers(() => store.settings),
       ...this.cluster.handlers
     } satisfies ApiHandlers
     this.statusTimer = setInterval(() => this.publishStatus(), options.statusIntervalMs ?? 2000)
@@ -159,10 +165,24 @@ export class Lab {
     return ids
   }
 
-  /** Expands a sweep spec, records the sweep and queues its runs (all validated before any is created). */
-  async startSweep(spec: unknown): Promise<{ sweepId: string; name: string; runIds: string[] }> {
+  /**
+   * Checks each configuration's memory and time estimate against the memory limit (`memoryLimit` "8G", else the lab's
+   * setting, else half of this machine's memory); throws a too_large GateLabError naming the run and what to shrink.
+   * Invalid configurations are left to startRuns, which says what is wrong with them.
+   */
+  async checkLimits(inputs: readonly unknown[], memoryLimit?: string): Promise<void> {
+    const configs = inputs.flatMap((input) => {
+      const result = normalizeRunConfig(input, () => 0)
+      return result.ok ? [result.config] : []
+    })
+    await checkRunLimits(configs, resolveMemoryLimit(this.store.settings, memoryLimit), this.options.mode === 'node' ? 'cli' : 'ui')
+  }
+
+  /** Expands a sweep spec, records the sweep and queues its runs (all validated and checked before any is created). */
+  async startSweep(spec: unknown, memoryLimit?: string): Promise<{ sweepId: string; name: string; runIds: string[] }> {
     const plan = await planSweep(spec)
     if (!plan.ok) throw new GateLabError({ code: 'bad_request', message: plan.message })
+    await this.checkLimits(plan.runs.map((r) => r.config), memoryLimit)
     const sweepId = this.store.createSweep({ name: plan.name, spec }).id
     const runIds = plan.runs.map(({ config, varied }) => {
       // Runs that differ only by seed share a group key: the unit of aggregation across seeds.
@@ -186,7 +206,7 @@ export class Lab {
     if ((await this.cluster.cancel([id])).length > 0) return { status: this.store.getRunSummary(id).status }
     if (this.queue.cancel(id)) return { status: this.queue.has(id) ? 'running' : 'cancelled' }
     const run = this.store.getRun(id)
-    if (run.status === 'queued' || run.status === 'running') {
+    if (run.status === 'queued' || run.status === 'preparing' || run.status === 'running') {
       throw new GateLabError({ code: 'bad_request', message: `Run ${id} belongs to another GateLab process; cancel it there` })
     }
     throw new GateLabError({ code: 'bad_request', message: `Run ${id} is already ${run.status}` })

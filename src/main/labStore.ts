@@ -19,6 +19,7 @@ import {
 import type { MetricPoint } from '../shared/protocol'
 import type { RunRecorder } from './runner/queue'
 import type { ClusterStore } from './cluster/clusterStore'
+import type { SettingsStore } from './limits/settings'
 import type { Store} from './store/store';
 import { StoreError, type RunRecord, type RunRow } from './store/store'
 
@@ -52,6 +53,8 @@ export interface LabStore extends RunRecorder {
   close(): void
   /** The store's Slurm side (src/main/cluster/); absent in stores without it. */
   readonly cluster?: ClusterStore
+  /** The lab's settings (src/main/limits/settings.ts); absent in stores without them. */
+  readonly settings?: SettingsStore
 }
 
 function toSummary(row: RunRow): RunSummary {
@@ -150,6 +153,8 @@ export function createLabStore(store: Store): LabStore {
     },
     changedRunsSince: () => store.changedRunsSince(),
     close: () => store.close(),
-    cluster: store
+    cluster: store,
+    settings: store,
+    prepareRun: (id) => store.markPreparing(id)
   }
 }

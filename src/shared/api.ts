@@ -15,6 +15,7 @@ import type { SettingsSource, SummaryData } from './runSettings'
 import type { RunComparison } from './comparison'
 import { inspectRequestSchema, type InspectResult } from './inspect'
 import type { SweepSizes } from './budget'
+import type { LabSettings, RunEstimate } from './limits'
 import { slurmSubmitSchema, type ClusterInfo, type ClusterRunInfo, type ImportReport } from './cluster'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -25,7 +26,7 @@ const runIds = z.array(runId).min(1).max(10_000)
 
 export const runQuerySchema = z
   .object({
-    status: z.array(z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'])).optional(),
+    status: z.array(z.enum(['queued', 'preparing', 'running', 'completed', 'failed', 'cancelled', 'interrupted'])).optional(),
     cell: z.array(z.enum(['lstm', 'gru', 'rnn'])).optional(),
     /** Task / dataset, e.g. "adding", "data:co2", "csv:/path/file.csv". */
     dataset: z.array(z.string()).optional(),
@@ -90,6 +91,15 @@ export const requestSchemas = {
   getPredictions: z.object({ id: runId }).strict(),
   /** Validates a configuration without starting anything: the normalized config, or the message the form should show. */
   validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
+  /**
+   * A run's memory and time estimate before anything is built (src/main/limits): checked against the lab's memory
+   * limit, or `memoryLimit` ("8G") when given. `message` is the refusal in the form's words when it does not fit.
+   */
+  estimateRun: z.object({ config: z.record(z.string(), z.unknown()), memoryLimit: z.string().max(32).optional() }).strict(),
+  /** The lab's settings (src/main/limits/settings.ts): the memory limit runs are checked against. */
+  getLabSettings: z.object({}).strict(),
+  /** Changes the lab's settings; memoryLimit "8G", or null for the default (half of this machine's memory). */
+  setLabSettings: z.object({ memoryLimit: z.string().max(32).nullable().optional() }).strict(),
   /** Expands a sweep spec (src/shared/sweep.ts) and queues its runs; the spec is kept with the sweep. */
   startSweep: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(),
   /**
@@ -299,6 +309,9 @@ export interface ApiResults {
   validateConfig: { ok: true; config: RunConfig } | { ok: false; message: string }
   startSweep: { sweepId: string; name: string; runIds: string[] }
   planSweep: SweepSizes
+  estimateRun: { ok: true; estimate: RunEstimate; message?: string } | { ok: false; message: string }
+  getLabSettings: LabSettings
+  setLabSettings: LabSettings
   inspectCsv: CsvInspection
   listSweeps: { sweeps: SweepSummary[] }
   compareRuns: RunComparison
@@ -391,7 +404,8 @@ export const errorCodes = [
   'unauthorized',
   'not_found',
   'trainer_failed',
-  'internal'
+  'internal',
+  'too_large' // a run refused by its estimate (src/main/limits): `details` holds the estimate
 ] as const
 export type ErrorCode = (typeof errorCodes)[number]
 

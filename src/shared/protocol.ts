@@ -51,7 +51,8 @@ export const metricPointSchema = z.object({
 })
 export type MetricPoint = z.infer<typeof metricPointSchema>
 
-export const runStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'])
+/** 'preparing': a trainer is building the run's data and model (between 'queued' and 'running'; src/main/limits). */
+export const runStatusSchema = z.enum(['queued', 'preparing', 'running', 'completed', 'failed', 'cancelled', 'interrupted'])
 export type RunStatus = z.infer<typeof runStatusSchema>
 
 /** What the trainer says about a run once its model is built: the facts a run records next to its config. */

@@ -44,7 +44,7 @@ describe('run queue', () => {
       expect(run.summary.valLoss?.count).toBe(2)
       expect(run.test.loss).toBeGreaterThan(0)
       expect(lab.store.getRunLog(id)).toBeTypeOf('string')
-      expect(statuses(events, id)).toEqual(['queued', 'running', 'completed'])
+      expect(statuses(events, id)).toEqual(['queued', 'preparing', 'running', 'completed'])
     }
     const startedB = lab.store.getRun(b!).startedAt!
     expect(startedB >= lab.store.getRun(a!).endedAt!).toBe(true)

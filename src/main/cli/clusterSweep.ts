@@ -37,6 +37,7 @@ export interface SlurmSweepValues {
   dir?: string
   db?: string
   json?: boolean
+  'memory-limit'?: string
 }
 
 export async function slurmSweep(spec: Record<string, unknown>, specFile: string, values: SlurmSweepValues): Promise<number> {
@@ -55,7 +56,7 @@ export async function slurmSweep(spec: Record<string, unknown>, specFile: string
   if (missing) throw new UsageError(`Slurm is not available: ${missing}`)
   const store = Store.open(resolveDbPath(values.db), { owner: { kind: 'cli' } })
   try {
-    const result = await submitSlurmSweep(store, spec, options)
+    const result = await submitSlurmSweep(store, spec, options, values['memory-limit'] !== undefined ? { memoryLimit: values['memory-limit'] } : {})
     const jobIds = result.arrays.flatMap((a) => (a.jobId ? [a.jobId] : []))
     console.error(
       `Sweep ${result.sweepId} "${result.name}": ${result.runIds.length} runs submitted to Slurm as ${jobIds.length} job array${jobIds.length === 1 ? '' : 's'} (${jobIds.join(', ')})` +

@@ -21,6 +21,7 @@ import packageJson from '../../../package.json'
 import { importCommand, importUsage } from './clusterImport'
 import { worker, workerUsage } from './clusterWorker'
 import { slurmSweepUsage } from './clusterSweep'
+import { settings, settingsUsage } from './settings'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
@@ -37,7 +38,8 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   doctor,
   restore,
   import: importCommand,
-  worker
+  worker,
+  settings
 }
 
 const usage = `GateLab ${packageJson.version}: train and compare LSTM and GRU networks.
@@ -59,6 +61,7 @@ Usage:
   ${inspectRunUsage}
   ${doctorUsage}
   ${restoreUsage}
+  ${settingsUsage}
   gatelab --version
   gatelab --help
 `
@@ -80,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Errors about the file or the request the user gave (not a SQLite file, a newer GateLab, an unknown run…). */
 function isBadInput(error: unknown): boolean {
-  if (error instanceof GateLabError) return error.code === 'bad_request' || error.code === 'not_found'
+  if (error instanceof GateLabError) return error.code === 'bad_request' || error.code === 'not_found' || error.code === 'too_large'
   return error instanceof StoreError && !['disk_full', 'locked', 'io'].includes(error.code)
 }
 

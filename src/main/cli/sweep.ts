@@ -3,7 +3,7 @@
  * trains its runs through the queue (concurrency limit), shows the sweep's progress on stderr, and with --json prints
  * the sweep id and its runs with their status. Exit 0 when every run completed, 1 otherwise, 2 for a bad spec.
  */
-import type { RunSummary } from '../../shared/api'
+import { GateLabError, type RunSummary } from '../../shared/api'
 import { createNodeLab } from '../host'
 import { resolveDbPath } from '../paths'
 import { UsageError, intFlag, parseCommandArgs } from './args'
@@ -12,7 +12,7 @@ import { absoluteCsvTask, readJsonObject } from './trainArgs'
 import { dirname, resolve } from 'node:path'
 import { slurmSweep, slurmSweepFlags } from './clusterSweep'
 
-export const sweepUsage = 'gatelab sweep --spec FILE.json [--db PATH] [--concurrency N] [--json]   train every run of a sweep'
+export const sweepUsage = 'gatelab sweep --spec FILE.json [--db PATH] [--concurrency N] [--memory-limit SIZE] [--json]   train every run of a sweep'
 
 const specExample = '{"base": {"task": "adding"}, "grid": {"cell": ["lstm", "gru"]}, "seeds": [1, 2, 3]}'
 
@@ -22,6 +22,7 @@ export async function sweep(argv: string[]): Promise<number> {
     db: { type: 'string' },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
+    'memory-limit': { type: 'string' },
     ...slurmSweepFlags
   })
   if (positionals.length > 0) throw new UsageError(`sweep: unexpected argument "${positionals[0]}"`)
@@ -44,9 +45,10 @@ export async function sweep(argv: string[]): Promise<number> {
   const lab = createNodeLab({ dbPath: resolveDbPath(values.db), mode: 'node', owner: 'cli', concurrency })
   let started
   try {
-    started = await lab.startSweep(spec)
+    started = await lab.startSweep(spec, values['memory-limit'])
   } catch (error) {
     await lab.close()
+    if (error instanceof GateLabError && error.code === 'too_large') throw error // exit 2 with the estimate's own words
     throw new UsageError((error as Error).message.replace(/^Invalid sweep spec: /, `${values.spec}: `))
   }
   const { sweepId, name, runIds } = started
@@ -63,7 +65,7 @@ export async function sweep(argv: string[]): Promise<number> {
   const counts = (): string => {
     const statuses = runIds.map((id) => lab.store.getRunSummary(id).status)
     const n = (s: string): number => statuses.filter((x) => x === s).length
-    return `${n('completed')} completed, ${n('running')} running, ${n('queued')} queued, ${n('failed')} failed, ${n('cancelled')} cancelled`
+    return `${n('completed')} completed, ${n('running')} running, ${n('preparing')} preparing, ${n('queued')} queued, ${n('failed')} failed, ${n('cancelled')} cancelled`
   }
   const ticker = setInterval(() => console.error(`  ${counts()}`), 10_000)
   try {

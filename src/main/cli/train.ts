@@ -14,7 +14,7 @@ import { baselineLines } from './baselineText'
 
 export const trainUsage = `gatelab train [--config FILE.json] [--task adding|copy|sine|order|noise|data:NAME|csv:PATH]
                 [--seq-len N] [--samples N] [--cell lstm|gru|rnn] [--units N] [--layers N] [--epochs N]
-                [--batch N] [--lr X] [--clip X] [--seed N] [--db PATH] [--json]   train one run
+                [--batch N] [--lr X] [--clip X] [--seed N] [--memory-limit SIZE] [--db PATH] [--json]   train one run
                 (every setting: ${Object.keys(trainFlags)
                   .map((f) => `--${f}`)
                   .join(' ')})`
@@ -45,10 +45,17 @@ export function trainResult(run: RunDetail): Record<string, unknown> {
 }
 
 export async function train(argv: string[]): Promise<number> {
-  const { config, dbPath: dbFlag, json } = parseTrainArgs(argv)
+  const { config, dbPath: dbFlag, json, memoryLimit } = parseTrainArgs(argv)
   // Bad data is bad input: say so before anything is written to the store.
   await checkDataSource(config)
   const lab = createNodeLab({ dbPath: resolveDbPath(dbFlag), mode: 'node', owner: 'cli', concurrency: 1 })
+  try {
+    // Its memory and time estimate against the limit (src/main/limits): above it, exit 2 before the run is created.
+    await lab.checkLimits([config], memoryLimit)
+  } catch (error) {
+    await lab.close()
+    throw error
+  }
   const bar = new ProgressBar()
   const unsubscribe = lab.events.subscribe((event) => {
     if (event.type === 'run:progress') bar.update(event)

@@ -66,6 +66,8 @@ export interface TrainArgs {
   config: RunConfig
   dbPath: string | undefined
   json: boolean
+  /** --memory-limit SIZE: the run is refused (exit 2) when its estimate is above it (src/main/limits). */
+  memoryLimit?: string
 }
 
 /** Reads the JSON object a flag names (`--config`, `--spec`), or says exactly what is wrong with the file. */
@@ -110,7 +112,8 @@ export function parseTrainArgs(argv: string[], randomSeed?: () => number): Train
     ...options,
     config: { type: 'string' },
     db: { type: 'string' },
-    json: { type: 'boolean' }
+    json: { type: 'boolean' },
+    'memory-limit': { type: 'string' }
   })
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument "${positionals[0]}" (flags start with --)`)
   const input: Record<string, unknown> = values.config ? readJsonObject(values.config as string, '--config', '{"cell": "gru", "units": 64}') : {}
@@ -124,5 +127,6 @@ export function parseTrainArgs(argv: string[], randomSeed?: () => number): Train
   input.task = absoluteCsvTask(input.task, process.cwd())
   const result = normalizeRunConfig(input, randomSeed)
   if (!result.ok) throw new UsageError(result.message.replace('Invalid run configuration: ', 'invalid settings: '))
-  return { config: result.config, dbPath: values.db as string | undefined, json: values.json === true }
+  const memoryLimit = values['memory-limit'] as string | undefined
+  return { config: result.config, dbPath: values.db as string | undefined, json: values.json === true, ...(memoryLimit !== undefined ? { memoryLimit } : {}) }
 }

@@ -10,6 +10,8 @@ import packageJson from '../../../package.json'
 import { slurmSubmitSchema, type BundleArray, type BundleInfo, type ManifestLine, type SlurmSubmit, type SlurmSubmitOptions } from '../../shared/cluster'
 import { describeIssues } from '../../shared/issues'
 import { planSweep } from '../sweeps'
+import { checkRunLimits } from '../limits/check'
+import { slurmMemoryLimit, type SettingsStore } from '../limits/settings'
 import { defaultGatelabCommand, jobIdOfTrial, JOB_SCRIPT, writeBundle, writeBundleInfo, type GatelabCommand } from './bundle'
 import { findOnPath, jobsInController, sbatch, showConfig, slurmCommand, slurmMessage, slurmMissingReason, SlurmError } from './slurm'
 import type { ClusterStore } from './clusterStore'
@@ -73,6 +75,8 @@ async function userSubmitLimit(): Promise<number | null> {
 export interface SubmitOptions {
   /** How the nodes start GateLab; default: this Node and this checkout's bin/gatelab.cjs. */
   command?: GatelabCommand
+  /** `--memory-limit SIZE` (src/main/limits); else Slurm's --mem, else the lab's setting, else half this machine's memory. */
+  memoryLimit?: string
 }
 
 export async function submitSlurmSweep(store: ClusterStore, spec: unknown, input: SlurmSubmitOptions, options: SubmitOptions = {}): Promise<SubmitResult> {
@@ -84,6 +88,8 @@ export async function submitSlurmSweep(store: ClusterStore, spec: unknown, input
   const plan = await planSweep(spec)
   if (!plan.ok) throw new ClusterError(plan.message, 'invalid')
   const command = options.command ?? defaultGatelabCommand()
+  // Every trial's memory estimate (src/main/limits), against the memory each task gets, before anything is submitted.
+  await checkRunLimits(plan.runs.map((r) => r.config), slurmMemoryLimit('getSetting' in store ? (store as unknown as SettingsStore) : undefined, options.memoryLimit, submit.mem))
 
   // Limits, before anything is created or submitted.
   const config = await showConfig()

@@ -8,6 +8,9 @@ import os from 'node:os'
 import type { RunConfig } from '../../shared/config'
 import type { MetricPoint, TrainerMessage } from '../../shared/protocol'
 import type { TrainerProcess } from './trainerProcess'
+import type { RunEstimate } from '../../shared/limits'
+import { estimateConfig } from '../limits/check'
+import { plainFailure } from '../limits/failure'
 
 export type RunStarted = Omit<Extract<TrainerMessage, { type: 'run:started' }>, 'type' | 'runId'>
 export type RunFinished = Omit<Extract<TrainerMessage, { type: 'run:finished' }>, 'type' | 'runId' | 'seq'>
@@ -26,6 +29,8 @@ export interface RunRecorder {
   addArtifact(id: string, artifact: RunArtifact): void
   finishRun(id: string, result: RunFinished): void
   setRunLog(id: string, text: string): void
+  /** A trainer was started for the run and is building its data and model ("preparing", src/main/limits). */
+  prepareRun?(id: string): void
 }
 
 export interface QueueEvents {
@@ -40,7 +45,7 @@ export interface QueueOptions {
   recorder: RunRecorder
   events: QueueEvents
   concurrency?: number
-  /** How long a running run may take to honour `cancel` before its trainer is killed. */
+  /** How long a running run may take to honour `cancel` before its trainer is killed (default CANCEL_GRACE_MS). */
   cancelGraceMs?: number
   /** At most this many progress events per run and second reach the UI. */
   progressPerSecond?: number
@@ -51,6 +56,10 @@ interface Job {
   config: RunConfig
   trainer?: TrainerProcess
   cancelRequested: boolean
+  /** The trainer said run:started: its data and model are built (before that the run is "preparing"). */
+  started?: boolean
+  /** Its estimate (src/main/limits), for a plain out-of-memory message; filled in the background. */
+  estimate?: RunEstimate
   /** The first write of this run that failed (a full disk): the run is stopped and ends failed with this reason. */
   writeError?: string
   finished: Promise<void>
@@ -115,7 +124,10 @@ export class RunQueue {
       } catch {
         // The trainer is already gone; its exit handler settles the run.
       }
-      const timer = setTimeout(() => trainer.kill(), this.options.cancelGraceMs ?? 10_000)
+      // A trainer building data or a model (preparing) cannot read messages until it is done: it is stopped at once.
+      // A training one stops within a batch; one whose batch runs longer is killed, so a cancel takes under 2 s.
+      const grace = job.started ? (this.options.cancelGraceMs ?? CANCEL_GRACE_MS) : PREPARING_CANCEL_MS
+      const timer = setTimeout(() => trainer.kill(), grace)
       void trainer.exited.then(() => clearTimeout(timer))
     }
     return true
@@ -153,12 +165,18 @@ export class RunQueue {
       return
     }
     job.trainer = trainer
+    this.record(job, (r) => r.prepareRun?.(job.id))
+    events.onRunChanged(job.id)
+    void estimateConfig(job.config, { bytes: Number.POSITIVE_INFINITY, source: 'default' })
+      .then((estimate) => (job.estimate = estimate))
+      .catch(() => undefined)
     const lastProgress = { at: 0 }
     const minProgressGap = 1000 / (this.options.progressPerSecond ?? 4)
     const off = trainer.onMessage((message) => {
       if (!('runId' in message) || message.runId !== job.id) return
       switch (message.type) {
         case 'run:started':
+          job.started = true
           this.record(job, (r) => r.startRun(job.id, message))
           events.onRunChanged(job.id)
           break
@@ -181,7 +199,7 @@ export class RunQueue {
         case 'run:finished':
           finished = true
           if (job.writeError) this.record(job, (r) => r.finishRun(job.id, { ...message, status: 'failed', error: job.writeError }))
-          else this.record(job, (r) => r.finishRun(job.id, message))
+          else this.record(job, (r) => r.finishRun(job.id, message.error ? { ...message, error: plainFailure(message.error, job.estimate) } : message))
           events.onRunChanged(job.id)
           break
       }
@@ -214,7 +232,7 @@ export class RunQueue {
 
   private fail(job: Job, message: string, started: number): void {
     this.record(job, (r) =>
-      r.finishRun(job.id, { status: 'failed', error: message, final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started })
+      r.finishRun(job.id, { status: 'failed', error: plainFailure(message, job.estimate), final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started })
     )
     this.options.events.onRunChanged(job.id)
   }
@@ -247,6 +265,11 @@ export class RunQueue {
 }
 
 class CancelledBeforeTraining extends Error {}
+
+/** How long a training run may take to honour a cancel before its trainer is killed (issue 19: under 2 s in all). */
+const CANCEL_GRACE_MS = 1_500
+/** A preparing trainer cannot read the cancel until its build ends: it is killed after this long. */
+const PREPARING_CANCEL_MS = 200
 
 /** After a failed write, how long a trainer may take to stop by itself before it is killed. */
 const WRITE_FAILURE_KILL_MS = 2_000

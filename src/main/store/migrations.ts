@@ -197,6 +197,19 @@ export const migrations: readonly Migration[] = [
         create index cluster_runs_bundle on cluster_runs(bundle_dir);
       `)
     }
+  },
+  {
+    version: 4,
+    name: 'preparing runs, lab settings',
+    up(db) {
+      db.exec(`
+        -- When a trainer began building a queued run's data and model (src/main/limits): the API shows such a run as
+        -- "preparing" until the trainer reports it started. Null: still waiting for a trainer.
+        alter table runs add column preparing_at integer;
+        -- The lab's own settings (e.g. memoryLimit, src/main/limits/settings.ts): one JSON value per key.
+        create table settings (key text primary key, value text not null check (json_valid(value))) without rowid;
+      `)
+    }
   }
 ]
 

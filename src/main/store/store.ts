@@ -245,13 +245,15 @@ export interface Changes {
 /** Rows per multi-row metrics INSERT (7 parameters each; SQLite allows 32,766 per statement). */
 const INSERT_CHUNK = 64
 
-const statuses: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']
+const statuses: readonly RunStatus[] = ['queued', 'preparing', 'running', 'completed', 'failed', 'cancelled', 'interrupted']
+/** A queued run whose trainer is building its data and model reads as "preparing" (migration 4, src/main/limits). */
+const STATUS_EXPR = `(case when r.status = 'queued' and r.preparing_at is not null then 'preparing' else r.status end)`
 const finishedStatuses = new Set<RunStatus>(['completed', 'failed', 'cancelled'])
 
 const sortColumns: Record<string, string> = {
   id: 'r.id',
   name: 'r.name',
-  status: 'r.status',
+  status: STATUS_EXPR,
   cell: 'r.cell',
   task: 'r.task',
   dataset: 'r.dataset_name',
@@ -274,7 +276,7 @@ const notNullSortColumns = new Set(['id', 'name', 'status', 'cell', 'task', 'cre
 const summaryStats: Record<string, string> = { last: 'last', min: 'min', max: 'max', count: 'count' }
 const seriesColumns: Record<SeriesX, string> = { step: 'step', epoch: 'epoch', wallMs: 'wall_ms' }
 
-const ROW_COLUMNS = `r.rid, r.id, r.name, r.status, r.archived, r.cell, r.task, r.dataset_name, r.dataset_hash, r.seed,
+const ROW_COLUMNS = `r.rid, r.id, r.name, ${STATUS_EXPR} as status, r.archived, r.cell, r.task, r.dataset_name, r.dataset_hash, r.seed,
   r.backend, r.engine, r.cell_form, r.param_count, r.total_steps, r.epochs, r.steps, r.duration_ms, r.created_at,
   r.started_at, r.ended_at, r.updated_at, r.sweep_id, r.group_key, r.error, r.best,
   json_object('units', json_extract(r.config, '$.units'), 'layers', json_extract(r.config, '$.layers'), 'lr', json_extract(r.config, '$.lr'),
@@ -529,6 +531,28 @@ export class Store {
         throw error
       }
     }
+  }
+
+  /** A trainer began building a queued run's data and model: it reads as "preparing" until startRun. */
+  markPreparing(id: string): void {
+    this.write('mark a run preparing in', () => {
+      const now = Date.now()
+      this.db.prepare(`update runs set preparing_at = ?, updated_at = ?, seq = ? where rid = ? and status = 'queued'`).run(now, now, this.bump(), this.rid(id))
+    })
+  }
+
+  /** A lab setting (the `settings` table, one JSON value per key), or undefined when it is not set. */
+  getSetting(key: string): unknown {
+    const row = this.db.prepare('select value from settings where key = ?').get(key) as { value: string } | undefined
+    return row === undefined ? undefined : (JSON.parse(row.value) as unknown)
+  }
+
+  /** Sets a lab setting; undefined removes it (back to the default). */
+  setSetting(key: string, value: unknown): void {
+    this.write('save a setting in', () => {
+      if (value === undefined) this.db.prepare('delete from settings where key = ?').run(key)
+      else this.db.prepare('insert into settings (key, value) values (?, ?) on conflict(key) do update set value = excluded.value').run(key, JSON.stringify(value))
+    })
   }
 
   /** The trainer built the model and the data: the run is now running, owned by this process. */
@@ -873,7 +897,7 @@ export class Store {
     const status = list(query.status)
     if (status) {
       for (const s of status) if (!statuses.includes(s)) throw new StoreError('invalid', `Unknown run status "${s}"; use one of ${statuses.join(', ')}.`)
-      where.push(`r.status in (${status.map(() => '?').join(', ')})`)
+      where.push(`${STATUS_EXPR} in (${status.map(() => '?').join(', ')})`)
       params.push(...status)
     }
     const cells = list(query.cell)

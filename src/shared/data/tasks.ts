@@ -183,6 +183,12 @@ function meanPredictorMse(train: Split, val: Split): number {
   return se / val.y.length
 }
 
+/** A built-in task's shape without generating it (src/main/limits sizes a run from it). */
+export function taskShape(task: BuiltinTask): Pick<SequenceDataset, 'kind' | 'inputSize' | 'outputSize' | 'perStep'> & { minSeqLen: number } {
+  const generator = generators[task]
+  return { ...generator.shape({ task, seqLen: generator.minSeqLen, samples: 1, valSamples: 1, testSamples: 1, seed: 0, horizon: 1 }), minSeqLen: generator.minSeqLen }
+}
+
 export function generateTask(spec: TaskSpec): SequenceDataset {
   const generator = generators[spec.task]
   if (!generator) throw new Error(`Unknown built-in task "${spec.task}": use adding, copy, sine, order or noise`)

@@ -41,7 +41,7 @@ export function ClusterRunsCard({ sweepId }: { sweepId: string }): React.JSX.Ele
   })
 
   if (runs.length === 0) return error ? <ErrorNote message={error} /> : null
-  const open = runs.filter((r) => r.status === 'queued' || r.status === 'running').length
+  const open = runs.filter((r) => r.status === 'queued' || r.status === 'preparing' || r.status === 'running').length
   const reasons = pendingReasons(runs)
   return (
     <section className="card cluster-card" aria-labelledby={`${id}-h`} data-testid="cluster-runs">

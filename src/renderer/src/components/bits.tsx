@@ -10,6 +10,7 @@ export function CellChip({ cell }: { cell: string }): React.JSX.Element {
 
 const statusLabel: Record<RunStatus, string> = {
   queued: 'Queued',
+  preparing: 'Preparing',
   running: 'Running',
   completed: 'Completed',
   failed: 'Failed',

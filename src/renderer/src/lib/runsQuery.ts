@@ -8,7 +8,7 @@ import { lowerIsBetter } from './series'
 export type RunStatusName = NonNullable<RunQuery['status']>[number]
 export type CellName = NonNullable<RunQuery['cell']>[number]
 
-export const allStatuses: RunStatusName[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']
+export const allStatuses: RunStatusName[] = ['queued', 'preparing', 'running', 'completed', 'failed', 'cancelled', 'interrupted']
 export const allCells: CellName[] = ['lstm', 'gru', 'rnn']
 
 export interface TableState {

@@ -139,7 +139,7 @@ export const terminalStatuses: ReadonlySet<RunStatus> = new Set<RunStatus>(['com
 
 /** Runs that "cancel remaining" stops: queued first (so they never start), then running. */
 export function cancellable(runs: ReadonlyArray<Pick<RunSummary, 'id' | 'status'>>): string[] {
-  return [...runs.filter((r) => r.status === 'queued'), ...runs.filter((r) => r.status === 'running')].map((r) => r.id)
+  return [...runs.filter((r) => r.status === 'queued'), ...runs.filter((r) => r.status === 'preparing' || r.status === 'running')].map((r) => r.id)
 }
 
 export interface ProgressSegment {
@@ -149,7 +149,7 @@ export interface ProgressSegment {
   fraction: number
 }
 
-const statusOrder: RunStatus[] = ['completed', 'running', 'queued', 'failed', 'cancelled', 'interrupted']
+const statusOrder: RunStatus[] = ['completed', 'running', 'preparing', 'queued', 'failed', 'cancelled', 'interrupted']
 
 /** The stacked progress bar of a sweep: one segment per status present, finished work first. */
 export function progressSegments(counts: Partial<Record<RunStatus, number>>, total: number): ProgressSegment[] {

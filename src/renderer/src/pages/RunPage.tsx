@@ -250,7 +250,9 @@ function LiveLine({ runId, status }: { runId: string; status: string }): React.J
         ? `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${formatMetric(p.loss)} · ${formatDuration(p.elapsedMs)}${p.etaMs !== null ? ` · ${formatEta(p.etaMs)} left` : ''}`
         : status === 'queued'
           ? 'waiting for a free trainer…'
-          : ' '}
+          : status === 'preparing'
+            ? 'preparing: the trainer is building the data and the model…'
+            : ' '}
     </p>
   )
 }

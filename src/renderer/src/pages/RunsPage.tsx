@@ -64,7 +64,7 @@ interface PageData {
 }
 const noPages = new Map<number, RunSummary[]>()
 
-const statusNames: Record<string, string> = { queued: 'Queued', running: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted' }
+const statusNames: Record<string, string> = { queued: 'Queued', preparing: 'Preparing', running: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted' }
 
 export function RunsPage({ query }: { query: Record<string, string> }): React.JSX.Element {
   const api = useApi()

@@ -172,7 +172,7 @@ export function SweepPage({ id }: { id: string }): React.JSX.Element {
         <ProgressBar counts={counts} total={runs.length} wide />
         <span className="small muted">
           {finished} of {runs.length} finished
-          {(['completed', 'running', 'queued', 'failed', 'cancelled', 'interrupted'] as const)
+          {(['completed', 'running', 'preparing', 'queued', 'failed', 'cancelled', 'interrupted'] as const)
             .filter((s) => (counts[s] ?? 0) > 0)
             .map((s) => ` · ${counts[s]} ${s}`)
             .join('')}
@@ -248,7 +248,7 @@ export function SweepPage({ id }: { id: string }): React.JSX.Element {
                     <td className="num mono">{formatMetric(value)}</td>
                     <td className="num">{r.durationMs !== null ? formatDuration(r.durationMs) : '—'}</td>
                     <td className="actions">
-                      {(r.status === 'queued' || r.status === 'running') && (
+                      {(r.status === 'queued' || r.status === 'preparing' || r.status === 'running') && (
                         <button
                           type="button"
                           className="small"

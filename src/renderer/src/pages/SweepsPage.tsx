@@ -131,7 +131,7 @@ function SweepTable({ sweeps }: { sweeps: SweepSummary[] }): React.JSX.Element {
   )
 }
 
-const statusWords: Record<RunStatus, string> = { queued: 'queued', running: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' }
+const statusWords: Record<RunStatus, string> = { queued: 'queued', preparing: 'preparing', running: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' }
 
 /** A sweep's runs by status as one thin stacked bar; the numbers are in its label. */
 export function ProgressBar({ counts, total, wide = false }: { counts: Partial<Record<RunStatus, number>>; total: number; wide?: boolean }): React.JSX.Element {
