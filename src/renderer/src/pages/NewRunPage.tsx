@@ -13,6 +13,7 @@ import { cellLabels } from '../format'
 import { bundledDatasets, findBundledDataset } from '../../../shared/data/bundled'
 import { PairBudget, plannedPair } from '../sweeps/PairBudget'
 import { defaultPairMatch } from '../sweeps/pairBudget'
+import { RunEstimateLine, useRunEstimate } from '../limits/RunEstimate'
 
 export function NewRunPage({ from }: { from: string | null }): React.JSX.Element {
   const api = useApi()
@@ -31,13 +32,15 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
   }, [api, from])
 
   const v = useMemo(() => validateDraft(draft), [draft])
+  // Memory and time before anything is built (src/main/limits); above the lab's memory limit Train is disabled.
+  const estimate = useRunEstimate(useMemo(() => (v.ok ? draftToConfig(draft) : null), [v.ok, draft]))
   const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
     setDraft((d) => ({ ...d, [key]: value }))
   }
 
   const start = (pair: boolean): void => {
     setSubmitError(null)
-    if (!v.ok) return
+    if (!v.ok || estimate.refused) return
     const seedText = draft.seed.trim()
     const seed = seedText === '' ? randomSeed() : Number(seedText)
     const configs = pair ? pairConfigs(draft, seed) : [{ ...draftToConfig(draft), seed }]
@@ -273,10 +276,11 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
               {v.ok ? <span className="ok">Configuration is valid</span> : <span className="error">{v.message}</span>}
             </div>
             <PairBudget config={v.ok ? draftToConfig(draft) : null} match={pairMatch} onMatch={setPairMatch} />
-            <button type="submit" className="primary wide" disabled={busy || !v.ok}>
+            <RunEstimateLine estimate={estimate} />
+            <button type="submit" className="primary wide" disabled={busy || !v.ok || estimate.refused}>
               {busy ? 'Starting…' : 'Train LSTM and GRU'}
             </button>
-            <button type="button" className="wide" disabled={busy || !v.ok} onClick={() => start(false)}>
+            <button type="button" className="wide" disabled={busy || !v.ok || estimate.refused} onClick={() => start(false)}>
               Train one {cellLabels[draft.cell]}
             </button>
             <ErrorNote message={submitError} onDismiss={() => setSubmitError(null)} />

@@ -1,0 +1,64 @@
+/**
+ * Limits in the New run form (issue 19, item 4), in Chromium against a real host in browser mode: the form shows the
+ * host's memory and time estimate; a configuration above the lab's memory limit shows the refusal as a form error
+ * (the estimate, the limit, what to shrink in the form's words) and disables both Train buttons; the API refuses it too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { callApi, type RunningHost } from '../helpers/host'
+
+describe('the New run form’s estimate (browser mode)', () => {
+  let lab: LabPage | undefined
+  let host: RunningHost
+  let page: Page
+  const consoleErrors: string[] = []
+
+  beforeAll(async () => {
+    lab = await openLabPage(consoleErrors)
+    ;({ host, page } = lab)
+  })
+  afterAll(async () => {
+    await lab?.close()
+  })
+
+  it('shows the estimate, and above the limit a form error with Train disabled', async () => {
+    await page.goto(`${host.url}#/new`)
+    const line = page.getByTestId('run-estimate')
+    await expect.poll(() => line.textContent(), { timeout: 15_000 }).toMatch(/^Estimate: about [\d.]+ MiB of memory, [\d.]+ (ms|s) per epoch.*\(limit [\d.]+ GiB\)/)
+    const trainPair = page.getByRole('button', { name: 'Train LSTM and GRU' })
+    const trainOne = page.getByRole('button', { name: /^Train one/ })
+    await expect(trainPair.isDisabled()).resolves.toBe(false)
+
+    await page.getByLabel('Sequence length T').fill('2000')
+    await page.getByLabel('Units per layer').fill('2048')
+    const error = page.getByTestId('run-estimate-error')
+    await expect.poll(() => error.textContent().catch(() => null), { timeout: 15_000 }).toMatch(
+      /^This run needs about [\d.]+ GiB of memory \(.*\), above the limit of [\d.]+ GiB \(half of this machine’s memory\)\. Shrink Units, Sequence length/
+    )
+    await expect(trainPair.isDisabled()).resolves.toBe(true)
+    await expect(trainOne.isDisabled()).resolves.toBe(true)
+    await page.locator('.form-side .card').screenshot({ path: join(screenshotDir, 'new-run-estimate-refused.png') })
+
+    // The API refuses the same configuration with its own code, whatever a client does.
+    const res = await fetch(`${host.origin}/api/call/startRuns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+      body: JSON.stringify({ configs: [{ seqLen: 2000, units: 2048 }] })
+    })
+    const body = (await res.json()) as { ok: boolean; error?: { code: string; message: string } }
+    expect(body.ok).toBe(false)
+    expect(body.error?.code).toBe('too_large')
+    expect(body.error?.message).toMatch(/needs about [\d.]+ GiB of memory/)
+    expect((await callApi<{ total: number }>(host, 'listRuns', {})).total).toBe(0)
+
+    // Back within the limit: the error goes and Train comes back.
+    await page.getByLabel('Units per layer').fill('32')
+    await page.getByLabel('Sequence length T').fill('50')
+    await expect.poll(() => trainPair.isDisabled(), { timeout: 15_000 }).toBe(false)
+    await expect(error.count()).resolves.toBe(0)
+    await page.locator('.form-side .card').screenshot({ path: join(screenshotDir, 'new-run-estimate.png') })
+    expect(consoleErrors).toEqual([])
+  }, 120_000)
+})
