@@ -83,6 +83,15 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
   /* A paper-sized report: learning curves at 125 mm (three to a page), predictions two to a row. */
   #curves figure svg, #groups figure svg { max-width: 125mm; margin: 0 auto; }
   #predictions figure { display: inline-block; width: 49%; vertical-align: top; }
+  /* Four pages of body for six runs (issue 17): the group bands and the learning curves two to a row, like a paper's figure pairs. */
+  #curves figure, #groups figure { display: inline-block; width: 49.5%; vertical-align: top; margin: 6px 0; }
+  #curves figure svg, #groups figure svg { max-width: 100%; }
+  figcaption { font-size: 8pt; }
+  #runs td:first-child { white-space: nowrap; }
+  th, td { padding: 2px 5px; }
+  /* The appendix starts a page of its own: the body's page count is what it is, and the appendix can be left off. */
+  #appendix { break-before: page; page-break-before: always; }
+  #appendix h2 { margin-top: 0; }
   table.shared th { width: 16%; }
   table { font-size: 8pt; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
