@@ -56,7 +56,7 @@ export function PairBudget({ config, match, onMatch }: { config: Record<string, 
             <option value="lstm">LSTM</option>
             <option value="gru">GRU</option>
           </select>{' '}
-          budget (it keeps the units you set)
+          <span>(it keeps your units)</span>
         </label>
       )}
       {statement ? (
