@@ -23,6 +23,7 @@ import { RunQueue } from './runner/queue'
 import { planSweep, sizeSweep } from './sweeps'
 import { exportRunsHandler } from './report/handlers'
 import { runPredictions } from './report/exports'
+import { predictionTableOf } from './export/files'
 import { inspectRun } from './inspect'
 import type { PdfRenderer } from './report/pdf.node'
 import { inspectCsv } from './data/inspect'
@@ -119,6 +120,7 @@ export class Lab {
         const result = await runPredictions(store, store.getRun(id))
         return 'reason' in result ? { ok: false, reason: result.reason } : { ok: true, ...result }
       },
+      getPredictionTable: async ({ id }) => predictionTableOf(store, store.getRun(id)),
       validateConfig: async ({ config }) => normalizeRunConfig(config),
       startSweep: async ({ spec }) => this.startSweep(spec),
       planSweep: async ({ spec }) => sizeSweep(spec),

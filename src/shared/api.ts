@@ -17,6 +17,7 @@ import { inspectRequestSchema, type InspectResult } from './inspect'
 import type { SweepSizes } from './budget'
 import type { LabSettings, RunEstimate } from './limits'
 import { slurmSubmitSchema, type ClusterInfo, type ClusterRunInfo, type ImportReport } from './cluster'
+import type { PredictionTable } from './predictions'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
@@ -89,6 +90,8 @@ export const requestSchemas = {
    * saved, else computed on the host from its best weights (only when its data still has the recorded content hash).
    */
   getPredictions: z.object({ id: runId }).strict(),
+  /** The whole test split: time, truth, prediction and baselines in original units (src/shared/predictions.ts). */
+  getPredictionTable: z.object({ id: runId }).strict(),
   /** Validates a configuration without starting anything: the normalized config, or the message the form should show. */
   validateConfig: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
   /**
@@ -157,7 +160,7 @@ export const requestSchemas = {
   exportRuns: z
     .object({
       runIds: z.array(runId).min(1).max(100),
-      format: z.enum(['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png', 'figures']),
+      format: z.enum(['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png', 'figures', 'predictions']),
       paper: z.enum(['a4', 'letter']).default('a4'),
       /** Reports and figures: add the "Inside the cell" section (gate/state heatmaps, gradient flow, saturation, telemetry). */
       inside: z.boolean().optional(),
@@ -306,6 +309,7 @@ export interface ApiResults {
   getSeries: { series: Series[] }
   getRunLog: { text: string }
   getPredictions: { ok: true; split: string; truth: number[]; predicted: number[] } | { ok: false; reason: string }
+  getPredictionTable: { ok: true; table: PredictionTable } | { ok: false; reason: string }
   validateConfig: { ok: true; config: RunConfig } | { ok: false; message: string }
   startSweep: { sweepId: string; name: string; runIds: string[] }
   planSweep: SweepSizes

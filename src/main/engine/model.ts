@@ -9,13 +9,15 @@
  * equations, both GRU forms; 'auto' is reset-after there, the CELLS.md default).
  *
  * The classification head outputs logits; the loss applies softmax (softmax + cross-entropy in one stable op) and
- * `predict` in artifacts.ts applies it for callers. Initial weights use tfjs' Keras-style initializers (Glorot-uniform
- * kernels, orthogonal recurrent kernels, zero biases); they draw from Math.random, which the trainer seeds (seeding.ts).
+ * `predict` in artifacts.ts applies it for callers. Initial weights (Glorot-uniform kernels, orthogonal recurrent
+ * kernels, zero biases, forget bias 1) come from ./init.ts, the same for both engines: layers are built with tfjs' fast
+ * weight init (zeros, no draws) and initializeWeights then writes every weight from the run's seed.
  */
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/config'
 import type { SequenceDataset } from '../../shared/data/types'
 import { fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN, type FusedRecurrent } from './fused'
+import { initializeWeights } from './init'
 
 export type ModelShape = Pick<SequenceDataset, 'kind' | 'seqLen' | 'inputSize' | 'outputSize' | 'perStep'>
 
@@ -28,7 +30,7 @@ export interface BuiltModel {
 
 type ModelConfig = Pick<
   RunConfig,
-  'cell' | 'units' | 'layers' | 'bidirectional' | 'dropout' | 'recurrentDropout' | 'recurrentActivation' | 'unitForgetBias' | 'gruForm' | 'engine'
+  'cell' | 'units' | 'layers' | 'bidirectional' | 'dropout' | 'recurrentDropout' | 'recurrentActivation' | 'unitForgetBias' | 'gruForm' | 'engine' | 'seed'
 >
 
 /** Names the form a run computes, so comparisons across libraries and engines can say what they compare. */
@@ -60,6 +62,11 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
   if (config.engine !== 'layers' && config.engine !== 'fused') throw new Error(`Engine "${config.engine}" is not available in this build yet; use engine "layers"`)
   const cellForm = describeCellForm(config)
   const model = tf.sequential()
+  // Every layer is built with zeros (tfjs' fast weight init: no draws, no QR); initializeWeights sets the real values.
+  const add = (layer: tf.layers.Layer): void => {
+    layer.setFastWeightInitDuringBuild(true)
+    model.add(layer)
+  }
   for (let i = 0; i < config.layers; i++) {
     // The first layer of a Sequential model declares the input shape; a bidirectional wrapper declares it for its layer.
     const inputShape = i === 0 ? { inputShape: [shape.seqLen, shape.inputSize] } : {}
@@ -81,7 +88,7 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
           : config.cell === 'gru'
             ? fusedGRU({ ...fusedArgs, resetAfter: resolveGruForm(config) === 'reset-after' })
             : fusedSimpleRNN(fusedArgs)
-      model.add(config.bidirectional ? fusedBidirectional(layer, inputShape) : layer)
+      add(config.bidirectional ? fusedBidirectional(layer, inputShape) : layer)
       continue
     }
     const rnn =
@@ -90,9 +97,11 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
         : config.cell === 'gru'
           ? tf.layers.gru({ ...common, recurrentActivation: config.recurrentActivation })
           : tf.layers.simpleRNN({ ...common, activation: 'tanh' })
-    model.add(config.bidirectional ? tf.layers.bidirectional({ layer: rnn, mergeMode: 'concat', ...inputShape }) : rnn)
+    add(config.bidirectional ? tf.layers.bidirectional({ layer: rnn, mergeMode: 'concat', ...inputShape }) : rnn)
   }
   // Dense on a [batch, T, H] tensor applies to every step: the per-step head of sequence-to-sequence tasks.
-  model.add(tf.layers.dense({ units: shape.outputSize }))
+  add(tf.layers.dense({ units: shape.outputSize }))
+  for (const layer of model.layers) layer.setFastWeightInitDuringBuild(false)
+  initializeWeights(model, config)
   return { model, cellForm, paramCount: model.countParams() }
 }

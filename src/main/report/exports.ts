@@ -17,7 +17,7 @@ import { figuresZip } from './figures/bundle'
 import { loadRuns, readArtifact, type ReportSource, type RunData } from './source'
 import { PLAIN_FILE, plainWeights, renameWeightsPath, TOPOLOGY_FILE, WEIGHTS_FILE } from './weights'
 
-export const exportFormats = ['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png', 'figures'] as const
+export const exportFormats = ['html', 'pdf', 'csv', 'json', 'weights', 'svg', 'png', 'figures', 'predictions'] as const
 export type ExportFormat = (typeof exportFormats)[number]
 
 export interface ExportFile {
@@ -150,6 +150,11 @@ export async function exportRuns(source: ReportSource, runIds: readonly string[]
       if (figures.length === 0) throw new ReportError('invalid', 'These runs recorded no metrics, so there are no figures to export.')
       const zip = await figuresZip(figures, { title: model.title, runIds: data.map((d) => d.run.id), ...(options.pdf ? { pdf: options.pdf } : {}) })
       return [{ name: `${stem}-figures.zip`, mediaType: 'application/zip', data: zip }]
+    }
+    case 'predictions': {
+      // The test split's predictions beside truth and baselines, in original units (src/main/export/predictions.ts).
+      const { predictionFiles } = await import('../export/files')
+      return predictionFiles(source, data, stem)
     }
     case 'svg':
     case 'png': {

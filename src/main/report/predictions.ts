@@ -26,24 +26,13 @@ function firstTarget(values: Float32Array, i: number, data: SequenceDataset): nu
 }
 
 export async function computePredictions(run: RunDetail, topology: Uint8Array, weights: Uint8Array, limit = PREDICTION_LIMIT): Promise<ComputedPredictions> {
-  if (!run.dataset) return { ok: false, reason: 'the run recorded no dataset' }
-  const [tf, { loadDataset }, { modelFromFiles, predict }] = await Promise.all([import('@tensorflow/tfjs'), import('../engine/dataset'), import('../engine/artifacts')])
-  // Production mode: no "install tfjs-node" banner in the middle of a CLI's output (this is a few hundred predictions).
-  tf.env().set('PROD', true)
-  let data: SequenceDataset
+  // The same loading (and content-hash check) as the predictions export.
+  const [{ loadRunForPrediction }, { predict }] = await Promise.all([import('../export/predictions'), import('../engine/artifacts')])
+  const loaded = await loadRunForPrediction(run, topology, weights)
+  if (!loaded.ok) return loaded
+  const { data, model } = loaded
   try {
-    data = await loadDataset(run.config)
-  } catch (error) {
-    return { ok: false, reason: `its data could not be loaded again (${(error as Error).message})` }
-  }
-  if (data.meta.contentHash !== run.dataset.contentHash) {
-    return { ok: false, reason: 'its data has changed since it trained (the content hash differs)' }
-  }
-  if (data.kind === 'classification') return { ok: false, reason: 'it is a classification task (its test accuracy is in the summary)' }
-  // Fused-engine models use GateLab's own layer classes, which must be registered before the model is rebuilt.
-  if (new TextDecoder().decode(topology).includes('GateLabFused')) await import('../engine/fused/layers')
-  const model = await modelFromFiles({ topology: new Uint8Array(topology), weights: new Uint8Array(weights) })
-  try {
+    if (data.kind === 'classification') return { ok: false, reason: 'it is a classification task (its test accuracy is in the summary)' }
     const n = Math.min(limit, data.test.n)
     const x = data.test.x.subarray(0, n * data.seqLen * data.inputSize)
     const out = predict(model, data, x, n)

@@ -7,7 +7,7 @@ import type { BuiltinTask } from '../config'
 import type { Split } from '../data/types'
 import { fitLinear, predictLinear } from './linear'
 import { pickBest, scoreRegression } from './score'
-import type { Baseline, BaselineScores, BaselineSet } from './types'
+import type { Baseline, BaselineId, BaselineScores, BaselineSet } from './types'
 
 export interface TaskBaselineInput {
   task: BuiltinTask
@@ -47,6 +47,37 @@ function majorityClass(train: Split, classes: number): number {
   return counts.indexOf(Math.max(...counts))
 }
 
+/**
+ * Each predicting baseline of a built-in task, for every target of one split: the regression tasks' training mean,
+ * one value (adding), persistence and AR(p) (sine); the classification tasks' majority class. The stored scores
+ * (taskBaselines) and the predictions export (src/main/export/predictions.ts) both come from here.
+ */
+export function taskBaselinePredictions(
+  input: Pick<TaskBaselineInput, 'task' | 'seqLen' | 'outputSize' | 'train'>,
+  split: Split
+): Partial<Record<BaselineId, Float64Array>> {
+  const { task, train, seqLen } = input
+  if (task === 'order' || task === 'copy') return { majority: constant(split, majorityClass(train, input.outputSize)) }
+  const out: Partial<Record<BaselineId, Float64Array>> = {}
+  if (task === 'sine') out.persistence = Float64Array.from({ length: split.n }, (_, i) => split.x[i * seqLen + seqLen - 1]!)
+  out.mean = constant(split, trainMean(train))
+  if (task === 'adding') {
+    // Knowing one of the two marked values x₁, the best guess is x₁ + E[x₂] = x₁ + 0.5 (MSE = Var(x₂) = 1/12).
+    const oneValue = new Float64Array(split.n)
+    for (let i = 0; i < split.n; i++) {
+      let t = 0
+      while (t < seqLen && split.x[(i * seqLen + t) * 2 + 1] !== 1) t++
+      oneValue[i] = (t < seqLen ? split.x[(i * seqLen + t) * 2]! : 0.5) + 0.5
+    }
+    out.oneValue = oneValue
+  }
+  if (task === 'sine') {
+    const fit = fitLinear(train, input.outputSize)
+    if (fit) out.ar = predictLinear(fit, split, 1)
+  }
+  return out
+}
+
 export function taskBaselines(input: TaskBaselineInput): BaselineSet {
   const { task, train, val, test, seqLen } = input
   const entries: Baseline[] = []
@@ -63,26 +94,15 @@ export function taskBaselines(input: TaskBaselineInput): BaselineSet {
     }
     return { version: 1, metric: 'acc', entries, best: pickBest(entries, 'acc'), windows }
   }
-  const mean = trainMean(train)
-  entries.push({ id: 'mean', label: 'training mean', detail: 'always the mean training target', val: scoreRegression(constant(val, mean), val.y), test: scoreRegression(constant(test, mean), test.y) })
+  const [pv, pt] = [taskBaselinePredictions(input, val), taskBaselinePredictions(input, test)]
+  const scored = (id: BaselineId): Pick<Baseline, 'val' | 'test'> => ({ val: scoreRegression(pv[id]!, val.y), test: scoreRegression(pt[id]!, test.y) })
+  entries.push({ id: 'mean', label: 'training mean', detail: 'always the mean training target', ...scored('mean') })
   if (task === 'adding') {
-    // Knowing one of the two marked values x₁, the best guess is x₁ + E[x₂] = x₁ + 0.5 (MSE = Var(x₂) = 1/12).
-    const oneValue = (split: Split): Float64Array => {
-      const out = new Float64Array(split.n)
-      for (let i = 0; i < split.n; i++) {
-        let t = 0
-        while (t < seqLen && split.x[(i * seqLen + t) * 2 + 1] !== 1) t++
-        out[i] = (t < seqLen ? split.x[(i * seqLen + t) * 2]! : 0.5) + 0.5
-      }
-      return out
-    }
-    entries.push({ id: 'oneValue', label: 'one value', detail: 'the first marked value + 0.5: what a model that tracks only one value reaches (≈ 1/12)', val: scoreRegression(oneValue(val), val.y), test: scoreRegression(oneValue(test), test.y) })
+    entries.push({ id: 'oneValue', label: 'one value', detail: 'the first marked value + 0.5: what a model that tracks only one value reaches (≈ 1/12)', ...scored('oneValue') })
   }
   if (task === 'sine') {
-    const last = (split: Split): Float64Array => Float64Array.from({ length: split.n }, (_, i) => split.x[i * seqLen + seqLen - 1]!)
-    entries.unshift({ id: 'persistence', label: 'persistence', detail: 'the last input value', val: scoreRegression(last(val), val.y), test: scoreRegression(last(test), test.y) })
-    const fit = fitLinear(train, input.outputSize)
-    if (fit) entries.push({ id: 'ar', label: `AR(${seqLen})`, detail: 'least squares on the training sequences', val: scoreRegression(predictLinear(fit, val, 1), val.y), test: scoreRegression(predictLinear(fit, test, 1), test.y) })
+    entries.unshift({ id: 'persistence', label: 'persistence', detail: 'the last input value', ...scored('persistence') })
+    if (pv.ar && pt.ar) entries.push({ id: 'ar', label: `AR(${seqLen})`, detail: 'least squares on the training sequences', ...scored('ar') })
   }
   if (input.noiseSd !== undefined) {
     const mse = input.noiseSd ** 2

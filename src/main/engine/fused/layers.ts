@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology'
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables'
+import { glorotUniform, orthogonal } from '../init'
 import { FusedKernel, weightShapes, type FusedSpec, type FusedVariant } from './kernel'
 import { fusedRecurrent } from './op'
 
@@ -105,8 +106,8 @@ abstract class FusedRecurrent extends tf.layers.Layer {
     }
     const s = weightShapes(this.variant, inputDim, this.units)
     const seeded = (offset: number) => (this.seed === undefined ? {} : { seed: this.seed + offset })
-    this.kernelVar = this.addWeight('kernel', s.kernel, 'float32', tf.initializers.glorotUniform(seeded(0)))
-    this.recurrentVar = this.addWeight('recurrent_kernel', s.recurrentKernel, 'float32', tf.initializers.orthogonal({ gain: 1, ...seeded(1) }))
+    this.kernelVar = this.addWeight('kernel', s.kernel, 'float32', glorotUniform(seeded(0)))
+    this.recurrentVar = this.addWeight('recurrent_kernel', s.recurrentKernel, 'float32', orthogonal(seeded(1)))
     this.biasVar = this.addWeight('bias', s.bias, 'float32', tf.initializers.zeros())
     const bias = this.initialBias(s.bias)
     if (bias) {

@@ -19,7 +19,7 @@ const formats: Array<[Format, string]> = [
   ['figures', 'Figures (zip: SVG, PDF, PNG, LaTeX)']
 ]
 
-function download(name: string, mediaType: string, base64: string): void {
+export function download(name: string, mediaType: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
   const url = URL.createObjectURL(new Blob([bytes], { type: mediaType }))
   const a = document.createElement('a')

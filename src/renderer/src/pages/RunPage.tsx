@@ -11,6 +11,7 @@ import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
 import { ExportMenu } from '../components/ExportMenu'
 import { PredictionsCard } from '../components/PredictionsCard'
+import { PredictionsOverTime } from '../components/Predictions/PredictionsOverTime'
 import { BaselinesTable } from '../components/BaselinesTable'
 import { baselineReferences } from '../lib/baselineRefs'
 import { runStyles } from '../charts/runStyles'
@@ -186,6 +187,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
       </section>
 
       <PredictionsCard key={`${run.id}-${run.status}`} run={run} />
+      <PredictionsOverTime key={`${run.id}-${run.status}-time`} run={run} />
 
       <div className="detail-bottom">
         <NotesCard key={run.id} run={run} onSaved={(r) => setRun((old) => (old ? { ...old, ...r } : old))} />
