@@ -19,11 +19,13 @@ import '@tensorflow/tfjs-backend-wasm'
 import { FusedKernel, defaultKernelBuild, fusedGRU, fusedLSTM, trainingFlops, weightShapes, type FusedVariant, type KernelBuild } from '../src/main/engine/fused'
 import { KernelInstance, type KernelMemory } from '../src/main/engine/fused/wasm'
 import { NativeKernelInstance, nativeKernelStatus, nativeTargetsHere } from '../src/main/engine/native'
+import { WholeStep } from '../src/main/engine/step'
+import { normalizeRunConfig } from '../src/shared/config'
 import { median, quick, round, writeRows, type BenchRow } from './record'
 import { peerFields, peerLabel, runPeer, type PeerRecord } from './peer'
 
-// Issue 18's target rows: 32, 64, 128 and 256 units at T = 100 (--quick: 32, 64 and 128).
-const sizes = quick ? [32, 64, 128] : [32, 64, 128, 256]
+// Issue 18's target rows: 32, 64, 128 and 256 units at T = 100 (--quick too, with fewer rounds).
+const sizes = [32, 64, 128, 256]
 const configs: Array<[cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number]> = (['lstm', 'gru'] as const).flatMap((cell) =>
   sizes.map((units) => [cell, units, 100, 32] as [cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number])
 )
@@ -61,6 +63,30 @@ async function fusedMsPerBatch(cell: 'lstm' | 'gru', units: number, seqLen: numb
   tf.dispose([xs, ys])
   optimizer.dispose()
   model.dispose()
+  return median(times)
+}
+
+/**
+ * ms per training batch of the whole step in one call (src/main/engine/step, what the trainer runs for engine "fused"
+ * without dropout): the same model, loss and optimizer as `fusedMsPerBatch`, no TF.js tensor per step.
+ */
+function wholeStepMsPerBatch(cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number, reps: number): number {
+  const parsed = normalizeRunConfig({ cell, units, seqLen, batch, engine: 'fused', lr: 1e-3 })
+  if (!parsed.ok) throw new Error(parsed.message)
+  const variant = cell === 'lstm' ? 'lstm' : 'gru-after'
+  const s = weightShapes(variant, 1, units)
+  const fill = (n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => (Math.random() - 0.5) * scale)
+  const initial = [fill(s.kernel[0] * s.kernel[1], 0.4), fill(s.recurrentKernel[0] * s.recurrentKernel[1], 2 / Math.sqrt(units)), new Float32Array(s.bias.reduce((a, b) => a * b, 1)), fill(units, 0.4), new Float32Array(1)]
+  const whole = new WholeStep(parsed.config, { kind: 'regression', seqLen, inputSize: 1, outputSize: 1, perStep: false }, initial, { epsilon: 1e-7 })
+  const data = { n: batch, x: fill(batch * seqLen, 2).map((v) => v + 0.5), y: fill(batch, 2).map((v) => v + 0.5) }
+  const steps = Math.max(3, Math.round(400 / (units * seqLen / 100)))
+  for (let i = 0; i < 3; i++) whole.train(data)
+  const times: number[] = []
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now()
+    for (let i = 0; i < steps; i++) whole.train(data)
+    times.push((performance.now() - t) / steps)
+  }
   return median(times)
 }
 
@@ -153,12 +179,14 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
   const table: string[] = []
   for (const [cell, units, seqLen, batch] of selected) {
     const ours: number[] = []
+    const wholes: number[] = []
     const theirs: number[] = []
     let peer: PeerRecord | undefined
     let reason = ''
     // Alternate the two measurements so both see the same machine load.
     for (let round_ = 0; round_ < rounds; round_++) {
       ours.push(await fusedMsPerBatch(cell, units, seqLen, batch, 3))
+      wholes.push(wholeStepMsPerBatch(cell, units, seqLen, batch, 3))
       const peerResult = reason ? undefined : torchMsPerBatch(cell, units, seqLen, batch, 3)
       if (peerResult && 'ms' in peerResult) {
         theirs.push(peerResult.ms)
@@ -213,6 +241,38 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
         `(wasm ceiling ${round(ceiling, 3)}; native sgemm ceiling ${nativeBest ? `${round(nativeBest, 3)} → ${Math.round((100 * gflops) / nativeBest)}%` : '—'}) | ` +
         `kernels alone ${Object.entries(kernelMs).map(([k, v]) => `${round(v, 3)} ms ${k}`).join(', ')} | ` +
         (torchSamples ? `${peerLabel(peer!)} ${round(torchSamples, 4)} samples/s ${round(torchMs!, 4)} ms → ×${round(ratio!, 3)}` : `PyTorch: ${reason}`)
+    )
+    console.log(table[table.length - 1])
+    // The whole step in one call (engine/step): same shapes, loss and optimizer, measured in the same rounds.
+    const wholeMs = median(wholes)
+    const wholeSamples = (batch * 1000) / wholeMs
+    const wholeGflops = flops / (wholeMs / 1000) / 1e9
+    const wholeRatio = torchSamples ? wholeSamples / torchSamples : undefined
+    rows.push({
+      name: `fused ${cell}${cell === 'gru' ? ' reset-after' : ''} ${units}u T${seqLen} B${batch} whole step in one call (vs PyTorch 1 thread)`,
+      value: round(wholeSamples),
+      unit: 'samples/s',
+      ...(torchSamples ? { baseline: round(torchSamples), ratio: round(wholeRatio!) } : {}),
+      backend: `whole step ${defaultKernelBuild()}`,
+      cell,
+      units,
+      seqLen,
+      batch,
+      samplesPerSec: round(wholeSamples),
+      msPerBatch: round(wholeMs),
+      tfjsStepMsPerBatch: round(ms),
+      gflops: round(wholeGflops),
+      nativeSgemmCeilingGflops: nativeBest ? round(nativeBest) : null,
+      shareOfNativeCeiling: nativeBest ? round(wholeGflops / nativeBest) : null,
+      kernels: defaultKernelBuild(),
+      ...(torchSamples ? { torchSamplesPerSec: round(torchSamples), torchMsPerBatch: round(torchMs!) } : { torchMissing: reason }),
+      ...(peer ? peerFields(peer) : {})
+    })
+    table.push(
+      `${cell.padEnd(4)} ${String(units).padStart(4)} ${String(seqLen).padStart(4)} ${String(batch).padStart(3)} | whole step ` +
+        `${round(wholeSamples, 4)} samples/s ${round(wholeMs, 4)} ms/batch ${round(wholeGflops, 3)} GFLOP/s ` +
+        `(${nativeBest ? `${Math.round((100 * wholeGflops) / nativeBest)}% of the native sgemm ceiling` : 'no native ceiling'}) | ` +
+        (torchSamples ? `PyTorch ${round(torchMs!, 4)} ms → ×${round(wholeRatio!, 3)}` : `PyTorch: ${reason}`)
     )
     console.log(table[table.length - 1])
   }

@@ -46,6 +46,8 @@ interface TrainOutcome {
   wallMs: number
   /** The backend the trainer reported in run:started. */
   backend: string
+  /** Which training step ran (run:started versions 'fused-step': whole-step or tfjs; engine/step). */
+  step: string
 }
 
 /** Trains one run in its own trainer process; `stopWhen` may cancel it early (time to solve). */
@@ -56,8 +58,10 @@ async function trainOnce(input: RunConfigInput, env: Record<string, string> = {}
   const points: MetricPoint[] = []
   let peak: number | null = null
   let backend = 'unknown'
+  let step = 'tfjs'
   const off = trainer.onMessage((m) => {
     if (m.type === 'run:started') backend = m.backend
+    if (m.type === 'run:started') step = m.versions['fused-step'] ?? 'tfjs'
     if (m.type !== 'metrics') return
     points.push(...m.points)
     peak = peakRssMb(trainer.pid) ?? peak
@@ -70,7 +74,7 @@ async function trainOnce(input: RunConfigInput, env: Record<string, string> = {}
     const wallMs = performance.now() - t
     peak = peakRssMb(trainer.pid) ?? peak
     if (finished.status === 'failed') throw new Error(finished.error ?? 'the run failed')
-    return { finished, points, peakRssMb: peak, wallMs, backend }
+    return { finished, points, peakRssMb: peak, wallMs, backend, step }
   } finally {
     off()
     await trainer.stop()
@@ -180,6 +184,7 @@ it('all cores: GateLab trainers against PyTorch at its best on all cores', { tim
       const epochs = quick ? 3 : 4
       const name = `all ${n} cores: fused ${cell} ${units}u T${seqLen} b${batch}, ${n} trainers vs PyTorch at its best`
       let ours: number
+      let fusedStep = 'tfjs'
       try {
         const outcomes = await Promise.all(
           Array.from({ length: n }, (_, i) =>
@@ -187,6 +192,7 @@ it('all cores: GateLab trainers against PyTorch at its best on all cores', { tim
           )
         )
         ours = outcomes.reduce((sum, o) => sum + trainerSamplesPerSec(o, batches, batch), 0)
+        fusedStep = outcomes[0]!.step
       } catch (error) {
         rows.push({ name, value: 0, unit: 'samples/s', cell, units, seqLen, batch, cores: n, skipped: (error as Error).message })
         continue
@@ -211,6 +217,7 @@ it('all cores: GateLab trainers against PyTorch at its best on all cores', { tim
         batch,
         cores: n,
         trainers: n,
+        fusedStep,
         torchThreadedSamplesPerSec: threadedRate === null ? null : round(threadedRate),
         torchPoolSamplesPerSec: poolRate === null ? null : round(poolRate),
         torchBest: best === null ? null : best === threadedRate ? `one process, ${n} threads` : `${n} one-thread processes`,
@@ -230,7 +237,8 @@ it('all cores: GateLab trainers against PyTorch at its best on all cores', { tim
 it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_000 }, async () => {
   const rows: BenchRow[] = []
   // Issue 18's targets: T = 50, 100 and 200 (--quick: 50).
-  const lengths = quick ? [50] : [50, 100, 200]
+  // GATELAB_SOLVE_T=50,100 picks the lengths.
+  const lengths = process.env.GATELAB_SOLVE_T ? process.env.GATELAB_SOLVE_T.split(',').map(Number) : quick ? [50] : [50, 100, 200]
   const cells = ['lstm', 'gru', 'rnn'] as const
   const maxSteps = quick ? 1500 : 3000
   // How many steps a run needs depends on its seed (initial weights, data) on either side, by ±40% here, so LSTM and
@@ -248,6 +256,7 @@ it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_00
       const ours: Attempt[] = []
       const theirs: Attempt[] = []
       let backend = 'unknown'
+      let fusedStep = 'tfjs'
       let torchMissing: string | undefined
       let peerRecord: PeerRecord | undefined
       try {
@@ -258,6 +267,7 @@ it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_00
             (p) => p.name === 'valLoss' && p.value < 0.01
           )
           backend = outcome.backend
+          fusedStep = outcome.step
           const solvedAt = outcome.points.find((p) => p.name === 'valLoss' && p.value < 0.01)
           const lastVal = outcome.points.filter((p) => p.name === 'valLoss').pop()
           // An unsolved run counts with the time it trained before giving up: a lower bound of its time to solve.
@@ -289,6 +299,7 @@ it('time to solve the adding problem, with PyTorch peers', { timeout: 60 * 60_00
         ...(comparable ? { baseline: round(torchSeconds), ratio: round(seconds / torchSeconds) } : {}),
         backend,
         engine,
+        fusedStep,
         cell,
         units: 32,
         seqLen,
