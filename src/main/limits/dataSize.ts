@@ -62,8 +62,8 @@ export async function dataSize(config: RunConfig): Promise<DataSize> {
   const inputSize = Math.max(1, config.features?.length ?? table.columns - (hasTime ? 1 : 0))
   const lookback = config.lookback ?? entry?.lookback ?? config.seqLen
   const windows = Math.max(0, Math.ceil((table.rows - lookback - config.horizon + 1) / config.stride))
-  const val = Math.round(windows * defaultSplit.val)
-  const test = Math.round(windows * defaultSplit.test)
+  const val = Math.round(windows * (config.valFraction ?? defaultSplit.val))
+  const test = Math.round(windows * (config.testFraction ?? defaultSplit.test))
   return {
     kind: 'regression',
     seqLen: lookback,
