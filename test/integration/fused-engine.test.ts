@@ -2,8 +2,8 @@
  * Engine "fused" in a REAL trainer process (the built bundle, which loads out/main/gatelab_fused_relaxed.wasm, or
  * gatelab_fused.wasm when told to): runs complete, record the engine, the kernel build and the exact cell form (GRU
  * reset-after by default), keep the tensor count flat across epochs, learn, and reload from their files. (Numerical
- * equality with tfjs-layers for the same weights is in fused-layers.test.ts; the two engines draw their initial
- * weights differently, so their runs from one seed are not compared here.)
+ * equality with tfjs-layers for the same weights is in fused-layers.test.ts; both engines start from the same weights
+ * for one seed, which engine-same-start.test.ts checks.)
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RunConfigInput } from '../../src/shared/config'
