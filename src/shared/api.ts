@@ -293,6 +293,11 @@ export interface Series {
   downsampled: boolean
   /** How many points the run has for this metric at full resolution (in the range). */
   total: number
+  /**
+   * The step of the run's last recorded point of this metric when the series was read (null: none yet). A live
+   * point with a larger step is newer than this snapshot; one at or below it is already in it (src/renderer/src/lib/liveSeries.ts).
+   */
+  lastStep?: number | null
 }
 
 export interface ApiResults {
@@ -396,7 +401,15 @@ export interface RunsRemovedEvent {
   ids: string[]
 }
 
-export type ApiEvent = HostStatusEvent | RunUpdateEvent | RunProgressEvent | RunMetricsEvent | RunsRemovedEvent
+/**
+ * Sent first on every event stream (browser mode: also after a reconnect). Events published before it may have been
+ * missed, so a page that read history before it reads again (src/renderer/src/live.ts).
+ */
+export interface EventsOpenEvent {
+  type: 'events:open'
+}
+
+export type ApiEvent = HostStatusEvent | RunUpdateEvent | RunProgressEvent | RunMetricsEvent | RunsRemovedEvent | EventsOpenEvent
 export type ApiEventListener = (event: ApiEvent) => void
 
 // ---------------------------------------------------------------------------------------------------------------

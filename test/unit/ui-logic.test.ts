@@ -5,7 +5,8 @@ import { groupBy, groupCurve } from '../../src/renderer/src/lib/groupStats'
 import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne } from '../../src/renderer/src/lib/selection'
 import { computeWindow, pagesFor, scrollToRow } from '../../src/renderer/src/lib/windowing'
 import { diffConfigs, flattenConfig } from '../../src/renderer/src/lib/configDiff'
-import { appendLive, isDiagnostic, orderMetrics, spliceRange, spreadEpochs } from '../../src/renderer/src/lib/series'
+import { isDiagnostic, orderMetrics, spliceRange, spreadEpochs } from '../../src/renderer/src/lib/series'
+import { fromHistory, mergeLive } from '../../src/renderer/src/lib/liveSeries'
 import { displayName, formatDuration, formatEta, formatMetric, formatTask } from '../../src/renderer/src/format'
 
 describe('hash router', () => {
@@ -123,16 +124,24 @@ describe('config diff', () => {
 })
 
 describe('series helpers', () => {
-  it('appends live points in x order and splices zoomed detail into the overview', () => {
+  it('merges history and live points each once, by step, and splices zoomed detail into the overview', () => {
     const live = [
       { epoch: 1, step: 10, name: 'loss', value: 0.5, wallMs: 100 },
       { epoch: 1, step: 10, name: 'valLoss', value: 0.6, wallMs: 100 },
       { epoch: 1, step: 9, name: 'loss', value: 9, wallMs: 90 },
       { epoch: 2, step: 20, name: 'loss', value: 0.4, wallMs: 200 }
     ]
-    expect(appendLive([[5, 1]], live, 'loss', 'step')).toEqual([[5, 1], [10, 0.5], [20, 0.4]])
-    expect(appendLive([], live, 'valLoss', 'wallMs')).toEqual([[100, 0.6]])
-    expect(appendLive([[1, 2]], live, 'loss', 'epoch')).toEqual([[1, 2], [1, 0.5], [1, 9], [2, 0.4]])
+    // The history ends at step 5: steps 9, 10 and 20 are new, taken in step order.
+    expect(mergeLive(fromHistory([[5, 1]], 5), live, 'loss', 'step').points).toEqual([[5, 1], [9, 9], [10, 0.5], [20, 0.4]])
+    // History that already holds step 10: only step 20 is new (no point twice, none lost).
+    const s = mergeLive(fromHistory([[1, 0.5]], 10), live, 'loss', 'epoch')
+    expect(s.points).toEqual([[1, 0.5], [2, 0.4]])
+    expect(s.lastStep).toBe(20)
+    expect(mergeLive(s, live, 'loss', 'epoch')).toBe(s)
+    expect(mergeLive(fromHistory([], null), live, 'valLoss', 'wallMs').points).toEqual([[100, 0.6]])
+    // Points that came while the history was read are merged afterwards, whichever order they came in.
+    const merged = mergeLive(fromHistory([[9, 9]], 9), [live[3]!, live[0]!], 'loss', 'step')
+    expect(merged.points).toEqual([[9, 9], [10, 0.5], [20, 0.4]])
     expect(spliceRange([[0, 0], [10, 10], [20, 20]], [[9, 1], [10, 2], [11, 3]], 9, 11)).toEqual([[0, 0], [9, 1], [10, 2], [11, 3], [20, 20]])
     // Four batches in epoch 1, two in epoch 2; a per-epoch series stays on whole epochs.
     expect(spreadEpochs([[1, 9], [1, 8], [1, 7], [1, 6], [2, 5], [2, 4]]).map((p) => p[0])).toEqual([0.25, 0.5, 0.75, 1, 1.5, 2])

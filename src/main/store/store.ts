@@ -182,6 +182,8 @@ export interface Series {
   downsampled: boolean
   /** Drawable points in range at full resolution. */
   total: number
+  /** The step of the series's last recorded point (whatever the range), null when it has none: live points after it are newer. */
+  lastStep: number | null
 }
 
 export interface SeriesResult {
@@ -1044,7 +1046,8 @@ export class Store {
       const series: Series[] = []
       for (const r of runs) {
         const { points, total, downsampled } = nameId === undefined || !range ? { points: [], total: 0, downsampled: false } : this.seriesOf(r.rid, nameId, col, range, buckets, budget)
-        series.push({ runId: r.id, metric: query.metric, x, points, downsampled, total })
+        const lastStep = nameId === undefined ? null : ((this.db.prepare('select last_step from metric_summary where run_rid = ? and name_id = ?').pluck().get(r.rid, nameId) as number | null | undefined) ?? null)
+        series.push({ runId: r.id, metric: query.metric, x, points, downsampled, total, lastStep })
       }
       return { metric: query.metric, x, range, buckets: buckets.count, series, missing }
     })

@@ -18,7 +18,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { ApiResponse } from '../../shared/api'
+import type { ApiEvent, ApiResponse } from '../../shared/api'
 import type { Lab } from '../lab'
 import packageJson from '../../../package.json'
 
@@ -207,6 +207,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.write('retry: 2000\n\n')
     streams.add(res)
     const unsubscribe = lab.events.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`))
+    // Subscribed: every event from now on reaches this stream, so history read after this line misses nothing.
+    res.write(`data: ${JSON.stringify({ type: 'events:open' } satisfies ApiEvent)}\n\n`)
     // A comment line now and then keeps proxies and idle timeouts from closing a quiet stream.
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
     req.on('close', () => {

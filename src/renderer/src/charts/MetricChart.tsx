@@ -8,12 +8,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Series } from '../../../shared/api'
 import type { MetricPoint } from '../../../shared/protocol'
 import { useApi } from '../api/context'
-import { useLiveEvent } from '../live'
+import { useLive, useLiveEvent } from '../live'
 import { cellColors, chartFrame, chartPalette, chartTooltip, groupColors, useTheme } from '../theme'
 import { formatDuration, formatMetric } from '../format'
 import { sharedScale, smoothPoints } from '../lib/smoothing'
 import { groupBy, groupCurve, type BandKind } from '../lib/groupStats'
-import { appendLive, spliceRange, spreadEpochs, type Points, type XAxis } from '../lib/series'
+import { spliceRange, spreadEpochs, type Points, type XAxis } from '../lib/series'
+import { fromHistory, mergeLive, type LiveSeries } from '../lib/liveSeries'
 import { Chart, type ZoomRange } from './Chart'
 import type { EChartsCoreOption } from './echarts'
 import type { RunStyle } from './runStyles'
@@ -60,12 +61,18 @@ function toMap(series: Series[]): SeriesMap {
   return new Map(series.map((s) => [s.runId, s.points.map((p) => [p[0], p[1]] as [number, number])]))
 }
 
+function toLive(series: Series[]): Map<string, LiveSeries> {
+  return new Map(series.map((s) => [s.runId, fromHistory(s.points, s.lastStep)]))
+}
+
 export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grouping, height = 260, title, context, references }: MetricChartProps): React.JSX.Element {
   const api = useApi()
+  const hub = useLive()
   const theme = useTheme()
   const ids = useMemo(() => runs.map((r) => r.id), [runs])
   const idsKey = ids.join(',')
-  const [overview, setOverview] = useState<SeriesMap>(new Map())
+  const [live, setLive] = useState<Map<string, LiveSeries>>(new Map())
+  const overview = useMemo<SeriesMap>(() => new Map([...live].map(([id, s]) => [id, s.points])), [live])
   const [downsampled, setDownsampled] = useState(false)
   const detailKey = `${idsKey}|${metric}|${x}`
   // The zoom detail belongs to one set of runs, metric and x axis; it is ignored once they change.
@@ -75,13 +82,17 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
   const [loaded, setLoaded] = useState(false)
   const [reload, setReload] = useState(0)
 
+  // Live points are kept at full resolution; once they outgrow the budget, the whole (downsampled) series is read again.
+  const liveCount = useRef(0)
   useEffect(() => {
     if (ids.length === 0) return
     let cancelled = false
+    liveCount.current = 0
     api.getSeries({ runIds: ids, metric, x, points: POINTS }).then(
       (r) => {
         if (cancelled) return
-        setOverview(toMap(r.series))
+        // The history as read, brought up to date with the points that came in meanwhile (each once, by step).
+        setLive(new Map([...toLive(r.series)].map(([id, s]) => [id, mergeLive(s, hub.recentPoints(id), metric, x)])))
         setDownsampled(r.series.some((s) => s.downsampled))
         setError(null)
         setLoaded(true)
@@ -95,7 +106,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
     }
     // idsKey stands for ids: a new array with the same runs must not refetch.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, idsKey, metric, x, reload])
+  }, [api, hub, idsKey, metric, x, reload])
 
 
   // Live points are buffered and applied once per frame, so a fast run does not re-render the chart per message.
@@ -118,16 +129,22 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
           const batchIds = bufferIds.current
           buffer.current = []
           bufferIds.current = []
-          setOverview((prev) => {
+          for (const pts of batches) liveCount.current += pts.filter((p) => p.name === metric).length
+          if (liveCount.current > POINTS * Math.max(1, ids.length)) setReload((n) => n + 1)
+          setLive((prev) => {
             const next = new Map(prev)
             batches.forEach((pts, i) => {
               const id = batchIds[i]!
-              next.set(id, appendLive(next.get(id) ?? [], pts, metric, x))
+              const s = mergeLive(next.get(id) ?? fromHistory([], null), pts, metric, x)
+              next.set(id, s)
             })
             return next
           })
         })
       }
+    } else if (event.type === 'events:open' && runs.some((r) => !terminal.has(r.status))) {
+      // The event stream (re)connected: what was published while it was down is only in the store, so read again.
+      setReload((n) => n + 1)
     } else if (event.type === 'run:update' && ids.includes(event.run.id) && terminal.has(event.run.status)) {
       // A finished run: fetch its stored series once, so the chart shows exactly what the store holds.
       clearTimeout(reloadTimer.current)

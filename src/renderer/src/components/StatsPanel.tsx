@@ -68,32 +68,50 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
   }, [givenMetrics, fetchedMetrics, sourceKey])
   const metric = chosenMetric ?? (defaultMetric && metrics.includes(defaultMetric) ? defaultMetric : metrics.includes('valLoss') ? 'valLoss' : (metrics[0] ?? 'valLoss'))
   const groupBy = useMemo(() => (thenBy && thenBy !== groupKey ? [groupKey, thenBy] : [groupKey]), [groupKey, thenBy])
-  const requestKey = JSON.stringify([sourceKey, groupBy, metric, stat, reload])
+  // What is asked; a live refresh (reload) asks the same again and leaves the shown result in place until it answers.
+  const requestKey = JSON.stringify([sourceKey, groupBy, metric, stat])
 
+  // Answers are applied in the order asked (a late answer to an older request never replaces a newer one); a live
+  // refresh does not cancel the one under way, so a steady stream of events cannot keep the panel from updating.
+  const asked = useRef(0)
+  const applied = useRef(0)
   useEffect(() => {
     if (!sweepId && idsKey === '') return
-    let cancelled = false
+    const n = ++asked.current
     const request = sweepId ? { sweepId, groupBy, metric, stat } : { runIds: idsKey.split(','), groupBy, metric, stat }
-    api.compareRuns(request).then(
-      (value) => !cancelled && setResult({ key: requestKey, value }),
-      (e: Error) => !cancelled && setResult({ key: requestKey, error: e.message })
-    )
-    return () => {
-      cancelled = true
+    const apply = (r: Result): void => {
+      if (n <= applied.current) return
+      applied.current = n
+      setResult(r)
     }
+    api.compareRuns(request).then(
+      (value) => apply({ key: requestKey, value }),
+      (e: Error) => apply({ key: requestKey, error: e.message })
+    )
     // requestKey stands for the request's parts.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, requestKey])
+  }, [api, requestKey, reload])
 
-  // A run of ours finished: its metric is final now, so compare again (once per burst of updates).
+  // The statistics follow the runs' summaries as they train: compare again when a run of ours records the metric,
+  // finishes, or the event stream reconnects (at most one request per burst of events; none while one is under way).
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   useEffect(() => () => clearTimeout(timer.current), [])
   useLiveEvent((event) => {
-    if (event.type !== 'run:update' || !terminalStatuses.has(event.run.status)) return
-    const ours = sweepId ? event.run.sweepId === sweepId : (runIds ?? []).includes(event.run.id)
-    if (!ours) return
-    clearTimeout(timer.current)
-    timer.current = setTimeout(() => setReload((n) => n + 1), 500)
+    let ours = false
+    if (event.type === 'run:update') {
+      ours = terminalStatuses.has(event.run.status) && (sweepId ? event.run.sweepId === sweepId : (runIds ?? []).includes(event.run.id))
+    } else if (event.type === 'run:metrics') {
+      // A sweep's membership is not in the event; comparing a sweep again once per epoch of any run is cheap.
+      const member = sweepId ? true : (runIds ?? []).includes(event.runId)
+      ours = member && event.points.some((p) => p.name === metric)
+    } else if (event.type === 'events:open') {
+      ours = true
+    }
+    if (!ours || timer.current !== undefined) return
+    timer.current = setTimeout(() => {
+      timer.current = undefined
+      setReload((n) => n + 1)
+    }, 300)
   })
 
   const options = useMemo(() => groupByOptions(suggestedKeys), [suggestedKeys])
@@ -134,7 +152,7 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
 
       {comparison && comparison.groups.every((g) => g.n === 0) && (
         <p className="empty-stats muted" data-testid="stats-empty">
-          No run has a {comparison.metricLabel} yet{comparison.groups.some((g) => g.missing.length > 0) ? ' — the statistics appear as the runs finish' : ''}.
+          No run has a {comparison.metricLabel} yet{comparison.groups.some((g) => g.missing.length > 0) ? ' — the statistics appear as the runs record it' : ''}.
         </p>
       )}
 
@@ -185,7 +203,7 @@ export function StatsPanel({ runIds, sweepId, metrics: givenMetrics, suggestedKe
                   const shown = formatWithCi(g.mean, g.ci95)
                   const sdText = g.sd === null ? '—' : formatWithCi(g.sd, g.ci95).value
                   return (
-                    <tr key={g.label} data-group={g.label}>
+                    <tr key={g.label} data-group={g.label} data-n={g.n} data-mean={g.mean ?? ''}>
                       <th scope="row"><GroupLabel groupKey={g.key} /></th>
                       <td className="num">{g.n}</td>
                       <td className="num mono">{shown.value}</td>

@@ -1,27 +1,9 @@
 /**
- * Series bookkeeping for charts: live points appended as a run trains, and finer data for a zoomed range spliced into
+ * Series bookkeeping for charts (live points: liveSeries.ts): finer data for a zoomed range spliced into
  * the overview, so a zoomed chart shows full resolution where you look and the overview everywhere else.
  */
-import type { MetricPoint } from '../../../shared/protocol'
-
 export type XAxis = 'step' | 'epoch' | 'wallMs'
 export type Points = Array<[number, number]>
-
-/** Appends live points of one metric to a series, keeping x ascending (points at or before the last x are dropped). */
-export function appendLive(points: readonly (readonly [number, number])[], live: readonly MetricPoint[], metric: string, x: XAxis): Points {
-  const out: Points = points.map((p) => [p[0], p[1]])
-  let lastX = out.length > 0 ? out[out.length - 1]![0] : -Infinity
-  for (const p of live) {
-    if (p.name !== metric) continue
-    const px = p[x]
-    // On the epoch axis several per-batch points share an epoch (spreadEpochs lays them out); elsewhere x grows.
-    if (px > lastX || (px === lastX && x === 'epoch')) {
-      out.push([px, p.value])
-      lastX = px
-    }
-  }
-  return out
-}
 
 /** The overview outside [lo, hi] and the detail inside it. */
 export function spliceRange(overview: readonly (readonly [number, number])[], detail: readonly (readonly [number, number])[], lo: number, hi: number): Points {

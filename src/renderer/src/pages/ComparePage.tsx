@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { RunDetail } from '../../../shared/api'
 import { useApi } from '../api/context'
-import { useLiveEvent } from '../live'
+import { useLive, useLiveEvent } from '../live'
 import { useTheme } from '../theme'
 import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
@@ -19,6 +19,7 @@ import { StatsPanel } from '../components/StatsPanel'
 import { diffConfigs, flattenConfig } from '../lib/configDiff'
 import { appliedConfig } from '../../../shared/runSettings'
 import { lowerIsBetter } from '../lib/series'
+import { withLivePoints } from '../lib/liveSummary'
 import { bestOf } from '../lib/runsQuery'
 import { cellLabels, displayName, formatCount, formatDuration, formatMetric, formatTask } from '../format'
 import { href } from '../lib/useRoute'
@@ -31,6 +32,7 @@ type Loaded = { state: 'loading' } | { state: 'ok'; runs: RunDetail[]; missing: 
 
 export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
   const api = useApi()
+  const hub = useLive()
   const theme = useTheme()
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' })
   const [metrics, setMetrics] = useState<string[]>([])
@@ -46,7 +48,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
       if (cancelled) return
       const runs: RunDetail[] = []
       const missing: string[] = []
-      results.forEach((r, i) => (r.status === 'fulfilled' ? runs.push(r.value) : missing.push(`${ids[i]}: ${(r.reason as Error).message}`)))
+      results.forEach((r, i) => (r.status === 'fulfilled' ? runs.push(withLivePoints(r.value, hub.recentPoints(r.value.id))) : missing.push(`${ids[i]}: ${(r.reason as Error).message}`)))
       if (runs.length === 0) setLoaded({ state: 'error', message: missing.join('; ') })
       else setLoaded({ state: 'ok', runs, missing })
     })
@@ -69,7 +71,12 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
       if (terminal.has(event.run.status)) {
         api.getRun({ id }).then((d) => setLoaded((l) => (l.state === 'ok' ? { ...l, runs: l.runs.map((r) => (r.id === id ? d : r)) } : l)), () => undefined)
       }
+    } else if (event.type === 'events:open') {
+      // The event stream (re)connected: read the runs again, so nothing published meanwhile is missing.
+      for (const id of ids) api.getRun({ id }).then((d) => setLoaded((l) => (l.state === 'ok' ? { ...l, runs: l.runs.map((r) => (r.id === id ? withLivePoints(d, hub.recentPoints(id)) : r)) } : l)), () => undefined)
     } else if (event.type === 'run:metrics' && ids.includes(event.runId)) {
+      // Best, epochs and the summary table follow the run as it trains (each point once: liveSummary.ts).
+      setLoaded((l) => (l.state === 'ok' ? { ...l, runs: l.runs.map((r) => (r.id === event.runId ? withLivePoints(r, event.points) : r)) } : l))
       const fresh = event.points.map((p) => p.name).filter((n) => !metrics.includes(n))
       if (fresh.length > 0) setMetrics((m) => [...new Set([...m, ...fresh])])
     }

@@ -5,7 +5,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { RunDetail } from '../../../shared/api'
 import { useApi } from '../api/context'
-import { useLiveEvent, useProgress } from '../live'
+import { useLive, useLiveEvent, useProgress } from '../live'
+import { withLivePoints } from '../lib/liveSummary'
+import { LiveFacts } from '../components/RunLive/LiveFacts'
 import { useTheme } from '../theme'
 import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
@@ -26,6 +28,7 @@ const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
 
 export function RunPage({ id }: { id: string }): React.JSX.Element {
   const api = useApi()
+  const hub = useLive()
   const theme = useTheme()
   const [run, setRun] = useState<RunDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -37,20 +40,23 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
   const load = useCallback(() => {
     api.getRun({ id }).then(
       (r) => {
-        setRun(r)
+        setRun(withLivePoints(r, hub.recentPoints(id))) // with the points that came in while it was read
         setError(null)
       },
       (e: Error) => setError(e.message)
     )
     api.listMetrics({ runIds: [id] }).then((r) => setMetrics(r.metrics), () => undefined)
-  }, [api, id])
+  }, [api, hub, id])
   useEffect(load, [load])
 
   useLiveEvent((event) => {
     if (event.type === 'run:update' && event.run.id === id) {
       setRun((r) => (r ? { ...r, ...event.run } : r))
       if (terminal.has(event.run.status)) load()
+    } else if (event.type === 'events:open') {
+      load() // the event stream (re)connected: read what it may have missed
     } else if (event.type === 'run:metrics' && event.runId === id) {
+      setRun((r) => (r ? withLivePoints(r, event.points) : r))
       const fresh = event.points.map((p) => p.name).filter((n) => !metrics.includes(n))
       if (fresh.length) setMetrics((m) => [...new Set([...m, ...fresh])])
     } else if (event.type === 'runs:removed' && event.ids.includes(id)) {
@@ -124,10 +130,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
           <dl className="facts">
             <dt>Duration</dt>
             <dd>{run.durationMs !== null ? formatDuration(run.durationMs) : '—'}</dd>
-            <dt>Epochs · steps</dt>
-            <dd>{run.epochs ?? '—'} · {run.steps ?? '—'}</dd>
-            <dt>Best</dt>
-            <dd data-testid="run-best">{run.best ? <><b>{formatMetric(run.best.value)}</b> {run.best.metric} at epoch {run.best.epoch}</> : '—'}</dd>
+            <LiveFacts run={run} />
             <dt>Final</dt>
             <dd>{Object.keys(run.final).length ? Object.entries(run.final).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ') : '—'}</dd>
             <dt>Test split</dt>
