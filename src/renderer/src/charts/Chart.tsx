@@ -42,6 +42,8 @@ export function Chart({ option, onZoom, onItemClick, height = 260, className, da
     if (!el) return
     const chart = echarts.init(el, null, { renderer: 'canvas' })
     chartRef.current = chart
+    // The instance on its element, so end-to-end tests (and a developer's console) read exactly what is drawn.
+    Object.assign(el, { echartsInstance: chart })
     const observer = new ResizeObserver(() => chart.resize())
     observer.observe(el)
     let timer: ReturnType<typeof setTimeout> | undefined

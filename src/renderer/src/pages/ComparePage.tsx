@@ -83,7 +83,10 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
   })
 
   const runs = useMemo(() => (loaded.state === 'ok' ? loaded.runs : []), [loaded])
-  const styles = useMemo(() => runStyles(runs, theme), [runs, theme])
+  // By id and cell only: live summaries change the runs many times a second, and every chart redraws on new styles.
+  const styleKey = runs.map((r) => `${r.id}:${r.cell}`).join(',')
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const styles = useMemo(() => runStyles(runs, theme), [styleKey, theme])
   const rows = useMemo(() => diffConfigs(runs.map((r) => appliedConfig(r)), hpOrder), [runs])
   const groupKeys = useMemo(() => rows.filter((r) => r.differs && r.key !== 'seed' && r.key !== 'cell').map((r) => r.key), [rows])
   const flats = useMemo(() => new Map(runs.map((r) => [r.id, flattenConfig(r.config)])), [runs])

@@ -65,8 +65,12 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
     }
   })
 
-  const chartRuns = useMemo<ChartRun[]>(() => (run ? [{ id: run.id, name: displayName(run), cell: run.cell, status: terminal.has(run.status) ? 'done' : 'live' }] : []), [run])
-  const styles = useMemo(() => runStyles(run ? [run] : [], theme), [run, theme])
+  // Keyed by what the charts draw (not the live summary, which changes with every point): no redraw per event.
+  const chartKey = run ? `${run.id}|${displayName(run)}|${run.cell}|${terminal.has(run.status)}` : ''
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const chartRuns = useMemo<ChartRun[]>(() => (run ? [{ id: run.id, name: displayName(run), cell: run.cell, status: terminal.has(run.status) ? 'done' : 'live' }] : []), [chartKey])
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const styles = useMemo(() => runStyles(run ? [run] : [], theme), [chartKey, theme])
 
   if (error && !run) {
     return (
