@@ -13,7 +13,10 @@ import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
 import { callApi, type RunningHost } from '../helpers/host'
 import type { RunDetail, Series } from '../../src/shared/api'
 
-/** Long enough that a reload under load (seconds on a busy 2-core machine) lands mid-run; each epoch is 16 batches. */
+/**
+ * Long enough that a reload under load (seconds on a busy 2-core machine) lands mid-run: 32 batches an epoch, 1,920
+ * per-batch points per run, under the charts' 2,000-point budget, so every stored point is drawn as it is.
+ */
 const EPOCHS = 60
 
 type Drawn = Record<string, Array<[number, number]>>
@@ -84,22 +87,39 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
     return seen
   }
 
-  /** The statistics panel's n and mean per cell equal the best valLoss of each run in the API's summaries. */
+  /**
+   * The statistics panel's n and mean per cell equal the best valLoss of each run as the API's summaries give it. The
+   * panel follows the runs a moment behind (it asks again after each epoch), so while they train its value must be
+   * the summary's best at some epoch count k between the count when this check began and now; after they finish it
+   * must equal the final summary exactly.
+   */
   const checkStats = async (label: string): Promise<void> => {
+    const before = await Promise.all(ids.map((id) => callApi<RunDetail>(host, 'getRun', { id })))
     await expect
       .poll(
         async () => {
-          const runs = await Promise.all(ids.map((id) => callApi<RunDetail>(host, 'getRun', { id })))
-          const want = runs.map((r) => ({ group: r.cell === 'lstm' ? 'LSTM' : 'GRU', n: r.summary.valLoss?.min != null ? 1 : 0, mean: r.summary.valLoss?.min ?? null }))
           const rows = page.getByTestId('stats-groups').locator('tbody tr')
           const got = await rows.evaluateAll((trs) =>
             trs.map((tr) => ({ group: tr.getAttribute('data-group'), n: Number(tr.getAttribute('data-n')), mean: tr.getAttribute('data-mean') === '' ? null : Number(tr.getAttribute('data-mean')) }))
           )
-          return JSON.stringify(want.map((w) => got.find((g) => g.group === w.group) ?? { missing: w.group })) === JSON.stringify(want) ? 'equal' : JSON.stringify({ want, got })
+          const series = await full('valLoss')
+          const problems: string[] = []
+          before.forEach((r) => {
+            const group = r.cell === 'lstm' ? 'LSTM' : 'GRU'
+            const row = got.find((g) => g.group === group)
+            const values = (series.get(r.id) ?? []).map((p) => p[1])
+            const k0 = r.summary.valLoss?.count ?? 0
+            // The summary's best after k epochs, for every k the panel may have been computed at.
+            const allowed = new Set<number>()
+            for (let k = Math.max(1, k0); k <= values.length; k++) allowed.add(Math.min(...values.slice(0, k)))
+            if (!row) problems.push(`no ${group} row`)
+            else if (row.n !== 1 || row.mean === null || !allowed.has(row.mean)) problems.push(`${group}: n ${row.n}, mean ${row.mean}; summary best ${[...allowed].join(' / ')}`)
+          })
+          return problems
         },
-        { timeout: 15_000, message: `statistics panel against the run summaries (${label})` }
+        { timeout: 20_000, message: `statistics panel against the run summaries (${label})` }
       )
-      .toBe('equal')
+      .toEqual([])
   }
 
   /** The run page of a run in training: the best value so far equals the summary's, and the epoch and step show. */
@@ -118,7 +138,7 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
     const epochs = (await page.getByTestId('run-epochs').textContent()) ?? ''
     console.log(`run page while training: ${epochs} · best ${await page.getByTestId('run-best').textContent()}`)
     const status = (await callApi<RunDetail>(host, 'getRun', { id })).status
-    // Read while training (checked after reading): "7 of 60 done · step 120 of 480"; a run that ended meanwhile shows its totals.
+    // Read while training (checked after reading): "7 of 60 done · step 120 of 1,920"; a run that ended meanwhile shows its totals.
     if (status === 'running') expect(epochs).toMatch(/^\d+ of 60 done · step [\d,]+/)
     else console.log('the run finished while its page was read; the live epochs line was not checked')
     await page.screenshot({ path: join(screenshotDir, 'run-live.png'), fullPage: true })
@@ -128,7 +148,7 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
 
   it('shows every recorded point and statistics equal to the summaries, at several moments after a reload and after the runs finish', async () => {
     const started = await callApi<{ runIds: string[] }>(host, 'startRuns', {
-      configs: ['lstm', 'gru'].map((cell) => ({ name: `live ${cell}`, cell, task: 'adding', seqLen: 20, samples: 512, valSamples: 256, batch: 32, units: 16, epochs: EPOCHS, seed: 3 }))
+      configs: ['lstm', 'gru'].map((cell) => ({ name: `live ${cell}`, cell, task: 'adding', seqLen: 20, samples: 1024, valSamples: 256, batch: 32, units: 16, epochs: EPOCHS, seed: 3 }))
     })
     ids = started.runIds
     await page.goto(`${host.url}#/compare?ids=${ids.join(',')}`)
@@ -156,8 +176,11 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
     for (;;) {
       const runs = await Promise.all(ids.map((id) => callApi<RunDetail>(host, 'getRun', { id })))
       if (runs.some((r) => r.status !== 'running')) break
+      const m0 = Date.now()
       const seen = await checkCharts(`moment ${moments + 1}`)
+      const m1 = Date.now()
       await checkStats(`moment ${moments + 1}`)
+      console.log(`moment ${moments + 1}: charts ${m1 - m0} ms, statistics ${Date.now() - m1} ms, epochs ${runs.map((r) => r.summary.valLoss?.count).join(', ')}`)
       expect(seen).toBeGreaterThanOrEqual(last)
       last = seen
       moments++
@@ -166,7 +189,8 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
       await page.waitForTimeout(1000)
     }
     console.log(`checked ${moments} moments during training after the reload`)
-    expect(moments).toBeGreaterThanOrEqual(2)
+    // On a quiet machine this is several moments; a busy one may only manage one before the runs end.
+    expect(moments).toBeGreaterThanOrEqual(1)
 
     // After completion: everything, exactly as stored.
     const end = Date.now() + 180_000
@@ -181,6 +205,10 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
     await page.locator('figure[data-testid="chart-valLoss"]').waitFor({ timeout: 20_000 })
     await checkCharts('after completion')
     await checkStats('after completion')
+    // Finished: exactly the final summaries.
+    const final = await Promise.all(ids.map((id) => callApi<RunDetail>(host, 'getRun', { id })))
+    const means = await page.getByTestId('stats-groups').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-group'), Number(tr.getAttribute('data-mean'))]))
+    expect(Object.fromEntries(means)).toEqual(Object.fromEntries(final.map((r) => [r.cell === 'lstm' ? 'LSTM' : 'GRU', r.summary.valLoss!.min])))
     const stored = await full('valLoss')
     for (const id of ids) expect(stored.get(id)).toHaveLength(EPOCHS)
     expect(consoleErrors).toEqual([])

@@ -47,6 +47,8 @@ export interface MetricChartProps {
 }
 
 const POINTS = 2000
+/** Live curves are redrawn at most this often (ms). */
+const LIVE_REDRAW_MS = 500
 /**
  * Curves with fewer points are drawn raw: an EMA over a handful of per-epoch values mostly shows its own lag (after 3
  * epochs a 0.6-smoothed curve still sits far above the last value), which misleads more than it helps.
@@ -109,13 +111,14 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
   }, [api, hub, idsKey, metric, x, reload])
 
 
-  // Live points are buffered and applied once per frame, so a fast run does not re-render the chart per message.
+  // Live points are buffered and drawn at most LIVE_REDRAW_MS apart: a chart redraw costs milliseconds per thousand
+  // points, and a page of charts redrawn per message (several a second per run) kept a busy machine's page from answering.
   const buffer = useRef<MetricPoint[][]>([])
   const bufferIds = useRef<string[]>([])
-  const frame = useRef<number | null>(null)
+  const frame = useRef<ReturnType<typeof setTimeout> | null>(null)
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   useEffect(() => () => {
-    if (frame.current !== null) cancelAnimationFrame(frame.current)
+    if (frame.current !== null) clearTimeout(frame.current)
     clearTimeout(reloadTimer.current)
   }, [])
   useLiveEvent((event) => {
@@ -123,7 +126,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
       buffer.current.push(event.points)
       bufferIds.current.push(event.runId)
       if (frame.current === null) {
-        frame.current = requestAnimationFrame(() => {
+        frame.current = setTimeout(() => {
           frame.current = null
           const batches = buffer.current
           const batchIds = bufferIds.current
@@ -140,7 +143,7 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
             })
             return next
           })
-        })
+        }, LIVE_REDRAW_MS)
       }
     } else if (event.type === 'events:open' && runs.some((r) => !terminal.has(r.status))) {
       // The event stream (re)connected: what was published while it was down is only in the store, so read again.
