@@ -135,9 +135,12 @@ describe('the host killed at random moments of training and sweeps', () => {
     let trainerKills = 0
     let sweeps = 0
     let runsSeen = 0
+    const phases = { startHost: 0, toFlush: 0, flushWaits: 0, check: 0 }
     for (let k = 0; k < kills; k++) {
       const where = `kill ${k + 1} of ${kills} (seed ${seed})`
+      let t = performance.now()
       const host = await startHost({ command: [cliEntry, 'serve', '--db', dbPath] })
+      phases.startHost += performance.now() - t
       started.push(host)
       const { flushed, ready } = follow(host)
       await ready
@@ -152,7 +155,12 @@ describe('the host killed at random moments of training and sweeps', () => {
         : await post(host, 'startRuns', { configs: [{ ...tiny, name: `kill ${k + 1}`, cell: random() < 0.5 ? 'lstm' : 'gru' }] })
       expect(answer.ok, `${where}: ${JSON.stringify(answer)}`).toBe(true)
       if (sweep) sweeps++
-      if (afterFlush) for (let i = 0; i < 600 && flushed.size === 0; i++) await sleep(25)
+      if (afterFlush) {
+        t = performance.now()
+        for (let i = 0; i < 600 && flushed.size === 0; i++) await sleep(25)
+        phases.toFlush += performance.now() - t
+        phases.flushWaits++
+      }
       await sleep(moment)
       const trainers = childrenOf(host.child.pid!)
       if (killTrainerFirst && trainers.length > 0) {
@@ -168,6 +176,7 @@ describe('the host killed at random moments of training and sweeps', () => {
       for (let i = 0; i < 200 && allTrainers.some(alive); i++) await sleep(50)
       expect(allTrainers.filter(alive), `${where}: trainers still alive after the host was killed`).toEqual([])
 
+      t = performance.now()
       // The stale limit passes (the owner's pid is dead; staleAfterMs 0 stands for "its heartbeat is old enough").
       const store = Store.open(dbPath, { owner: { kind: 'test' }, staleAfterMs: 0 })
       try {
@@ -187,9 +196,10 @@ describe('the host killed at random moments of training and sweeps', () => {
       } finally {
         store.close()
       }
+      phases.check += performance.now() - t
     }
     const seconds = (performance.now() - t0) / 1000
-    console.log(`host-kill: ${kills} kills (${sweeps} during sweeps, ${trainerKills} with a trainer killed first), ${runsSeen} runs with flushed metrics, ${flushedPoints} flushed points checked, ${seconds.toFixed(1)} s`)
+    console.log(`host-kill: ${kills} kills (${sweeps} during sweeps, ${trainerKills} with a trainer killed first), ${runsSeen} runs with flushed metrics, ${flushedPoints} flushed points checked, ${seconds.toFixed(1)} s (per kill: host start ${(phases.startHost / kills / 1000).toFixed(2)} s, start call to first flush ${(phases.toFlush / Math.max(1, phases.flushWaits) / 1000).toFixed(2)} s, checks ${(phases.check / kills / 1000).toFixed(2)} s)`)
     expect(flushedPoints, 'some kills must come after metrics were flushed, or the test checks nothing').toBeGreaterThan(0)
   }, 600_000)
 })
