@@ -33,6 +33,7 @@ import { compareRuns } from '../shared/comparison'
 import type { LabStore } from './labStore'
 import { checkRequestPaths } from './access/requests'
 import { dataRoots } from './access/dataPaths'
+import { addedDataFolders, describeDataFolders, saveDataFolders } from './settings/dataFolders'
 import packageJson from '../../package.json'
 import { ClusterService } from './cluster/service'
 import { checkRunLimits, resolveMemoryLimit } from './limits'
@@ -72,7 +73,7 @@ export class Lab {
     this.cluster = new ClusterService({
       store: store.cluster,
       onRunsChanged: (ids) => ids.forEach((id) => this.publishRun(id)),
-      roots: () => dataRoots(this.store.path, this.options.dataRoots)
+      roots: () => dataRoots(this.store.path, [...(this.options.dataRoots ?? []), ...addedDataFolders(this.store.settings)])
     })
     this.queue = new RunQueue({
       spawnTrainer: (name) => this.spawnTrainer(name),
@@ -87,6 +88,11 @@ export class Lab {
     })
     this.api = {
       getSystemInfo: () => this.systemInfo(),
+      getDataFolders: async () => describeDataFolders(store.path, store.settings), // src/main/settings
+      setDataFolders: async ({ folders }) => {
+        saveDataFolders(store.settings, folders)
+        return describeDataFolders(store.path, store.settings)
+      },
       probeTrainer: () => {
         this.probe = this.runProbe()
         return this.probe
@@ -240,7 +246,7 @@ export class Lab {
     const parsed = parseArgs(method, args)
     if (!parsed.ok) return parsed
     try {
-      checkRequestPaths(method, parsed.value, dataRoots(this.store.path, this.options.dataRoots)) // src/main/access
+      checkRequestPaths(method, parsed.value, dataRoots(this.store.path, [...(this.options.dataRoots ?? []), ...addedDataFolders(this.store.settings)])) // src/main/access
       const handler = this.api[method] as (a: unknown) => Promise<unknown>
       return { ok: true, value: await handler(parsed.value) }
     } catch (error) {

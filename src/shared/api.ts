@@ -60,6 +60,13 @@ export const seriesRequestSchema = z
 export const requestSchemas = {
   /** What this lab runs on: versions, the database, and which TF.js backends a trainer process can use. */
   getSystemInfo: z.object({}).strict(),
+  /** The folders the API may read data files from: home, the lab's data folder, GATELAB_DATA_DIRS, and those added. */
+  getDataFolders: z.object({}).strict(),
+  /**
+   * Replaces the data folders added in the lab's settings. Each must be an absolute path to an existing folder, not the
+   * root of the file system or a system folder (src/main/settings/dataFolders.ts); one that is not rejects the request.
+   */
+  setDataFolders: z.object({ folders: z.array(z.string().min(1).max(4096)).max(50) }).strict(),
   /** Starts a real trainer process, asks it which backend it chose, and stops it again. */
   probeTrainer: z.object({}).strict(),
 
@@ -179,6 +186,17 @@ export const requestSchemas = {
 
 export type ApiMethod = keyof typeof requestSchemas
 export type ApiArgs<K extends ApiMethod> = z.input<(typeof requestSchemas)[K]>
+
+/** Where the local API may read data files from (the System page lists them; the user adds and removes `added`). */
+export interface DataFolders {
+  home: string
+  /** The lab's own data folder (uploads go there). */
+  labData: string
+  /** From GATELAB_DATA_DIRS when the host started. */
+  fromEnvironment: string[]
+  /** Added in the lab's settings. */
+  added: string[]
+}
 
 export interface SystemInfo {
   appName: string
@@ -302,6 +320,8 @@ export interface Series {
 
 export interface ApiResults {
   getSystemInfo: SystemInfo
+  getDataFolders: DataFolders
+  setDataFolders: DataFolders
   probeTrainer: TrainerProbe
   listRuns: { rows: RunSummary[]; total: number }
   getRun: RunDetail

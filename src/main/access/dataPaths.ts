@@ -66,7 +66,7 @@ export function checkDataPath(path: string, roots: readonly string[]): string {
   if (!allowed.some((root) => target === root || target.startsWith(root.endsWith(sep) ? root : root + sep))) {
     throw bad(
       `${absolute} is outside the folders GateLab may read data from (${allowed.join(', ')}). ` +
-        'Copy the file into one of them, or add its folder to GATELAB_DATA_DIRS.'
+        'Copy the file into one of them, or add its folder under Data folders on the System page (or to GATELAB_DATA_DIRS).'
     )
   }
   return target

@@ -3,6 +3,7 @@ import type { SystemInfo, TrainerProbe } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { formatDuration } from '../format'
 import { FusedKernelsCard } from './FusedKernelsCard'
+import { DataFoldersCard } from './DataFoldersCard'
 
 type Load<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string }
 
@@ -135,6 +136,7 @@ export function SystemPage(): React.JSX.Element {
         </section>
 
         <FusedKernelsCard probe={probe.state === 'ok' ? probe.value : undefined} />
+        <DataFoldersCard />
       </div>
     </div>
   )
