@@ -36,7 +36,7 @@ const tableMeaning: Record<string, string> = {
   counters: 'change tracking',
   deleted_runs: 'change tracking',
   schema_migrations: 'the schema history',
-  settings: 'the lab settings (data folders)',
+  settings: 'the lab settings (memory limit, data folders)',
   sqlite_schema: 'the list of tables itself',
   sqlite_master: 'the list of tables itself'
 }
