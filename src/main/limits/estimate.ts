@@ -65,8 +65,11 @@ const rates = {
   layersFlops: 0.4e9,
   /** tfjs-layers dispatches a handful of ops per time step and layer, forward and backward. */
   layersSecondsPerTimeStep: 0.0004,
-  /** float64 JavaScript loops: the orthogonal initialisation, the gate telemetry. */
-  jsFlops: 0.6e9,
+  /**
+   * float64 JavaScript loops: the orthogonal initialisation (engine/init.ts measured 0.2 GFLOP/s under load: 5 s at
+   * 512 units, 41 s at 1,024), the gate telemetry.
+   */
+  jsFlops: 0.25e9,
   /** Generating or windowing one input value. */
   dataSecondsPerValue: 25e-9
 }
