@@ -16,6 +16,7 @@ import { createElectronSpawner } from './runner/spawner.electron'
 import trainerPath from './runner/trainerPath'
 import { htmlToPdf } from './report/pdf.electron'
 import { dbFileName } from './paths'
+import { applyMinSplitWindows } from './splitSetting'
 
 applySecurityPolicy()
 registerAppScheme()
@@ -31,6 +32,11 @@ async function start(): Promise<void> {
   serveAppProtocol(join(__dirname, '..', 'renderer'))
   const dbPath = dbPathFromArgs() ?? process.env.GATELAB_DB ?? join(app.getPath('userData'), dbFileName)
   const nativeRoot = app.isPackaged ? process.resourcesPath : app.getAppPath()
+  try {
+    applyMinSplitWindows(process.argv.slice(1))
+  } catch (error) {
+    dialog.showErrorBox('GateLab: a setting is not valid', (error as Error).message)
+  }
   let store
   try {
     store = openLabStore(dbPath, { nativeBinding: electronBindingPath(nativeRoot), owner: { kind: 'app' } })

@@ -38,6 +38,8 @@ import packageJson from '../../package.json'
 import { ClusterService } from './cluster/service'
 import { checkRunLimits, resolveMemoryLimit } from './limits'
 import { limitsHandlers } from './limits/handlers'
+import { minSplitWindows } from '../shared/baselines/splitSize'
+import { inspectBundled } from './data/inspectBundled'
 
 export interface LabOptions {
   mode: SystemInfo['mode']
@@ -147,6 +149,15 @@ export class Lab {
       },
       inspectRun: (request) => inspectRun(store, request),
       ...limitsHandlers(() => store.settings),
+      getLabSettings: async () => ({ minSplitWindows: minSplitWindows() }),
+      inspectBundled: async ({ name, options }) => {
+        try {
+          return await inspectBundled(name, options)
+        } catch (error) {
+          if (error instanceof DataError) throw new GateLabError({ code: 'bad_request', message: error.message })
+          throw error
+        }
+      },
       ...this.cluster.handlers
     } satisfies ApiHandlers
     this.statusTimer = setInterval(() => this.publishStatus(), options.statusIntervalMs ?? 2000)

@@ -181,7 +181,16 @@ export const requestSchemas = {
    * computed in float64 from its best weights on its data as it trained. `{ok: false, reason}` when the run has no
    * weights or its data cannot be rebuilt; a bad index, layer or values is a bad_request naming it.
    */
-  inspectRun: inspectRequestSchema
+  inspectRun: inspectRequestSchema,
+  /** Lab-wide settings the UI applies as the CLI does: the small-split figure (src/shared/baselines/splitSize.ts). */
+  getLabSettings: z.object({}).strict(),
+  /** inspectCsv for a bundled series (data:NAME), with the dataset's own target, time column and lookback as defaults. */
+  inspectBundled: z
+    .object({
+      name: z.string().min(1).max(200),
+      options: runConfigSchema.pick({ target: true, lookback: true, horizon: true, stride: true, missing: true }).partial().extend({ previewRows: z.number().int().min(0).max(1000).optional() }).strict().default({})
+    })
+    .strict()
 } as const
 
 export type ApiMethod = keyof typeof requestSchemas
@@ -351,6 +360,8 @@ export interface ApiResults {
   listClusterRuns: { runs: ClusterRunInfo[] }
   importClusterResults: ImportReport
   cancelClusterSweep: { cancelled: number }
+  getLabSettings: { minSplitWindows: number }
+  inspectBundled: CsvInspection
 }
 
 /** One file of an export; the bytes travel as base64 so the same result crosses IPC and HTTP. */

@@ -41,8 +41,8 @@ export interface LabPage {
  * A real host in browser mode and a Chromium page on it; the page's console errors and uncaught exceptions (CSP
  * violations, failed requests) go to `errors`, which the tests expect to stay empty.
  */
-export async function openLabPage(errors: string[], options: { viewport?: { width: number; height: number } } = {}): Promise<LabPage> {
-  const [host, browser] = await Promise.all([startHost(), launchChromium()])
+export async function openLabPage(errors: string[], options: { viewport?: { width: number; height: number }; host?: Parameters<typeof startHost>[0] } = {}): Promise<LabPage> {
+  const [host, browser] = await Promise.all([startHost(options.host), launchChromium()])
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 }, colorScheme: 'light' })
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
   page.on('pageerror', (e) => errors.push(e.message))

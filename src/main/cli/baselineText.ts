@@ -3,8 +3,9 @@
  * score beside the run's, skill scores, RMSE and MAE in the data's own units, and small-split warnings in CLI words.
  */
 import type { RunComparison } from '../../shared/comparison'
+import { smallSplitsOf } from '../../shared/baselines/splitSize'
 import { formatP } from '../../shared/stats'
-import { formatSkill, runBaselineReport, smallSplitWindows, unitWords, type RunBaselineReport, type RunLike, type Skill } from '../../shared/baselines/skill'
+import { formatSkill, minSplitWindows, runBaselineReport, unitWords, type RunBaselineReport, type RunLike, type Skill } from '../../shared/baselines/skill'
 
 function num(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–'
@@ -29,9 +30,9 @@ function skillLine(name: string, skill: Skill | null): string | null {
 
 /** What the split warning says in the terminal: the flags that change it. */
 export function smallSplitAdvice(windows: { val: number; test: number }): string | null {
-  const small = [windows.val < smallSplitWindows ? `validation ${windows.val}` : null, windows.test < smallSplitWindows ? `test ${windows.test}` : null].filter(Boolean)
+  const small = smallSplitsOf(windows).map((s) => `${s.split} ${s.windows}`)
   if (small.length === 0) return null
-  return `warning: few windows (${small.join(', ')}; fewer than ${smallSplitWindows}): a difference measured on so few is mostly noise. Use a shorter --lookback, a smaller --stride, or a longer series.`
+  return `warning: few windows (${small.join(', ')}; fewer than ${minSplitWindows()}, set by --min-split-windows): a difference measured on so few is mostly noise. Use a shorter --lookback, a smaller --stride, or a longer series.`
 }
 
 export function baselineLines(run: RunLike): string[] {

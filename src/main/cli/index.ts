@@ -22,6 +22,7 @@ import { importCommand, importUsage } from './clusterImport'
 import { worker, workerUsage } from './clusterWorker'
 import { slurmSweepUsage } from './clusterSweep'
 import { settings, settingsUsage } from './settings'
+import { applyMinSplitWindows } from '../splitSetting'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
@@ -64,9 +65,17 @@ Usage:
   ${settingsUsage}
   gatelab --version
   gatelab --help
+Every command also takes --min-split-windows N (or GATELAB_MIN_SPLIT_WINDOWS=N): validation or test splits with fewer
+windows than N (default 30) are warned about, in the CLI and in the UI that \`serve\` serves.
 `
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(args: string[]): Promise<number> {
+  let argv: string[]
+  try {
+    argv = applyMinSplitWindows(args)
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
   const [command, ...rest] = argv
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(usage)

@@ -7,10 +7,11 @@
  * 0 no better than the baseline, negative worse than it. Classification: (acc − acc_base) / (1 − acc_base), the same
  * idea for accuracy (Heidke).
  */
+import { minSplitWindows, smallSplitsOf } from './splitSize'
 import { baselineEntry, baselineSetOf, type Baseline, type BaselineId, type BaselineScores, type BaselineSet } from './types'
 
-/** Validation or test split with fewer windows than this: any difference measured on it is mostly noise. */
-export const smallSplitWindows = 30
+/** Validation or test split with fewer windows than this (30 unless set, see splitSize.ts): mostly noise. */
+export { minSplitWindows }
 
 export interface RunLike {
   config: { loss?: string }
@@ -45,7 +46,7 @@ export interface RunBaselineReport {
     run: { val: OriginalErrors; test: OriginalErrors }
     baselines: Array<{ id: BaselineId; label: string; val: OriginalErrors; test: OriginalErrors }>
   }
-  /** One sentence per split with fewer than smallSplitWindows windows. */
+  /** Each split with fewer than minSplitWindows() windows. */
   smallSplits: Array<{ split: 'validation' | 'test'; windows: number }>
   /** Whether the run beats its best baseline on validation / test (null when unknown). */
   beatsBest: { val: boolean | null; test: boolean | null }
@@ -109,9 +110,7 @@ export function runBaselineReport(run: RunLike): RunBaselineReport | null {
       baselines: set.entries.filter((e) => !e.theoretical).map((e) => ({ id: e.id, label: e.label, val: errors(e.val), test: errors(e.test) }))
     }
   }
-  const smallSplits: RunBaselineReport['smallSplits'] = []
-  if (set.windows.val < smallSplitWindows) smallSplits.push({ split: 'validation', windows: set.windows.val })
-  if (set.windows.test < smallSplitWindows) smallSplits.push({ split: 'test', windows: set.windows.test })
+  const smallSplits: RunBaselineReport['smallSplits'] = smallSplitsOf(set.windows)
   return { set, run: scores, skill: { val: skillOf('val'), test: skillOf('test') }, original, smallSplits, beatsBest: { val: beats('val'), test: beats('test') } }
 }
 

@@ -11,7 +11,7 @@
  * plateauMargin (10%) below the MSE of always predicting the training mean. When no run has, that is the verdict.
  */
 import { formatNumber, formatP, pairedTest } from '../stats'
-import { formatSkill, runBaselineReport, runScores, skillScore, smallSplitWindows, type RunLike } from './skill'
+import { formatSkill, minSplitWindows, runBaselineReport, runScores, skillScore, type RunLike } from './skill'
 import { baselineEntry, baselineSetOf, type BaselineId } from './types'
 
 export const plateauMargin = 0.1
@@ -42,7 +42,7 @@ export interface Floor {
   plateau: boolean
   /** The plain sentence that comes before any ranking. */
   headline: string
-  /** Validation or test splits below smallSplitWindows, in words; null when none. */
+  /** Validation or test splits below minSplitWindows(), in words; null when none. */
   smallSplits: string | null
 }
 
@@ -158,7 +158,7 @@ export function floorOf(groups: readonly FloorInput[]): Floor | null {
     groups: floorGroups,
     plateau,
     headline,
-    smallSplits: small.size > 0 ? `Small splits (fewer than ${smallSplitWindows} windows: ${[...small].join(', ')}): a difference measured on so few windows is mostly noise.` : null
+    smallSplits: small.size > 0 ? `Small splits (fewer than ${minSplitWindows()} windows: ${[...small].join(', ')}): a difference measured on so few windows is mostly noise.` : null
   }
 }
 

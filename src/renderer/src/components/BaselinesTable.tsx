@@ -4,8 +4,10 @@
  * one plain sentence on top, and a warning when a split is too small to carry a conclusion.
  */
 import type { RunDetail } from '../../../shared/api'
-import { formatSkill, runBaselineReport, skillScore, smallSplitWindows, unitWords, type RunBaselineReport } from '../../../shared/baselines/skill'
+import { formatSkill, runBaselineReport, skillScore, unitWords, type RunBaselineReport } from '../../../shared/baselines/skill'
 import { formatMetric } from '../format'
+import { SmallSplitWarning } from './SplitWarnings'
+import { useMinSplitWindows } from '../lib/labSettings'
 import './baselines.css'
 
 function sentence(report: RunBaselineReport): string {
@@ -25,17 +27,12 @@ function sentence(report: RunBaselineReport): string {
 }
 
 export function SmallSplitNote({ windows }: { windows: { val: number; test: number } }): React.JSX.Element | null {
-  const small = [windows.val < smallSplitWindows ? `${windows.val} validation` : null, windows.test < smallSplitWindows ? `${windows.test} test` : null].filter(Boolean)
-  if (small.length === 0) return null
-  return (
-    <p className="warn-note small" role="note" data-testid="small-split">
-      <span className="warn-mark" aria-hidden="true">!</span>
-      Only {small.join(' and ')} windows (fewer than {smallSplitWindows}): a difference measured on so few is mostly noise. For a conclusion, start a New run with a shorter Lookback or on a longer series.
-    </p>
-  )
+  return <SmallSplitWarning windows={windows} context="run" />
 }
 
 export function BaselinesTable({ run }: { run: RunDetail }): React.JSX.Element | null {
+  // Re-render once the host's small-split figure is known (runBaselineReport reads it).
+  useMinSplitWindows()
   const report = runBaselineReport(run)
   if (!report) return null
   const { set, original } = report

@@ -10,6 +10,7 @@ import type { ApiResults } from '../../../shared/api'
 import { useApi } from '../api/context'
 import { formatBytes } from '../format'
 import type { CsvChoices } from '../lib/runForm'
+import { ImportPlanNotes } from './SplitWarnings'
 
 type Inspection = ApiResults['inspectCsv']
 type State = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; value: Inspection } | { state: 'error'; message: string }
@@ -142,6 +143,7 @@ export function CsvPreview({
           ))}
         </ul>
       )}
+      <ImportPlanNotes inspection={v} />
       <div className="table-scroll">
         <table className="table compact mono small">
           <thead>

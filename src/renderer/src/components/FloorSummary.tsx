@@ -3,6 +3,7 @@
  * The plain sentence, then a small table of each group against that baseline, before any ranking of the groups.
  */
 import type { RunComparison } from '../../../shared/comparison'
+import type { Floor } from '../../../shared/baselines/verdict'
 import { formatSkill } from '../../../shared/baselines/skill'
 import { formatP } from '../../../shared/stats'
 import { formatMetric } from '../format'
@@ -10,14 +11,23 @@ import './baselines.css'
 
 const statusWords = { beats: 'beats it', worse: 'does not beat it', unclear: 'not clearly', unknown: '—' } as const
 
+/** The floor's plain sentence, marked as clear (every group beats its best baseline) or below the floor. */
+export function FloorHeadline({ floor, testId = 'floor-headline' }: { floor: Floor; testId?: string }): React.JSX.Element {
+  const clear = floor.groups.every((g) => g.status === 'beats') && !floor.plateau
+  return (
+    <p className={`floor-headline ${clear ? 'clear' : 'below'}`} data-testid={testId}>
+      {floor.headline}
+    </p>
+  )
+}
+
 export function FloorSummary({ comparison }: { comparison: RunComparison }): React.JSX.Element | null {
   const floor = comparison.floor
   if (!floor) return null
   const score = floor.score === 'mse' ? 'best validation MSE' : 'best validation accuracy'
-  const clear = floor.groups.every((g) => g.status === 'beats') && !floor.plateau
   return (
     <div className="floor-summary" data-testid="floor">
-      <p className={`floor-headline ${clear ? 'clear' : 'below'}`} data-testid="floor-headline">{floor.headline}</p>
+      <FloorHeadline floor={floor} />
       <div className="table-scroll">
         <table className="table compact stats-table" data-testid="floor-table">
           <caption className="sr-only">Each group against {floor.baseline.label}</caption>

@@ -16,6 +16,7 @@ import { LineSwatch } from '../charts/LineSwatch'
 import { CellChip, ErrorNote, StatusCell } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { StatsPanel } from '../components/StatsPanel'
+import { BaselineCells, BaselineHeads, SummaryFloor } from '../components/CompareBaselines'
 import { diffConfigs, flattenConfig } from '../lib/configDiff'
 import { appliedConfig } from '../../../shared/runSettings'
 import { lowerIsBetter } from '../lib/series'
@@ -207,6 +208,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
 
       <section className="card" aria-labelledby="summary-h">
         <h2 id="summary-h">Summary</h2>
+        <SummaryFloor runs={runs} />
         <div className="table-scroll">
           <table className="table compact" data-testid="summary-table">
             <thead>
@@ -214,6 +216,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
                 <th scope="col">Run</th>
                 <th scope="col">Cell</th>
                 <th scope="col" className="num">Best {watched}</th>
+                <BaselineHeads runs={runs} />
                 <th scope="col" className="num">Epoch of best</th>
                 <th scope="col" className="num">Time / epoch</th>
                 <th scope="col" className="num">Epochs</th>
@@ -238,6 +241,7 @@ export function ComparePage({ ids }: { ids: string[] }): React.JSX.Element {
                     <td className={`num ${best !== null && best === winner ? 'winner' : ''}`} title={best !== null && best === winner ? 'Best of these runs' : undefined}>
                       {formatMetric(best)}
                     </td>
+                    <BaselineCells run={r} runs={runs} />
                     <td className="num">{epochOfBest ?? '—'}</td>
                     <td className="num">{perEpoch !== null ? formatDuration(perEpoch) : '—'}</td>
                     <td className="num">{epochs ?? '—'}</td>

@@ -7,6 +7,7 @@ import { useEffect, useId, useMemo, useState } from 'react'
 import { useApi } from '../api/context'
 import { ErrorNote, TagEditor } from '../components/bits'
 import { CsvPreview } from '../components/CsvPreview'
+import { BundledPreview } from '../components/BundledPreview'
 import { defaultDraft, draftFromConfig, draftToConfig, pairConfigs, randomSeed, taskPresets, validateDraft, type Draft, type Source } from '../lib/runForm'
 import { navigate } from '../lib/useRoute'
 import { cellLabels } from '../format'
@@ -174,6 +175,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
                   {numField('lookback', 'Lookback (steps)', { placeholder: chosen ? String(chosen.lookback) : 'default' })}
                   {numField('horizon', 'Horizon (steps ahead)')}
                 </div>
+                <BundledPreview name={chosen?.name ?? ''} target={draft.target} lookback={draft.lookback} horizon={draft.horizon} />
               </>
             )}
 

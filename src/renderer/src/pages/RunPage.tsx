@@ -15,6 +15,7 @@ import { ExportMenu } from '../components/ExportMenu'
 import { PredictionsCard } from '../components/PredictionsCard'
 import { PredictionsOverTime } from '../components/Predictions/PredictionsOverTime'
 import { BaselinesTable } from '../components/BaselinesTable'
+import { RunTimeNotes } from '../components/SplitWarnings'
 import { baselineReferences } from '../lib/baselineRefs'
 import { runStyles } from '../charts/runStyles'
 import { RunSettingsFacts } from '../forms/RunSettingsFacts'
@@ -175,6 +176,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
               </dl>
             </>
           )}
+          {run.dataset && <RunTimeNotes meta={run.dataset.meta} />}
         </section>
       </div>
 
