@@ -149,7 +149,7 @@ export class Lab {
       },
       inspectRun: (request) => inspectRun(store, request),
       ...limitsHandlers(() => store.settings),
-      getLabSettings: async () => ({ minSplitWindows: minSplitWindows() }),
+      getSplitSettings: async () => ({ minSplitWindows: minSplitWindows() }),
       inspectBundled: async ({ name, options }) => {
         try {
           return await inspectBundled(name, options)

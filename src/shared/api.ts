@@ -182,8 +182,8 @@ export const requestSchemas = {
    * weights or its data cannot be rebuilt; a bad index, layer or values is a bad_request naming it.
    */
   inspectRun: inspectRequestSchema,
-  /** Lab-wide settings the UI applies as the CLI does: the small-split figure (src/shared/baselines/splitSize.ts). */
-  getLabSettings: z.object({}).strict(),
+  /** The host's small-split figure (--min-split-windows; src/shared/baselines/splitSize.ts), applied by the UI as by the CLI. */
+  getSplitSettings: z.object({}).strict(),
   /** inspectCsv for a bundled series (data:NAME), with the dataset's own target, time column and lookback as defaults. */
   inspectBundled: z
     .object({
@@ -360,7 +360,7 @@ export interface ApiResults {
   listClusterRuns: { runs: ClusterRunInfo[] }
   importClusterResults: ImportReport
   cancelClusterSweep: { cancelled: number }
-  getLabSettings: { minSplitWindows: number }
+  getSplitSettings: { minSplitWindows: number }
   inspectBundled: CsvInspection
 }
 

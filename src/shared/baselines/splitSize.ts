@@ -3,7 +3,7 @@
  * a warning wherever its scores are shown: `inspect-csv`, the New run preview, the run page, the statistics panel,
  * `show`, `train`, the reports. 30 by default; one setting changes it for the whole host: the `--min-split-windows N`
  * flag (any `gatelab` command, `serve` included, whose UI then uses it) or GATELAB_MIN_SPLIT_WINDOWS (the desktop
- * app). The renderer asks the host for it (getLabSettings) and sets the same value here.
+ * app). The renderer asks the host for it (getSplitSettings) and sets the same value here.
  */
 
 export const defaultMinSplitWindows = 30

@@ -7,7 +7,7 @@ import type { RunDetail } from '../../../shared/api'
 import { formatSkill, runBaselineReport, skillScore, unitWords, type RunBaselineReport } from '../../../shared/baselines/skill'
 import { formatMetric } from '../format'
 import { SmallSplitWarning } from './SplitWarnings'
-import { useMinSplitWindows } from '../lib/labSettings'
+import { useMinSplitWindows } from '../lib/splitSettings'
 import './baselines.css'
 
 function sentence(report: RunBaselineReport): string {

@@ -10,7 +10,7 @@ import type { PlanSummary } from '../../../shared/data/prepare'
 import type { CsvInspection } from '../../../shared/data/inspection'
 import { smallSplitsOf } from '../../../shared/baselines/splitSize'
 import { compactDateMs, detectCompactTime, formatDate, formatStep } from '../../../shared/data/time'
-import { useMinSplitWindows } from '../lib/labSettings'
+import { useMinSplitWindows } from '../lib/splitSettings'
 
 type TimeFacts = NonNullable<PlanSummary['time']>
 

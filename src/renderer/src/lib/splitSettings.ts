@@ -1,5 +1,5 @@
 /**
- * The host's lab-wide settings in the renderer (getLabSettings): asked once per page load, applied to the shared
+ * The host's lab-wide settings in the renderer (getSplitSettings): asked once per page load, applied to the shared
  * modules that read them (the small-split figure, src/shared/baselines/splitSize.ts), so the UI warns at the same
  * figure as the CLI. Until the answer comes the default holds.
  */
@@ -12,7 +12,7 @@ let asked: Promise<void> | null = null
 
 function load(api: GateLabApi): Promise<void> {
   asked ??= Promise.resolve()
-    .then(() => api.getLabSettings({}))
+    .then(() => api.getSplitSettings({}))
     .then((s) => setMinSplitWindows(s.minSplitWindows))
     .catch(() => {
       // An older host without the call, or a network hiccup: keep the default and ask again next time.
