@@ -78,3 +78,8 @@ export function displayName(run: { name: string; cell: string; task: string; id:
   if (run.name.trim()) return run.name
   return `${cellLabels[run.cell] ?? run.cell} · ${formatTask(run.task)} · ${run.id.slice(-4)}`
 }
+
+/** A path as one POSIX shell word: bare when it is plain, else single-quoted (a ' inside becomes '\''). */
+export function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`
+}

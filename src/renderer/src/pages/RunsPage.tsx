@@ -10,6 +10,7 @@ import { useApi } from '../api/context'
 import { useLiveEvent, useProgress } from '../live'
 import { CellChip, ErrorNote, StatusCell, Tags } from '../components/bits'
 import { cellLabels, displayName, formatCount, formatDuration, formatLr, formatMetric, formatTask, formatWhen } from '../format'
+import { EmptyLabHint } from '../components/EmptyLabHint'
 import { addRange, emptySelection, rangeFor, removeIds, setAll, toggleOne, type SelectionState } from '../lib/selection'
 import { computeWindow, pagesFor, scrollToRow } from '../lib/windowing'
 import {
@@ -428,12 +429,7 @@ export function RunsPage({ query }: { query: Record<string, string> }): React.JS
                   </button>
                 </>
               ) : (
-                <>
-                  <p className="empty-title">No runs yet</p>
-                  <p>
-                    Start one with <a href={href({ name: 'new', from: null })}>New run</a>, or run <code>npx gatelab train --task adding</code> in a terminal.
-                  </p>
-                </>
+                <EmptyLabHint />
               )}
             </div>
           ) : (
