@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { BaselineSet } from '../../src/shared/baselines/types'
 import { renderReportHtml } from '../../src/main/report/html'
 import { buildReportModel } from '../../src/main/report/model'
+import { predictionsFigure } from '../../src/main/report/charts'
 import { fixedEnv, lstmVsGru } from './report.fixtures'
 
 function series(persistence: number, arFactor: number): BaselineSet {
@@ -73,5 +74,12 @@ describe('report: against the baselines', () => {
     const { section } = render(null)
     expect(section).not.toContain('<table')
     expect(text(section)).toMatch(/No run recorded baselines/)
+  })
+
+  it('predictions in original units name the unit on both axes', () => {
+    const f = predictionsFigure({ runId: 'r', label: 'LSTM', color: '#1f77b4', split: 'test', truth: [315, 316], predicted: [315.2, 316.1], target: { name: 'CO2', unit: 'ppm' } })
+    expect([f.plot!.xLabel, f.plot!.yLabel]).toEqual(['true CO2 (ppm), test split', 'predicted CO2 (ppm)'])
+    const plain = predictionsFigure({ runId: 'r', label: 'GRU', color: '#ff7f0e', split: 'test', truth: [0.1], predicted: [0.2] })
+    expect(plain.plot!.xLabel).toBe('true value, test split')
   })
 })

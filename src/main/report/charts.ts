@@ -5,7 +5,7 @@
  * and axes, in the one figure style of src/shared/figures), then drawn: the same Plot feeds the SVG and the LaTeX.
  */
 import * as echarts from 'echarts'
-import { echartsValueAxis, extentOf, FIGURE_FONT, linearAxis, logAxis, wantsLog, type AxisSpec, type Dash } from '../../shared/figures'
+import { echartsValueAxis, extentOf, FIGURE_FONT, linearAxis, logAxis, unitTitle, wantsLog, type AxisSpec, type Dash } from '../../shared/figures'
 import type { Curve, GroupBand, PredictionSet, ReportModel } from './model'
 
 /** What a figure shows, as data: drawn to SVG here and written as pgfplots + CSV by figures/tex.ts. */
@@ -298,8 +298,8 @@ export function predictionsFigure(set: PredictionSet): Figure {
   const extent = extentOf([...set.truth, ...set.predicted]) ?? [0, 1]
   const axis = linearAxis(extent[0], extent[1])
   const plot: Plot = {
-    xLabel: `true value (${set.split} split)`,
-    yLabel: 'predicted value',
+    xLabel: `${unitTitle(`true ${set.target?.name ?? 'value'}`, set.target)}, ${set.split} split`,
+    yLabel: unitTitle(`predicted ${set.target?.name ?? 'value'}`, set.target),
     x: axis,
     y: axis,
     series: [

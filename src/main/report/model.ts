@@ -12,6 +12,7 @@ import { isClassificationTask } from '../../shared/config'
 import { appliedConfig } from '../../shared/runSettings'
 import { cellColor, metricContext, metricTitle, runStyles, type Dash, type MetricContext } from '../../shared/figures'
 import packageJson from '../../../package.json'
+import { baselineSetOf } from '../../shared/baselines/types'
 import type { RunData } from './source'
 
 export interface ReportEnvironment {
@@ -119,6 +120,8 @@ export interface PredictionSet {
   split: string
   truth: number[]
   predicted: number[]
+  /** The target's name and unit (series runs): the values are in its original units. */
+  target?: { name: string; unit?: string | null }
 }
 
 /** Runs without predictions, and why. */
@@ -382,7 +385,8 @@ export function buildReportModel(data: readonly RunData[], env: ReportEnvironmen
   const missing: string[] = []
   for (const r of runs) {
     const p = options.predictions?.get(r.run.id)
-    if (p && 'truth' in p) sets.push({ runId: r.run.id, label: r.label, color: r.color, ...p })
+    const target = baselineSetOf(r.run.dataset?.meta)?.target
+    if (p && 'truth' in p) sets.push({ runId: r.run.id, label: r.label, color: r.color, ...p, ...(target && target.scaling !== undefined ? { target: { name: target.name, unit: target.unit ?? null } } : {}) })
     else missing.push(`${r.run.id}: ${p?.reason ?? 'no predictions were computed'}`)
   }
   const predictions: PredictionSection =

@@ -78,3 +78,13 @@ export function metricContext(configs: ReadonlyArray<{ loss?: string; task?: str
   const loss = one(list.map((c) => c.loss ?? 'mse'))
   return { ...(loss ? { loss } : {}), ...(classification !== undefined ? { classification } : {}), ...(scaling ? { scaling } : {}) }
 }
+
+/**
+ * Axis and column titles in the data's own units (issue 16): "true CO2 (ppm)", "RMSE (ppm)". Scaled losses say so
+ * through metricTitle ("validation loss (MSE, scaled)"); values back in original units name the unit, or the column's
+ * units when the unit is not known ("level units"), so no axis leaves the reader guessing which scale it shows.
+ */
+export function unitTitle(words: string, target: { name: string; unit?: string | null } | null | undefined): string {
+  if (!target) return words
+  return `${words} (${target.unit ?? `${target.name} units`})`
+}
