@@ -137,7 +137,7 @@ export class Lab {
           return await inspectCsv(resolve(path), options)
         } catch (error) {
           // Nothing to inspect (missing, empty, binary file): the DataError's message says which and what to do.
-          if (error instanceof DataError) throw new GateLabError({ code: 'bad_request', message: error.message })
+          if (error instanceof DataError) throw new GateLabError({ code: 'bad_request', message: error.neutral }) // place-neutral: the UI renders it
           throw error
         }
       },

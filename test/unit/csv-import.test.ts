@@ -170,7 +170,7 @@ describe('bad files', () => {
   it('a wrong decimal separator is pointed out', async () => {
     const path = write('points.csv', 't;y\n' + Array.from({ length: 50 }, (_, i) => `${i};${i}.5`).join('\n'))
     const e = await loadError({ task: `csv:${path}`, target: 'y', decimal: ',' })
-    expect(e.message).toMatch(/column "y": The column holds text \(e\.g\. "0\.5"\), not numbers\..* If the file uses decimal points, pass --decimal \.$/)
+    expect(e.message).toMatch(/column "y": The column holds text \(e\.g\. "0\.5"\), not numbers\..* If the file uses decimal points, choose --decimal \.$/)
   })
 
   it('ragged rows: how many, which lines, and the delimiter used', async () => {

@@ -4,6 +4,7 @@
  * 2 with the first problem as a one-line message when it would not. The report (or --json) still goes to stdout.
  */
 import { delimiterName } from '../../shared/data/csv'
+import { inWords } from '../../shared/wording'
 import { DataError } from '../../shared/data/errors'
 import type { ImportOptions } from '../../shared/data/options'
 import { inspectCsv, type CsvInspection } from '../data/inspect'
@@ -63,6 +64,8 @@ export async function inspectCsvCommand(argv: string[]): Promise<number> {
   let inspection: CsvInspection
   try {
     inspection = await inspectCsv(path, options)
+    // Problems are place-neutral (src/shared/wording.ts): here they name the flags.
+    inspection = { ...inspection, problems: inspection.problems.map((p) => ({ ...p, message: inWords(p.message, 'cli') })) }
   } catch (error) {
     if (error instanceof DataError) throw new UsageError(error.message)
     throw error

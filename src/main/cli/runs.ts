@@ -3,6 +3,7 @@
  * (so runs orphaned by a killed host are reported as interrupted, not as running forever) and never create a
  * database: a --db path that does not exist is bad input (exit 2), not a new empty lab.
  */
+import { inWords } from '../../shared/wording'
 import { resolveDbPath } from '../paths'
 import { diskFullWords } from '../store/diskspace'
 import { terminalText } from './terminal'
@@ -142,7 +143,7 @@ function describeRun(run: RunRecord): string {
   field('Run', run.id)
   field('Name', run.name)
   field('Status', run.status + (run.archived ? ' (archived)' : ''))
-  field('Error', run.error)
+  field('Error', run.error && inWords(run.error, 'cli'))
   field('Cell', run.cellForm ?? run.cell)
   field('Task', run.task)
   if (run.dataset) field('Dataset', `${run.dataset.name}: ${run.dataset.description} (train ${run.dataset.train}, val ${run.dataset.val}, test ${run.dataset.test}; ${run.dataset.contentHash})`)

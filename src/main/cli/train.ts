@@ -3,6 +3,7 @@
  * stderr, and with --json prints exactly one JSON object on stdout. Exit 0 completed, 1 failed or cancelled, 2 bad
  * input (nothing is written to the store for bad input).
  */
+import { inWords } from '../../shared/wording'
 import type { RunDetail } from '../../shared/api'
 import { createNodeLab } from '../host'
 import { resolveDbPath } from '../paths'
@@ -88,7 +89,7 @@ export async function train(argv: string[]): Promise<number> {
 }
 
 function printSummary(run: RunDetail): void {
-  const lines = [`Run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`]
+  const lines = [`Run ${run.id} ${run.status}${run.error ? `: ${inWords(run.error, 'cli')}` : ''}`]
   if (run.paramCount !== null) lines.push(`  ${run.cellForm ?? run.cell}, ${run.paramCount.toLocaleString('en')} parameters, backend ${run.backend}, engine ${run.engine}`)
   const metrics = Object.entries(run.final).map(([k, v]) => `${k} ${formatLoss(v)}`)
   if (metrics.length) lines.push(`  final: ${metrics.join(', ')}`)

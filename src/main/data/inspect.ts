@@ -6,6 +6,7 @@
  */
 import type { CsvInspection } from '../../shared/data/inspection'
 import { DataError } from '../../shared/data/errors'
+import { option } from '../../shared/wording'
 import { isIndexLikeName } from '../../shared/data/values'
 import { importOptionsFromConfig, type ImportOptions } from '../../shared/data/options'
 import { describePlan, planSeries, type Plan } from '../../shared/data/prepare'
@@ -26,14 +27,14 @@ export async function inspectCsv(path: string, options: ImportOptions & { previe
       plan = planSeries(scan.series, { file, missing: resolved.missing, lookback: resolved.lookback, horizon: resolved.horizon, stride: resolved.stride, split: resolved.split, ...(resolved.fitLookback ? { fitLookback: true } : {}) })
     } catch (error) {
       if (!(error instanceof DataError)) throw error
-      problems.push({ severity: 'error', code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.column !== undefined ? { column: error.column } : {}) })
+      problems.push({ severity: 'error', code: error.code, message: error.neutral, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.column !== undefined ? { column: error.column } : {}) })
     }
   }
   const timeColumn = scan.columns.find((c) => c.type === 'time') ?? scan.columns.find((c) => c.type === 'number' && isIndexLikeName(c.name) && !/^(id|index|row)$/i.test(c.name))
   if (plan?.sorted) {
     problems.push({ severity: 'warning', code: 'unsorted-time', column: plan.series.selection.time!, message: `${file}, column ${JSON.stringify(plan.series.selection.time)}: The rows are not in time order. They will be sorted by this column before splitting; check that this is intended.` })
   } else if (!scan.selection?.time && timeColumn && timeColumn.ascending === false) {
-    problems.push({ severity: 'warning', code: 'unsorted-time', column: timeColumn.name, message: `${file}, column ${JSON.stringify(timeColumn.name)}: Looks like a time column but the rows are not in time order. Pass --time ${timeColumn.name} to sort by it; without it the file's order is used.` })
+    problems.push({ severity: 'warning', code: 'unsorted-time', column: timeColumn.name, message: `${file}, column ${JSON.stringify(timeColumn.name)}: Looks like a time column but the rows are not in time order. Choose ${option('time', timeColumn.name)} to sort by it; without it the file's order is used.` })
   }
   if (plan && plan.duplicateTimes > 0) {
     problems.push({ severity: 'warning', code: 'duplicate-time', column: plan.series.selection.time!, message: `${file}, column ${JSON.stringify(plan.series.selection.time)}: ${plan.duplicateTimes} rows repeat the time of the row before. They keep their file order; check for duplicated rows.` })

@@ -24,6 +24,7 @@ import type { RunConfig } from '../../shared/config'
 import type { SequenceDataset, Split } from '../../shared/data/types'
 import type { BackendName, MetricPoint, TrainerMessage } from '../../shared/protocol'
 import { createRng, deriveSeed } from '../../shared/random'
+import { DataError } from '../../shared/data/errors'
 import { modelToFiles, TOPOLOGY_FILE, WEIGHTS_FILE } from './artifacts'
 import { loadDataset } from './dataset'
 import { defaultKernelBuild } from './fused'
@@ -186,7 +187,8 @@ export async function trainRun(options: TrainOptions): Promise<RunFinished> {
   try {
     return await trainSeeded(options)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    // A data problem is stored place-neutral (src/shared/wording.ts): the CLI and the UI each name the fix their way.
+    const message = error instanceof DataError ? error.neutral : error instanceof Error ? error.message : String(error)
     return { type: 'run:finished', seq, runId, status: 'failed', error: message, final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: 0 }
   } finally {
     restoreRandom()

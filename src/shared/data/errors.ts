@@ -3,6 +3,7 @@
  * names the file, the line and the column where they apply, says what was found and what to do, and fits on one line:
  * the CLI prints it as is (exit 2), the trainer sends it to the host as {name: 'DataError', message}, and the UI shows it.
  */
+import { inWords } from '../wording'
 
 /** What kind of problem it is, for code that reacts to it (the UI highlights a column, tests assert the kind). */
 export type DataErrorCode =
@@ -37,13 +38,16 @@ export interface DataErrorLocation {
 
 export class DataError extends Error {
   override readonly name = 'DataError'
+  /** The message place-neutral, choices as tokens (src/shared/wording.ts); `message` is it in the CLI's words. */
+  readonly neutral: string
   readonly code: DataErrorCode
   readonly file: string | undefined
   readonly line: number | undefined
   readonly column: string | undefined
 
   constructor(code: DataErrorCode, message: string, where: DataErrorLocation = {}) {
-    super(message)
+    super(inWords(message, 'cli'))
+    this.neutral = message
     this.code = code
     this.file = where.file
     this.line = where.line
@@ -60,7 +64,10 @@ export function describeLocation(where: DataErrorLocation): string {
   return parts.join(', ')
 }
 
-/** Builds a DataError whose message is "<where>: <what>. <todo>" — one line, ready to print. */
+/**
+ * Builds a DataError whose message is "<where>: <what>. <todo>" — one line, ready to print. Name choices in `todo` with
+ * `option()` (src/shared/wording.ts), so the CLI shows the flag and the UI the control.
+ */
 export function dataError(code: DataErrorCode, where: DataErrorLocation, what: string, todo: string): DataError {
   const place = describeLocation(where)
   const text = `${place ? `${place}: ` : ''}${what}${/[.!?]$/.test(what) ? '' : '.'} ${todo}`

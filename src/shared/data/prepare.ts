@@ -4,6 +4,7 @@
  * arrays (inspection uses it as a dry run); `buildDataset` then materialises the windows.
  */
 import { dataError } from './errors'
+import { option } from '../wording'
 import { fitScaling, applyScaling, type Scaling, type ScalingKind } from './scaling'
 import { listLines, type CollectedSeries } from './scan'
 import { defaultSplit, fitLookback, makeWindows, splitRows, type Parts, type SplitFractions, type WindowSpec } from './window'
@@ -49,7 +50,7 @@ export function planSeries(input: CollectedSeries, options: PlanOptions): Plan {
     if (empty.length > 0) {
       if (options.missing !== 'drop') {
         const lines = empty.slice(0, 5).map((i) => series.lines[i]!)
-        throw dataError('missing-values', { file, line: lines[0], column }, `${empty.length} row${empty.length === 1 ? ' has' : 's have'} no time (line${empty.length === 1 ? '' : 's'} ${listLines(lines, empty.length)})`, 'Fill in the times, or pass --missing drop to skip those rows.')
+        throw dataError('missing-values', { file, line: lines[0], column }, `${empty.length} row${empty.length === 1 ? ' has' : 's have'} no time (line${empty.length === 1 ? '' : 's'} ${listLines(lines, empty.length)})`, `Fill in the times, or choose ${option('missing', 'drop')} to skip those rows.`)
       }
       const drop = new Uint8Array(series.length)
       for (const i of empty) drop[i] = 1
@@ -79,7 +80,7 @@ export function planSeries(input: CollectedSeries, options: PlanOptions): Plan {
   const parts = splitRows(series.length, spec, fractions, file)
   const floats = (parts.train.windows + parts.val.windows + parts.test.windows) * (spec.lookback * series.selection.features.length + spec.horizon)
   if (floats > maxWindowFloats) {
-    throw dataError('too-large', { file }, `These settings cut ${parts.train.windows + parts.val.windows + parts.test.windows} windows, ${(floats * 4 / 2 ** 30).toFixed(1)} GiB of float32 — more than a trainer holds comfortably`, 'Raise --stride (windows overlap less) or lower --lookback.')
+    throw dataError('too-large', { file }, `These settings cut ${parts.train.windows + parts.val.windows + parts.test.windows} windows, ${(floats * 4 / 2 ** 30).toFixed(1)} GiB of float32 — more than a trainer holds comfortably`, `Raise ${option('stride')} (windows overlap less) or lower ${option('lookback')}.`)
   }
   return { series, parts, spec, sorted, duplicateTimes, dropped, filled: treated.filled }
 }
@@ -121,7 +122,7 @@ export function treatMissing(series: CollectedSeries, policy: MissingPolicy, fil
     firstLines.sort((a, b) => a.line - b.line)
     const first = firstLines[0]!
     const where = firstLines.map((f) => `line ${f.line} (${f.column})`).join(', ')
-    throw dataError('missing-values', { file, line: first.line, column: first.column }, `${total} missing value${total === 1 ? '' : 's'} in the columns used: ${where}${total > firstLines.length ? ', …' : ''}`, 'Fill them in, or choose --missing drop (skip those rows), ffill (repeat the last value) or interpolate (a straight line between neighbours).')
+    throw dataError('missing-values', { file, line: first.line, column: first.column }, `${total} missing value${total === 1 ? '' : 's'} in the columns used: ${where}${total > firstLines.length ? ', …' : ''}`, `Fill them in, or choose ${option('missing', ['drop', 'ffill', 'interpolate'])}.`)
   }
   const drop = new Uint8Array(series.length)
   let filled = 0

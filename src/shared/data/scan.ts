@@ -5,6 +5,7 @@
  * few examples of each problem, a short preview, and the selected columns at 8 bytes per cell.
  */
 import { DataError, dataError, quoteCell, type DataErrorCode } from './errors'
+import { option } from '../wording'
 import type { CellType, DialectDetection } from './csv'
 import type { MissingPolicy } from './prepare'
 import { detectCompactTime, toCalendarTime, type CompactTimeFormat } from './time'
@@ -327,33 +328,33 @@ export class CsvScanner {
     const where = { file: source, line: headerLine }
     const known = (name: string, role: string, flag: string): boolean => {
       if (names.includes(name)) return true
-      this.problem('error', 'unknown-column', { ...where, column: name }, `There is no ${role} column ${JSON.stringify(name)}; the columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`, `Pick one of them with ${flag}${detection.dialect.header ? '' : ' (this file has no header, so columns are named column1, column2, …; pass --header if its first line names them)'}.`)
+      this.problem('error', 'unknown-column', { ...where, column: name }, `There is no ${role} column ${JSON.stringify(name)}; the columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`, `Pick one of them with ${option(flag)}${detection.dialect.header ? '' : ` (this file has no header, so columns are named column1, column2, …; choose ${option('header')} if its first line names them)`}.`)
       return false
     }
     const typeOf = (name: string): CellType | undefined => detection.sampleTypes[names.indexOf(name)]
     let ok = true
-    if (request.time !== undefined) ok = known(request.time, 'time', '--time') && ok
+    if (request.time !== undefined) ok = known(request.time, 'time', 'time') && ok
     const numeric = names.filter((n) => typeOf(n) === 'number' && n !== request.time && !isIndexLikeName(n))
     let target = request.target
     if (target !== undefined) {
-      ok = known(target, 'target', '--target') && ok
+      ok = known(target, 'target', 'target') && ok
     } else if (numeric.length === 1) {
       target = numeric[0]
     } else {
       if (numeric.length === 0) {
         const none = names.every((n) => typeOf(n) !== 'number')
-        this.problem(none ? 'error' : 'warning', none ? 'no-target' : 'several-targets', { file: source }, none ? 'No column holds numbers in the first rows' : 'The only numeric columns look like a time or an index', none ? 'GateLab forecasts numeric columns: check the delimiter (--delimiter) and decimal separator (--decimal), or choose another file.' : 'Choose the column to predict with --target COLUMN.')
+        this.problem(none ? 'error' : 'warning', none ? 'no-target' : 'several-targets', { file: source }, none ? 'No column holds numbers in the first rows' : 'The only numeric columns look like a time or an index', none ? `GateLab forecasts numeric columns: check the delimiter (${option('delimiter')}) and decimal separator (${option('decimal')}), or choose another file.` : `Choose the column to predict with ${option('target', 'COLUMN')}.`)
       } else {
-        this.problem('warning', 'several-targets', { file: source }, `Several columns hold numbers (${numeric.map((n) => JSON.stringify(n)).join(', ')}), so there is no obvious target`, 'Choose the column to predict with --target COLUMN.')
+        this.problem('warning', 'several-targets', { file: source }, `Several columns hold numbers (${numeric.map((n) => JSON.stringify(n)).join(', ')}), so there is no obvious target`, `Choose the column to predict with ${option('target', 'COLUMN')}.`)
       }
       ok = false
     }
     let features = request.features ?? (target !== undefined ? [target] : [])
     if (features.length === 1 && features[0] === '*') features = numeric
     // Only features the user named can be unknown; the default ([target]) was checked as the target.
-    if (request.features !== undefined) for (const f of features) ok = known(f, 'feature', '--features') && ok
+    if (request.features !== undefined) for (const f of features) ok = known(f, 'feature', 'features') && ok
     if (request.time !== undefined && (request.time === target || features.includes(request.time))) {
-      this.problem('error', 'bad-option', { file: source, column: request.time }, `The time column ${JSON.stringify(request.time)} is also chosen as the target or a feature`, 'The time column only orders the rows: choose another target or feature, or another --time.')
+      this.problem('error', 'bad-option', { file: source, column: request.time }, `The time column ${JSON.stringify(request.time)} is also chosen as the target or a feature`, `The time column only orders the rows: choose another target or feature, or another ${option('time')}.`)
       ok = false
     }
     if (new Set(features).size !== features.length) {
@@ -372,7 +373,8 @@ export class CsvScanner {
   }
 
   private problem(severity: Problem['severity'], code: ProblemCode, where: { file?: string; line?: number; column?: string }, what: string, todo: string, many?: { lines: number[]; count: number }): void {
-    const { message } = dataError(code as DataErrorCode, { file: this.options.source, ...where }, what, todo)
+    // Place-neutral (src/shared/wording.ts): the CLI and the UI each render it in their own words.
+    const { neutral: message } = dataError(code as DataErrorCode, { file: this.options.source, ...where }, what, todo)
     this.problems.push({ severity, code, message, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.column !== undefined ? { column: where.column } : {}), ...(many ? { lines: many.lines, count: many.count } : {}) })
   }
 
@@ -425,7 +427,7 @@ export class CsvScanner {
           'ragged-row',
           { file: this.options.source },
           `line ${first.line} has ${fieldsWord(first.width)}, ${reference} ${count(this.width)}${others} (delimiter ${JSON.stringify(this.options.detection.dialect.delimiter)})`,
-          'Make every row have one field per column: quote fields that contain the delimiter, or set the delimiter with --delimiter.'
+          `Make every row have one field per column: quote fields that contain the delimiter, or set the delimiter with ${option('delimiter')}.`
         ).message,
         line: first.line,
         lines: listed.map((r) => r.line),
@@ -465,9 +467,9 @@ export class CsvScanner {
         const mostlyText = c.type !== 'number'
         const decimalHint =
           this.decimal === '.' && /^[+-]?\d+,\d+$/.test(first.value)
-            ? ' If the file uses decimal commas, pass --decimal ,'
+            ? ` If the file uses decimal commas, choose ${option('decimal', ',')}`
             : this.decimal === ',' && /^[+-]?\d*\.\d+$/.test(first.value)
-              ? ' If the file uses decimal points, pass --decimal .'
+              ? ` If the file uses decimal points, choose ${option('decimal', '.')}`
               : ''
         this.problem(
           severity,
@@ -477,8 +479,8 @@ export class CsvScanner {
             ? `The column holds ${c.type === 'time' ? 'dates' : 'text'} (e.g. ${quoteCell(first.value)}), not numbers`
             : `${quoteCell(first.value)} is not a number${c.invalid > 1 ? ` (${c.invalid} such cells, on lines ${lines})` : ''}`,
           mostlyText
-            ? `Choose numeric columns (${columns.filter((o) => o.type === 'number').map((o) => o.name).join(', ') || 'none found'}) for --target and --features${c.type === 'time' ? ', and use this one as --time' : ''}.${decimalHint}`
-            : `Fix the cell${c.invalid > 1 ? 's' : ''}; a missing value should be an empty cell or NA (then choose --missing).${decimalHint}`,
+            ? `Choose numeric columns (${columns.filter((o) => o.type === 'number').map((o) => o.name).join(', ') || 'none found'}) for ${option('target')} and ${option('features')}${c.type === 'time' ? `, and use this one as ${option('time')}` : ''}.${decimalHint}`
+            : `Fix the cell${c.invalid > 1 ? 's' : ''}; a missing value should be an empty cell or NA (then choose ${option('missing')}).${decimalHint}`,
           { lines: c.invalidExamples.map((e) => e.line), count: c.invalid }
         )
       }
@@ -490,7 +492,7 @@ export class CsvScanner {
           'not-finite',
           { line: first.line, column: c.name },
           `${quoteCell(first.value)} is not a finite number${c.nonFinite > 1 ? ` (${c.nonFinite} such cells, on lines ${lines})` : ''}`,
-          'Replace it with a real value, or with an empty cell if it stands for a missing value (then choose --missing drop, ffill or interpolate).',
+          `Replace it with a real value, or with an empty cell if it stands for a missing value (then choose ${option('missing', ['drop', 'ffill', 'interpolate'])}).`,
           { lines: c.nonFiniteExamples.map((e) => e.line), count: c.nonFinite }
         )
       }
@@ -510,7 +512,7 @@ export class CsvScanner {
           `${c.missing} missing value${c.missing === 1 ? '' : 's'} (${missingTokensDescription}) on line${c.missing === 1 ? '' : 's'} ${listLines(c.missingLines, c.missing)}`,
           used && policy !== 'error'
             ? handled[policy]
-            : 'Fill them in, or choose how to treat them: --missing drop (skip those rows), ffill (repeat the last value) or interpolate (a straight line between neighbours).',
+            : `Fill them in, or choose how to treat them: ${option('missing', ['drop', 'ffill', 'interpolate'])}.`,
           { lines: c.missingLines, count: c.missing }
         )
       }
@@ -522,7 +524,7 @@ export class CsvScanner {
         'bad-time',
         { line: first.line, column: this.selection?.time },
         `${quoteCell(first.value)} is neither an ISO date (like 2024-03-31 or 2024-03-31T12:00) nor a number${this.badTimeCount > 1 ? ` (${this.badTimeCount} such cells, on lines ${listLines(this.badTimes.map((b) => b.line), this.badTimeCount)})` : ''}`,
-        'Convert the times to ISO dates or numbers, or leave out --time to keep the order of the file.',
+        `Convert the times to ISO dates or numbers, or leave out ${option('time')} to keep the order of the file.`,
         { lines: this.badTimes.map((b) => b.line), count: this.badTimeCount }
       )
     }

@@ -7,6 +7,7 @@
  * (the next `horizon` values of the target); consecutive windows start `stride` rows apart.
  */
 import { dataError } from './errors'
+import { option } from '../wording'
 import type { Split } from './types'
 
 export interface WindowSpec {
@@ -62,7 +63,7 @@ export function splitRows(n: number, spec: WindowSpec, fractions: SplitFractions
       'too-few-rows',
       { file },
       `${n} usable row${n === 1 ? '' : 's'} split ${pct(1 - fractions.val - fractions.test)}/${pct(fractions.val)}/${pct(fractions.test)} in time order leave the ${names[short]} period ${rows} row${rows === 1 ? '' : 's'}, but one window needs lookback ${spec.lookback} + horizon ${spec.horizon} = ${need} rows`,
-      fit >= 1 ? `Lower --lookback to ${fit} or less (or --horizon), or use a longer series.` : `Use a longer series: these settings need at least ${minimumRows(need, fractions)} rows.`
+      fit >= 1 ? `Lower ${option('lookback')} to ${fit} or less (or ${option('horizon')}), or use a longer series.` : `Use a longer series: these settings need at least ${minimumRows(need, fractions)} rows.`
     )
   }
   return parts

@@ -2,6 +2,7 @@
  * One run: what it is (config, data, versions), how it went (curves, best, final and test metrics), what it left
  * (artifacts, the trainer's log), and what you think of it (notes and tags, saved with updateRun).
  */
+import { inWords } from '../../../shared/wording'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { RunDetail } from '../../../shared/api'
 import { useApi } from '../api/context'
@@ -125,7 +126,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
         </div>
       </div>
       <ErrorNote message={actionError} onDismiss={() => setActionError(null)} />
-      {run.error && <ErrorNote message={`The run failed: ${run.error}`} />}
+      {run.error && <ErrorNote message={`The run failed: ${inWords(run.error, 'ui')}`} />}
 
       <div className="detail-top">
         <section className="card" aria-labelledby="status-h">

@@ -3,6 +3,7 @@
  * view, so 10,000 runs scroll like 10. Rows update in place from live events; new or removed runs refresh the loaded
  * pages in the background while the old rows stay on screen, so nothing jumps.
  */
+import { inWords } from '../../../shared/wording'
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { RunSummary } from '../../../shared/api'
 import { runSettingsOfSummary } from '../../../shared/runSettings'
@@ -568,7 +569,7 @@ const Row = memo(function Row({ index, run, metric, selected, focusable, onSelec
         <a href={href({ name: 'run', id: run.id })} tabIndex={-1} className="run-name">
           {displayName(run)}
         </a>
-        {run.error && <span className="row-error" title={run.error}>{run.error}</span>}
+        {run.error && <span className="row-error" title={inWords(run.error, 'ui')}>{inWords(run.error, 'ui')}</span>}
       </div>
       <div role="gridcell">
         <CellChip cell={run.cell} />
