@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog } from 'electron'
 import { join } from 'node:path'
 import { Lab } from './lab'
 import { bindIpc } from './ipc'
+import { bindDataFilePicker } from './desktop/dataFiles.electron'
 import { applySecurityPolicy, appOrigin, secureWebPreferences } from './security'
 import { registerAppScheme, serveAppProtocol } from './appProtocol'
 import { electronBindingPath } from './store/db'
@@ -59,6 +60,7 @@ async function start(): Promise<void> {
   })
   const unbind = bindIpc(lab, window)
   window.on('closed', unbind)
+  window.on('closed', bindDataFilePicker(window)) // the New run form's native open dialog (src/main/desktop/dataFiles.electron.ts)
   window.once('ready-to-show', () => window.show())
   await window.loadURL(process.env.ELECTRON_RENDERER_URL ?? `${appOrigin}/index.html`)
 }

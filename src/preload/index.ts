@@ -2,9 +2,9 @@
  * The preload bridge: exposes the GateLab API transport to the sandboxed renderer as `window.gatelab`, and nothing
  * else. It only forwards; the main process validates every call.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { ApiEvent, ApiTransport } from '../shared/api'
-import { ipcChannels } from '../shared/ipc'
+import { ipcChannels, type DesktopFiles } from '../shared/ipc'
 
 const bridge = {
   call: (method, args) => ipcRenderer.invoke(ipcChannels.call, method, args),
@@ -18,3 +18,10 @@ const bridge = {
 } satisfies ApiTransport
 
 contextBridge.exposeInMainWorld('gatelab', bridge)
+
+const files = {
+  pickDataFile: () => ipcRenderer.invoke(ipcChannels.pickDataFile) as Promise<string | null>,
+  pathForFile: (file) => webUtils.getPathForFile(file)
+} satisfies DesktopFiles
+
+contextBridge.exposeInMainWorld('gatelabDesktop', files)

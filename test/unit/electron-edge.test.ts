@@ -9,6 +9,7 @@ const appHandlers = new Map<string, Handler>()
 const ipcHandlers = new Map<string, Handler>()
 const openExternal = vi.fn()
 let permissionHandler: Handler | undefined
+const showOpenDialog = vi.fn()
 
 vi.mock('electron', () => ({
   app: {
@@ -22,6 +23,7 @@ vi.mock('electron', () => ({
     }
   },
   shell: { openExternal },
+  dialog: { showOpenDialog: (...args: unknown[]) => showOpenDialog(...args) },
   ipcMain: {
     handle: (channel: string, handler: Handler) => ipcHandlers.set(channel, handler),
     removeHandler: (channel: string) => ipcHandlers.delete(channel)
@@ -30,6 +32,7 @@ vi.mock('electron', () => ({
 
 const { applySecurityPolicy, isAppUrl, isExternalHttpUrl, secureWebPreferences } = await import('../../src/main/security')
 const { bindIpc, isTrustedSender } = await import('../../src/main/ipc')
+const { bindDataFilePicker, dataFileFilters } = await import('../../src/main/desktop/dataFiles.electron')
 const { Lab } = await import('../../src/main/lab')
 const { Store } = await import('../../src/main/store/store')
 const { createLabStore } = await import('../../src/main/labStore')
@@ -138,5 +141,23 @@ describe('IPC binding', () => {
     unbind()
     expect(ipcHandlers.has('gatelab:call')).toBe(false)
     await lab.close()
+  })
+
+  it('opens a native dialog for a data file, for the app’s own frame only', async () => {
+    const sender = (url: string): { senderFrame: unknown } => ({ senderFrame: { url, parent: null } })
+    const window = { id: 1 }
+    const unbind = bindDataFilePicker(window as never)
+    const pick = ipcHandlers.get('gatelab:pick-data-file')!
+    showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/me/data/sunspots.csv'] })
+    await expect(pick(sender('gatelab://app/index.html'))).resolves.toBe('/home/me/data/sunspots.csv')
+    expect(showOpenDialog).toHaveBeenCalledWith(window, expect.objectContaining({ properties: ['openFile'], filters: dataFileFilters }))
+    showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] })
+    await expect(pick(sender('gatelab://app/index.html'))).resolves.toBeNull()
+    // A foreign frame gets nothing, and no dialog opens.
+    showOpenDialog.mockClear()
+    await expect(pick(sender('https://evil.example/'))).resolves.toBeNull()
+    expect(showOpenDialog).not.toHaveBeenCalled()
+    unbind()
+    expect(ipcHandlers.has('gatelab:pick-data-file')).toBe(false)
   })
 })

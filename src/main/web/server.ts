@@ -4,6 +4,7 @@
  *   GET  /api/health              {"ok":true,...}; needs the token
  *   POST /api/call/:method        JSON arguments in, ApiResponse out; needs the token
  *   GET  /api/events?token=…      Server-Sent Events carrying ApiEvent objects
+ *   POST /api/upload?name=F.csv   a data file (raw bytes) saved into the lab's data folder (upload.ts); needs the token
  *   GET  /*                       the built renderer (index.html for unknown paths)
  *
  * Guards, as Jupyter does: a random per-launch token (query `token=` or `Authorization: Bearer`), a Host header that
@@ -20,6 +21,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { ApiEvent, ApiResponse } from '../../shared/api'
 import type { Lab } from '../lab'
+import { saveUpload, UploadError } from './upload'
 import packageJson from '../../../package.json'
 
 export interface WebServerOptions {
@@ -173,6 +175,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return
       }
       openEventStream(req, res)
+      return
+    }
+    if (url.pathname === '/api/upload' && req.method === 'POST') {
+      // A data file for the New run form, saved into the lab's data folder (src/main/web/upload.ts).
+      await saveUpload(req, lab.store.path, url.searchParams.get('name') ?? 'upload.csv').then(
+        (saved) => sendJson(res, 200, { ok: true, value: saved }),
+        (error: unknown) => {
+          if (!(error instanceof UploadError)) throw error
+          sendError(res, error.status, error.code, error.message)
+        }
+      )
       return
     }
     const call = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname)

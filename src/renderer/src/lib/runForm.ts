@@ -21,6 +21,15 @@ export interface Draft {
   csvPath: string
   csv: CsvChoices
   target: string
+  /** Input features of a series; empty means the target alone. */
+  features: string[]
+  /** The time column of a series; '' keeps the file's order. */
+  time: string
+  scaling: RunConfig['scaling']
+  stride: string
+  /** Validation and test periods, in percent of the rows. */
+  valPct: string
+  testPct: string
   seqLen: string
   samples: string
   lookback: string
@@ -66,6 +75,12 @@ export function defaultDraft(): Draft {
     csvPath: '',
     csv: { delimiter: '', decimal: '', missing: 'error' },
     target: '',
+    features: [],
+    time: '',
+    scaling: 'zscore',
+    stride: '1',
+    valPct: '15',
+    testPct: '15',
     seqLen: '50',
     samples: '2000',
     lookback: '',
@@ -100,6 +115,12 @@ export function draftFromConfig(c: RunConfig): Draft {
     csvPath: source === 'csv' ? c.task.slice(4) : '',
     csv: { delimiter: c.delimiter ?? '', decimal: c.decimal ?? '', missing: c.missing },
     target: c.target ?? '',
+    features: c.features ? [...c.features] : [],
+    time: c.time ?? '',
+    scaling: c.scaling,
+    stride: String(c.stride),
+    valPct: String(Math.round((c.valFraction ?? 0.15) * 1000) / 10),
+    testPct: String(Math.round((c.testFraction ?? 0.15) * 1000) / 10),
     seqLen: String(c.seqLen),
     samples: String(c.samples),
     lookback: c.lookback !== undefined ? String(c.lookback) : '',
@@ -143,6 +164,16 @@ export function draftToConfig(d: Draft): Record<string, unknown> {
     if (d.target.trim()) c.target = d.target.trim()
     if (d.lookback.trim()) c.lookback = num(d.lookback)
     c.horizon = num(d.horizon)
+    if (d.features.length > 0) c.features = d.features
+    if (d.time) c.time = d.time
+    if (d.scaling !== 'zscore') c.scaling = d.scaling
+    if (d.stride.trim() !== '1') c.stride = num(d.stride)
+    const pct = (text: string): number | string => {
+      const n = num(text)
+      return typeof n === 'number' ? Math.round(n * 10) / 1000 : n
+    }
+    if (d.valPct.trim() !== '15') c.valFraction = pct(d.valPct)
+    if (d.testPct.trim() !== '15') c.testFraction = pct(d.testPct)
     if (d.source === 'csv') {
       if (d.csv.delimiter) c.delimiter = d.csv.delimiter
       if (d.csv.decimal) c.decimal = d.csv.decimal
@@ -175,6 +206,9 @@ export interface Validation {
   config: RunConfig | null
 }
 
+/** Config keys whose form field has another name. */
+const fieldOfKey: Record<string, string> = { valFraction: 'valPct', testFraction: 'testPct' }
+
 /** Validates with the shared schema; the seed is fixed (0) here so validation is deterministic — the real seed is chosen at submit. */
 export function validateDraft(d: Draft): Validation {
   const config = draftToConfig(d)
@@ -182,9 +216,9 @@ export function validateDraft(d: Draft): Validation {
   const parsed = runConfigSchema.safeParse(config)
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0] ?? '')
+      const key = fieldOfKey[String(issue.path[0] ?? '')] ?? String(issue.path[0] ?? '')
       const expectedNumber = issue.code === 'invalid_type' && (issue as { expected?: string }).expected === 'number'
-      fields[key] ??= expectedNumber ? 'Enter a number' : issue.message
+      fields[key] ??= expectedNumber ? 'Enter a number' : key === 'valPct' || key === 'testPct' ? 'Enter 1 to 45 (percent of the rows)' : issue.message
     }
   }
   const normalized = normalizeRunConfig(config, () => 0)
