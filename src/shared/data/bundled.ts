@@ -19,6 +19,8 @@ export interface BundledDataset {
   target: string
   time: string
   lookback: number
+  /** Columns that hold text (categories), not offered as inputs. */
+  textColumns?: string[]
   /** The default target's unit (shown beside errors in original units) and its season in rows, when it has one. */
   unit?: string
   season?: number
@@ -55,6 +57,7 @@ export const bundledDatasets: readonly BundledDataset[] = [
     columns: ['date', 'precipitation', 'temp_max', 'temp_min', 'wind', 'weather'],
     target: 'temp_max',
     time: 'date',
+    textColumns: ['weather'],
     lookback: 30,
     unit: '°C',
     season: 365,

@@ -1,19 +1,15 @@
 /**
- * The CSV slot of the New run form: asks the host to inspect the file (inspectCsv: dialect, columns and their types,
- * the first rows, problems, a dry run of the import with the form's choices) a moment after the path or a choice
- * changes, and offers the file's numeric columns as targets. The file is read where the host runs, not in the page.
+ * The CSV slot of the New run form: shows the host's reading of the file (forms/useCsvInspection.ts: dialect, columns
+ * and their types, the first rows, problems in the form's words, the windows a run would get). The file is read where
+ * the host runs, not in the page; the page holds the reading, so the Start panel judges by the same one.
  * The reading choices (delimiter, decimal separator, missing values) are set here, beside what they change: "detect"
  * shows what was detected, and a file with missing values says so among its problems until a policy is chosen.
  */
-import { useEffect, useState } from 'react'
-import type { ApiResults } from '../../../shared/api'
-import { useApi } from '../api/context'
+import { inWords } from '../../../shared/wording'
 import { formatBytes } from '../format'
 import type { CsvChoices } from '../lib/runForm'
 import { ImportPlanNotes } from './SplitWarnings'
-
-type Inspection = ApiResults['inspectCsv']
-type State = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; value: Inspection } | { state: 'error'; message: string }
+import type { InspectionState } from '../forms/useCsvInspection'
 
 const delimiterNames: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }
 const decimalNames: Record<string, string> = { '.': 'point (3.14)', ',': 'comma (3,14)' }
@@ -25,62 +21,22 @@ const missingNames: Record<CsvChoices['missing'], string> = {
 }
 
 export function CsvPreview({
-  path,
-  target,
-  lookback,
-  horizon,
+  inspection: result,
   choices,
-  onTarget,
   onChoices
 }: {
-  path: string
-  target: string
-  lookback: string
-  horizon: string
+  inspection: InspectionState
   choices: CsvChoices
-  onTarget: (column: string) => void
   onChoices: (choices: CsvChoices) => void
 }): React.JSX.Element {
-  const api = useApi()
-  const [result, setResult] = useState<State>({ state: 'idle' })
-  const key = `${path.trim()}|${target}|${lookback}|${horizon}|${choices.delimiter}|${choices.decimal}|${choices.missing}`
-  const [shownKey, setShownKey] = useState('')
-
-  useEffect(() => {
-    const file = path.trim()
-    if (!file) return
-    let cancelled = false
-    const timer = setTimeout(() => {
-      setShownKey(key)
-      setResult({ state: 'loading' })
-      const options: Record<string, unknown> = { previewRows: 8 }
-      if (target) options.target = target
-      if (/^\d+$/.test(lookback.trim())) options.lookback = Number(lookback)
-      if (/^\d+$/.test(horizon.trim())) options.horizon = Number(horizon)
-      if (choices.delimiter) options.delimiter = choices.delimiter
-      if (choices.decimal) options.decimal = choices.decimal
-      options.missing = choices.missing
-      api.inspectCsv({ path: file, options }).then(
-        (value) => !cancelled && setResult({ state: 'ok', value }),
-        (e: Error) => !cancelled && setResult({ state: 'error', message: e.message })
-      )
-    }, 400)
-    return () => {
-      cancelled = true
-      clearTimeout(timer)
-    }
-    // key stands for path, target, lookback, horizon and the reading choices.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, key])
-
-  if (!path.trim() || shownKey === '') {
+  if (result.state === 'idle') {
     return (
       <div className="slot" data-testid="csv-import-slot">
-        Type the path of a CSV file on the machine running GateLab: its columns, the first rows and any problems appear here.
+        Choose a CSV file, drop one on this form, or type the path of one on the machine running GateLab: its columns, the first rows and any problems appear here.
       </div>
     )
   }
-  if (result.state === 'loading' || result.state === 'idle') return <div className="slot muted">Reading the file…</div>
+  if (result.state === 'loading') return <div className="slot muted" data-testid="csv-import-slot">Reading the file…</div>
   const detected = result.state === 'ok' ? result.value.dialect : undefined
   const choice = <K extends keyof CsvChoices>(key: K, label: string, options: Array<[CsvChoices[K], string]>): React.JSX.Element => (
     <label className="field-inline">
@@ -108,13 +64,12 @@ export function CsvPreview({
       <div className="slot" data-testid="csv-import-slot">
         {choiceControls}
         <p className="error" role="alert">
-          {result.message}
+          {inWords(result.message, 'ui')}
         </p>
       </div>
     )
   }
   const v = result.value
-  const numeric = v.columns.filter((c) => c.type === 'number')
   return (
     <div className="slot csv-preview" data-testid="csv-import-slot">
       <p className="small">
@@ -123,22 +78,17 @@ export function CsvPreview({
         {v.ok ? <span className="ok"> · imports cleanly</span> : <span className="error"> · cannot import with these choices</span>}
       </p>
       {choiceControls}
-      <label className="field-inline">
-        <span>Target column</span>
-        <select value={target} onChange={(e) => onTarget(e.target.value)}>
-          <option value="">{v.suggested.target ? `suggested: ${v.suggested.target}` : 'choose…'}</option>
-          {numeric.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      {v.plan && (
+        <p className="small" data-testid="csv-plan">
+          Windows: lookback {v.plan.window.lookback}
+          {v.options.fitLookback && v.plan.window.lookback !== v.options.lookback ? ' (fitted to this file)' : ''}, horizon {v.plan.window.horizon} · train {v.plan.split.train.windows.toLocaleString('en-US')} / validation {v.plan.split.val.windows.toLocaleString('en-US')} / test {v.plan.split.test.windows.toLocaleString('en-US')}
+        </p>
+      )}
       {v.problems.length > 0 && (
         <ul className="problems">
           {v.problems.map((p, i) => (
             <li key={i} className={p.severity === 'error' ? 'error' : 'warn'}>
-              {p.message}
+              {inWords(p.message, 'ui')}
             </li>
           ))}
         </ul>

@@ -46,13 +46,9 @@ export function useCsvInspection(draft: Draft): InspectionState {
   const [result, setResult] = useState<InspectionState>({ state: 'idle' })
 
   useEffect(() => {
-    if (!key) {
-      setResult({ state: 'idle' })
-      return
-    }
+    if (!key) return
     let cancelled = false
-    // Loading at once (so the Start panel never judges an old reading), asking a moment later (typing is not a request per key).
-    setResult({ state: 'loading', key })
+    // Asked a moment after the last change (typing is not a request per key); until it answers the reading is "loading".
     const timer = setTimeout(() => {
       api.inspectCsv({ path, options }).then(
         (value) => !cancelled && setResult({ state: 'ok', key, value }),
@@ -67,5 +63,8 @@ export function useCsvInspection(draft: Draft): InspectionState {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key])
 
+  if (!key) return { state: 'idle' }
+  // A reading of other choices is never shown as this one's: the Start panel must not judge by an old answer.
+  if (result.state === 'idle' || result.key !== key) return { state: 'loading', key }
   return result
 }

@@ -3,7 +3,7 @@
  * shared schema. The main action trains an LSTM and a GRU on the same data with the same seed and opens them side by
  * side; "Train one" starts a single run of the chosen cell.
  */
-import { useEffect, useId, useMemo, useState } from 'react'
+import { useCallback, useEffect, useId, useMemo, useState } from 'react'
 import { useApi } from '../api/context'
 import { ErrorNote, TagEditor } from '../components/bits'
 import { CsvPreview } from '../components/CsvPreview'
@@ -15,6 +15,10 @@ import { bundledDatasets, findBundledDataset } from '../../../shared/data/bundle
 import { PairBudget, plannedPair } from '../sweeps/PairBudget'
 import { defaultPairMatch } from '../sweeps/pairBudget'
 import { RunEstimateLine, useRunEstimate } from '../limits/RunEstimate'
+import { useCsvInspection } from '../forms/useCsvInspection'
+import { readiness } from '../forms/readiness'
+import { SeriesFields } from '../forms/SeriesFields'
+import { DataFileField, useFileDrop } from '../forms/DataFileField'
 
 export function NewRunPage({ from }: { from: string | null }): React.JSX.Element {
   const api = useApi()
@@ -38,10 +42,15 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
   const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
     setDraft((d) => ({ ...d, [key]: value }))
   }
+  // The host's reading of the CSV file: the preview shows it, and "can this start" judges by it (src/renderer/src/forms).
+  const inspection = useCsvInspection(draft)
+  const ready = readiness({ draft, validation: v, csv: inspection, extra: [] })
+  const onPath = useCallback((path: string) => setDraft((d) => ({ ...d, source: 'csv', csvPath: path, target: '', features: [], time: '' })), [])
+  const drop = useFileDrop(onPath)
 
   const start = (pair: boolean): void => {
     setSubmitError(null)
-    if (!v.ok || estimate.refused) return
+    if (!ready.ok || estimate.refused) return
     const seedText = draft.seed.trim()
     const seed = seedText === '' ? randomSeed() : Number(seedText)
     const configs = pair ? pairConfigs(draft, seed) : [{ ...draftToConfig(draft), seed }]
@@ -85,7 +94,9 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
       <p className="page-lede">Choose the data, the model and how to train it. Both cells of a pair get the same data, the same seed and the same settings.</p>
       <ErrorNote message={fromError} />
       <form
-        className="new-run-grid"
+        {...drop.dropProps}
+        className={`new-run-grid ${drop.dragging ? 'dragging' : ''}`}
+        data-testid="new-run-form"
         onSubmit={(e) => {
           e.preventDefault()
           start(true)
@@ -147,7 +158,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
                       aria-checked={draft.dataName === d.name}
                       className={`preset ${draft.dataName === d.name ? 'on' : ''}`}
                       title={`${d.description} Source: ${d.source} (${d.licence})`}
-                      onClick={() => setDraft((dr) => ({ ...dr, dataName: d.name, target: '', lookback: '' }))}
+                      onClick={() => setDraft((dr) => ({ ...dr, dataName: d.name, target: '', lookback: '', features: [] }))}
                     >
                       <span className="preset-title">{d.title}</span>
                       <span className="preset-blurb">
@@ -157,24 +168,16 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
                   ))}
                 </div>
                 {err('task') && <p className="field-error">Choose a dataset ({err('task')})</p>}
-                <div className="field-row">
-                  <Field label="Target column" error={err('target')} hint={`Empty: ${chosen?.target ?? 'the dataset default'}`}>
-                    {(id, d) =>
-                      chosen ? (
-                        <select id={id} value={draft.target} aria-describedby={d} onChange={(e) => set('target', e.target.value)}>
-                          <option value="">default ({chosen.target})</option>
-                          {chosen.columns.filter((c) => c !== chosen.time).map((c) => (
-                            <option key={c} value={c}>{c}</option>
-                          ))}
-                        </select>
-                      ) : (
-                        <input id={id} value={draft.target} aria-describedby={d} onChange={(e) => set('target', e.target.value)} />
-                      )
-                    }
-                  </Field>
-                  {numField('lookback', 'Lookback (steps)', { placeholder: chosen ? String(chosen.lookback) : 'default' })}
-                  {numField('horizon', 'Horizon (steps ahead)')}
-                </div>
+                <SeriesFields
+                  draft={draft}
+                  set={set}
+                  columns={chosen ? chosen.columns.filter((c) => c !== chosen.time && !(chosen.textColumns ?? []).includes(c)).map((name) => ({ name, type: 'number' as const })) : null}
+                  defaults={{ target: chosen?.target, lookback: chosen ? String(chosen.lookback) : 'default' }}
+                  timeChoice={false}
+                  numField={numField}
+                  Field={Field}
+                  errors={v.fields}
+                />
                 <BundledPreview name={chosen?.name ?? ''} target={draft.target} lookback={draft.lookback} horizon={draft.horizon} />
               </>
             )}
@@ -182,18 +185,24 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
             {draft.source === 'csv' && (
               <>
                 <div className="field-row">
-                  <Field label="CSV file path" error={err('task')} hint="A file on the machine running the host (task csv:PATH)">
-                    {(id, d) => (
-                      <input id={id} className="mono" value={draft.csvPath} placeholder="/home/me/data/power.csv" aria-describedby={d} aria-invalid={err('task') ? true : undefined} onChange={(e) => set('csvPath', e.target.value)} style={{ width: 340 }} />
-                    )}
+                  <Field label="CSV file" error={err('task') ?? (drop.status.state === 'error' ? drop.status.message : undefined)} hint="Choose a file, drop one on this form, or type a path on the machine running GateLab">
+                    {(id, d) => <DataFileField id={id} describedBy={d} invalid={!!err('task')} path={draft.csvPath} onPath={(p) => set('csvPath', p)} take={drop.take} status={drop.status} />}
                   </Field>
-                  <Field label="Target column" error={err('target')}>
-                    {(id, d) => <input id={id} value={draft.target} aria-describedby={d} onChange={(e) => set('target', e.target.value)} />}
-                  </Field>
-                  {numField('lookback', 'Lookback (steps)', { placeholder: 'default' })}
-                  {numField('horizon', 'Horizon (steps ahead)')}
                 </div>
-                <CsvPreview path={draft.csvPath} target={draft.target} lookback={draft.lookback} horizon={draft.horizon} choices={draft.csv} onTarget={(t) => set('target', t)} onChoices={(csv) => setDraft((dr) => ({ ...dr, csv }))} />
+                <SeriesFields
+                  draft={draft}
+                  set={set}
+                  columns={inspection.state === 'ok' ? inspection.value.columns.map((c) => ({ name: c.name, type: c.type })) : null}
+                  defaults={{
+                    target: inspection.state === 'ok' ? inspection.value.suggested.target : undefined,
+                    lookback: inspection.state === 'ok' && inspection.value.plan ? `${inspection.value.plan.window.lookback} (fits)` : 'fitted to the file'
+                  }}
+                  timeChoice
+                  numField={numField}
+                  Field={Field}
+                  errors={v.fields}
+                />
+                <CsvPreview inspection={inspection} choices={draft.csv} onChoices={(csv) => setDraft((dr) => ({ ...dr, csv }))} />
               </>
             )}
           </section>
@@ -275,14 +284,14 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
               {draft.units} units × {draft.layers} layer{draft.layers === '1' ? '' : 's'}{draft.bidirectional ? ', bidirectional' : ''} · {draft.optimizer} lr {draft.lr} · batch {draft.batch} · {draft.epochs} epochs
             </p>
             <div className="validation" aria-live="polite" data-testid="form-validation">
-              {v.ok ? <span className="ok">Configuration is valid</span> : <span className="error">{v.message}</span>}
+              {ready.ok ? <span className="ok">Ready to train</span> : <span className={ready.pending ? 'muted' : 'error'}>{ready.message}</span>}
             </div>
             <PairBudget config={v.ok ? draftToConfig(draft) : null} match={pairMatch} onMatch={setPairMatch} />
             <RunEstimateLine estimate={estimate} />
-            <button type="submit" className="primary wide" disabled={busy || !v.ok || estimate.refused}>
+            <button type="submit" className="primary wide" disabled={busy || !ready.ok || estimate.refused}>
               {busy ? 'Starting…' : 'Train LSTM and GRU'}
             </button>
-            <button type="button" className="wide" disabled={busy || !v.ok || estimate.refused} onClick={() => start(false)}>
+            <button type="button" className="wide" disabled={busy || !ready.ok || estimate.refused} onClick={() => start(false)}>
               Train one {cellLabels[draft.cell]}
             </button>
             <ErrorNote message={submitError} onDismiss={() => setSubmitError(null)} />
