@@ -55,7 +55,7 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await page.getByLabel('Units per layer').fill('abc')
     await page.getByText('Enter a number').waitFor()
     await page.getByLabel('Units per layer').fill('8')
-    await page.getByText('Configuration is valid').waitFor()
+    await page.getByText('Ready to train').waitFor()
   })
 
   it('previews a CSV file through the host before training on it', async () => {
@@ -66,16 +66,16 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     writeFileSync(file, lines.join('\n') + '\n')
 
     await page.getByRole('radio', { name: 'CSV file' }).click()
-    await page.getByLabel('CSV file path').fill(file)
+    await page.getByLabel('CSV file', { exact: true }).fill(file)
     const slot = page.getByTestId('csv-import-slot')
     await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/300 rows · 3 columns/)
     // The first rows as the host read them, with the file's own header.
     await expect(slot.locator('thead th').allTextContents()).resolves.toEqual(expect.arrayContaining([expect.stringMatching(/^level/), expect.stringMatching(/^noise/)]))
     expect(await slot.locator('tbody tr').count()).toBeGreaterThan(3)
-    // Choosing the target in the preview fills the form's target field.
-    await slot.getByLabel('Target column').selectOption('level')
-    await expect(page.getByLabel('Target column', { exact: true }).first().inputValue()).resolves.toBe('level')
-    await page.getByText('Configuration is valid').waitFor()
+    // One target control, filled with the file's numeric columns.
+    await expect(page.getByLabel('Target column').count()).resolves.toBe(1)
+    await page.getByLabel('Target column').selectOption('level')
+    await page.getByText('Ready to train').waitFor()
     await shot('lab-new-run-csv.png', true)
   })
 
@@ -91,14 +91,14 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     }
     writeFileSync(file, lines.join('\n') + '\n')
 
-    await page.getByLabel('CSV file path').fill(file)
+    await page.getByLabel('CSV file', { exact: true }).fill(file)
     const slot = page.getByTestId('csv-import-slot')
     await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/600 rows · 3 columns/)
     // What was detected is shown in the choices themselves.
     const delimiter = slot.getByLabel('Delimiter')
     await expect(delimiter.locator('option:checked').textContent()).resolves.toBe('detect (semicolon)')
     await expect(slot.getByLabel('Decimal separator').locator('option:checked').textContent()).resolves.toBe('detect (comma)')
-    await slot.getByLabel('Target column').selectOption('level')
+    await page.getByLabel('Target column').selectOption('level')
     // Two NA cells: the default policy stops the import and says where they are.
     await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/cannot import with these choices/)
     await expect(slot.locator('.problems').textContent()).resolves.toMatch(/2 missing values/)
@@ -106,7 +106,7 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/imports cleanly/)
     // The cells are still listed, now with what the import will do with them.
     await expect(slot.locator('.problems').textContent()).resolves.toMatch(/2 missing values .*Each is interpolated on a straight line between its neighbours/)
-    await page.getByText('Configuration is valid').waitFor()
+    await page.getByText('Ready to train').waitFor()
     // A wrong override is re-read at once and reported, not silently accepted.
     await delimiter.selectOption('comma')
     await expect.poll(() => slot.textContent(), { timeout: 15_000 }).toMatch(/cannot import with these choices|1 columns?/)

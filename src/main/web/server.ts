@@ -183,6 +183,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         (saved) => sendJson(res, 200, { ok: true, value: saved }),
         (error: unknown) => {
           if (!(error instanceof UploadError)) throw error
+          // The rest of an oversized body is not read: close the connection, so it is not reused half-read.
+          if (error.status === 413) res.setHeader('connection', 'close')
           sendError(res, error.status, error.code, error.message)
         }
       )

@@ -45,6 +45,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
   // The host's reading of the CSV file: the preview shows it, and "can this start" judges by it (src/renderer/src/forms).
   const inspection = useCsvInspection(draft)
   const ready = readiness({ draft, validation: v, csv: inspection, extra: [] })
+  // Another file: the column choices of the last one do not carry over.
   const onPath = useCallback((path: string) => setDraft((d) => ({ ...d, source: 'csv', csvPath: path, target: '', features: [], time: '' })), [])
   const drop = useFileDrop(onPath)
 
@@ -186,7 +187,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
               <>
                 <div className="field-row">
                   <Field label="CSV file" error={err('task') ?? (drop.status.state === 'error' ? drop.status.message : undefined)} hint="Choose a file, drop one on this form, or type a path on the machine running GateLab">
-                    {(id, d) => <DataFileField id={id} describedBy={d} invalid={!!err('task')} path={draft.csvPath} onPath={(p) => set('csvPath', p)} take={drop.take} status={drop.status} />}
+                    {(id, d) => <DataFileField id={id} describedBy={d} invalid={!!err('task')} path={draft.csvPath} onPath={onPath} take={drop.take} status={drop.status} />}
                   </Field>
                 </div>
                 <SeriesFields
