@@ -196,7 +196,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
                   columns={inspection.state === 'ok' ? inspection.value.columns.map((c) => ({ name: c.name, type: c.type })) : null}
                   defaults={{
                     target: inspection.state === 'ok' ? inspection.value.suggested.target : undefined,
-                    lookback: inspection.state === 'ok' && inspection.value.plan ? `${inspection.value.plan.window.lookback} (fits)` : 'fitted to the file'
+                    lookback: inspection.state === 'ok' && inspection.value.plan ? `${inspection.value.plan.window.lookback} (fits)` : 'fits the file'
                   }}
                   timeChoice
                   numField={numField}
