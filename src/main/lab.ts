@@ -154,7 +154,7 @@ export class Lab {
         try {
           return await inspectBundled(name, options)
         } catch (error) {
-          if (error instanceof DataError) throw new GateLabError({ code: 'bad_request', message: error.message })
+          if (error instanceof DataError) throw new GateLabError({ code: 'bad_request', message: error.neutral }) // place-neutral: the UI renders it
           throw error
         }
       },

@@ -6,6 +6,7 @@ import type { RunConfig } from '../shared/config'
 import type { ModelShape } from '../shared/params'
 import { expandSweep, paramsOf, type ExpandResult } from '../shared/sweep'
 import type { SweepSizes } from '../shared/budget'
+import { DataError } from '../shared/data/errors'
 import { loadDataset } from './engine/dataset'
 
 /** The settings that decide a dataset's shape; runs that agree on them share one. */
@@ -48,7 +49,8 @@ export async function sizeSweep(spec: unknown): Promise<SweepSizes> {
     if (!plan.ok) return plan
     shapes = await shapesOf(plan.runs.map((r) => r.config))
   } catch (error) {
-    return { ok: false, message: (error as Error).message }
+    // A data problem stays place-neutral (src/shared/wording.ts): the forms render it in their words.
+    return { ok: false, message: error instanceof DataError ? error.neutral : (error as Error).message }
   }
   const runs = plan.runs.map(({ config, varied, matched }) => ({
     cell: config.cell,

@@ -3,6 +3,7 @@
  * column's range and spacing, and the small-split warning — from the host's inspection of the bundled file
  * (inspectBundled, the same as a CSV file's), a moment after the dataset, target, lookback or horizon changes.
  */
+import { inWords } from '../../../shared/wording'
 import { useEffect, useState } from 'react'
 import type { ApiResults } from '../../../shared/api'
 import { useApi } from '../api/context'
@@ -39,7 +40,7 @@ export function BundledPreview({ name, target, lookback, horizon }: { name: stri
   if (result.state === 'error') {
     return (
       <div className="slot" data-testid="bundled-preview">
-        <p className="error" role="alert">{result.message}</p>
+        <p className="error" role="alert">{inWords(result.message, 'ui')}</p>
       </div>
     )
   }
@@ -50,7 +51,7 @@ export function BundledPreview({ name, target, lookback, horizon }: { name: stri
       {errors.length > 0 && (
         <ul className="problems">
           {errors.map((p, i) => (
-            <li key={i} className="error">{p.message}</li>
+            <li key={i} className="error">{inWords(p.message, 'ui')}</li>
           ))}
         </ul>
       )}

@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useState } from 'react'
 import { useApi } from '../api/context'
+import { inWords } from '../../../shared/wording'
 import type { SizedRun } from '../../../shared/budget'
 import type { GateLabApi } from '../../../shared/api'
 import { pairSpec, pairStatement, withPlannedUnits, type PairMatch } from './pairBudget'
@@ -66,7 +67,7 @@ export function PairBudget({ config, match, onMatch }: { config: Record<string, 
           <span className={statement.differ ? 'warn' : 'muted'} data-testid="pair-note">{statement.note}</span>
         </p>
       ) : sizes && 'message' in sizes ? (
-        <p className="small muted">Parameter counts unavailable: {sizes.message}</p>
+        <p className="small muted">Parameter counts unavailable: {inWords(sizes.message, 'ui')}</p>
       ) : (
         <p className="small muted">{config ? 'Counting parameters…' : 'Parameter counts appear once the configuration is valid.'}</p>
       )}

@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useState } from 'react'
 import { useApi } from '../api/context'
+import { inWords } from '../../../shared/wording'
 import { groupBudget, formatBudget, formatCount, type SweepSizes } from '../../../shared/budget'
 import { builtinTasks, cells, type Cell } from '../../../shared/config'
 import { bundledDatasets } from '../../../shared/data/bundled'
@@ -154,7 +155,7 @@ export function SweepSizesLine({ spec }: { spec: Record<string, unknown> | null 
   if (!key) return null
   const sizes = answer && answer.key === key ? answer.sizes : null
   if (!sizes) return <p className="small muted sweep-sizes">Counting parameters…</p>
-  if (!sizes.ok) return <p className="small muted sweep-sizes">Parameter counts unavailable: {sizes.message}</p>
+  if (!sizes.ok) return <p className="small muted sweep-sizes">Parameter counts unavailable: {inWords(sizes.message, 'ui')}</p>
   const perCell = cells
     .map((cell) => ({ cell, runs: sizes.runs.filter((r) => r.cell === cell) }))
     .filter((c) => c.runs.length > 0)
