@@ -126,3 +126,18 @@ describe('task baselines', () => {
     expect(byId(set, 'ar').val.mse!).toBeLessThan(byId(set, 'mean').val.mse!)
   })
 })
+
+describe('skill against a baseline that is exact up to rounding', () => {
+  it('gives no skill when the baseline MSE is rounding noise, and writes large skills compactly', async () => {
+    const { skillScore, formatSkill, exactBaselineMse } = await import('../../src/shared/baselines/skill')
+    // Seasonal persistence on a perfectly periodic series: MSE ~1e-31, not 0.
+    expect(skillScore(0.22, 1e-31, 'mse')).toBeNull()
+    expect(skillScore(0.22, exactBaselineMse / 2, 'mse')).toBeNull()
+    expect(skillScore(0.2, 0.4, 'mse')).toBeCloseTo(0.5, 12)
+    expect(formatSkill(null)).toBe('–')
+    expect(formatSkill(-2.2126528235406995e30)).toBe('\u22122.2×10³⁰')
+    expect(formatSkill(-163.4)).toBe('\u2212163')
+    expect(formatSkill(0.456)).toBe('+0.46')
+    for (const v of [-1e6, -3.3e21, 4.5e8]) expect(formatSkill(v).length).toBeLessThanOrEqual(10)
+  })
+})

@@ -66,9 +66,16 @@ export function runScores(run: RunLike, metric: 'mse' | 'acc'): { val: BaselineS
   }
 }
 
+/**
+ * Below this MSE (in the scaled units the runs train in, where the training data has variance ~1) a baseline predicts
+ * the split exactly up to float rounding (e.g. seasonal persistence on a perfectly periodic series): 1 − MSE/MSE_b then
+ * measures rounding noise (−10³⁰), so no skill is given; the table still shows both MSEs.
+ */
+export const exactBaselineMse = 1e-12
+
 export function skillScore(run: number | undefined, baseline: number | undefined, metric: 'mse' | 'acc'): number | null {
   if (run === undefined || baseline === undefined) return null
-  if (metric === 'mse') return baseline > 0 ? 1 - run / baseline : null
+  if (metric === 'mse') return baseline > exactBaselineMse ? 1 - run / baseline : null
   return baseline < 1 ? (run - baseline) / (1 - baseline) : null
 }
 
@@ -117,6 +124,13 @@ export function runBaselineReport(run: RunLike): RunBaselineReport | null {
 /** A skill score with a real minus: two decimals below 10 in size, whole numbers above ("−221" says enough). */
 export function formatSkill(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–'
+  // toFixed writes 1e21 and above in exponent form; large skills (a run far worse than a near-exact baseline) read as
+  // −2.2×10⁷ instead of a 20-digit number.
+  if (Math.abs(v) >= 1e6) {
+    const [m, e] = Math.abs(v).toExponential(1).split('e')
+    const sup = String(Number(e)).replace(/[0-9-]/g, (c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(c)] ?? '⁻')
+    return `${v < 0 ? '\u2212' : '+'}${m}×10${sup}`
+  }
   const text = Math.abs(v).toFixed(Math.abs(v) < 10 ? 2 : 0)
   return (v < 0 && Number(text) !== 0 ? '\u2212' : Number(text) !== 0 ? '+' : '') + text
 }
