@@ -156,12 +156,12 @@ describe('baselines, skill and floor verdicts in the UI', () => {
   it('the New run preview of a YYYYMMDD file: its dates, windows per split and the small-split warning at the host figure', async () => {
     await page.goto(`${lab.host.url}#/new`)
     await page.getByRole('radio', { name: 'CSV file' }).click()
-    await page.getByLabel('CSV file path').fill(gapsFile)
-    await page.getByLabel('Target column', { exact: true }).first().fill('level')
+    await page.getByLabel('CSV file', { exact: true }).fill(gapsFile)
+    await page.getByLabel('Target column').selectOption('level', { timeout: 20_000 })
     await page.getByLabel('Lookback (steps)').fill('8')
     const slot = page.getByTestId('csv-import-slot')
     // The file has an empty cell: with the default "stop and list them" there is no import to preview.
-    await slot.getByLabel('Missing values').selectOption('interpolate', { timeout: 20_000 })
+    await page.getByLabel('Missing values').selectOption('interpolate', { timeout: 20_000 })
     const notes = slot.getByTestId('plan-notes')
     await notes.waitFor({ timeout: 20_000 })
     await expect(notes.getByTestId('split-windows').textContent()).resolves.toMatch(/train \d+ · validation 14 · test 14/)
@@ -169,6 +169,10 @@ describe('baselines, skill and floor verdicts in the UI', () => {
     await expect(notes.getByTestId('small-split').textContent()).resolves.toMatch(/Only 14 validation and 14 test windows \(fewer than 20\).*shorter Lookback/)
     await expect(notes.getByTestId('unused-dates').textContent()).resolves.toMatch(/date looks like a time column \(dates YYYYMMDD, 2020-01-01 … 2020-06-\d\d\)/)
     await slot.screenshot({ path: join(screenshotDir, 'honest-preview-csv.png') })
+    // Chosen as the time column, the same column is read as dates and its gaps across month ends are reported.
+    await page.getByLabel('Time column').selectOption('date')
+    await expect.poll(() => slot.getByTestId('plan-notes').textContent(), { timeout: 20_000 }).toMatch(/Irregular spacing: \d+ gaps? longer than 1\.5 × the typical step/)
+    expect(await slot.getByTestId('unused-dates').count()).toBe(0)
   })
 
   it('the YYYYMMDD run: its run page reports the gaps as dates, and the empty cell is filled by calendar time', async () => {

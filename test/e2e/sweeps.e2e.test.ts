@@ -223,7 +223,7 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
     await page.getByRole('button', { name: /^Cancel remaining \(\d+\)$/ }).click()
     await page.getByRole('group', { name: 'Confirm cancel' }).getByRole('button', { name: 'Yes, cancel' }).click()
     await expect
-      .poll(async () => (await attrs(rows, 'data-status')).filter((s) => s === 'queued' || s === 'running').length, { timeout: 60_000 })
+      .poll(async () => (await attrs(rows, 'data-status')).filter((s) => s === 'queued' || s === 'preparing' || s === 'running').length, { timeout: 60_000 })
       .toBe(0)
     const statuses = await attrs(rows, 'data-status')
     expect(statuses.filter((s) => s === 'cancelled').length).toBeGreaterThanOrEqual(6)
