@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import { tempDir, type RunningHost } from '../helpers/host'
+import { callApi, tempDir, type RunningHost } from '../helpers/host'
 
 /** A co2-like monthly series with gaps (empty cells), as in the issue. */
 function co2Like(): string {
@@ -52,12 +52,7 @@ describe('the New run form fails fast, and runs show the settings that applied (
     await page.getByRole('button', { name: /^Train one/ }).isDisabled()
   ]
   const slot = (): ReturnType<Page['getByTestId']> => page.getByTestId('csv-import-slot')
-  const api = async <T,>(method: string, args: unknown): Promise<T> => {
-    const res = await fetch(`${host.origin}/api/call/${method}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, body: JSON.stringify(args) })
-    const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } }
-    if (!body.ok) throw new Error(body.error?.message)
-    return body.value
-  }
+  const api = <T,>(method: string, args: unknown): Promise<T> => callApi<T>(host, method, args)
 
   beforeAll(async () => {
     lab = await openLabPage(consoleErrors)

@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { callApi } from '../helpers/host'
 import { createRng } from '../../src/shared/random'
 
 describe('baselines, skill and floor verdicts in the UI', () => {
@@ -28,16 +29,7 @@ describe('baselines, skill and floor verdicts in the UI', () => {
   /** Day numbers (since 2020-01-01) of the dates in gaps.csv; the value of each row is its own day number. */
   const gapDays: number[] = []
 
-  const call = async <T,>(method: string, args: unknown): Promise<T> => {
-    const res = await fetch(`${lab.host.origin}/api/call/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${lab.host.token}` },
-      body: JSON.stringify(args)
-    })
-    const body = (await res.json()) as { ok: boolean; value?: T; result?: T; error?: { message: string } }
-    if (!body.ok) throw new Error(body.error?.message)
-    return (body.value ?? body.result) as T
-  }
+  const call = <T,>(method: string, args: unknown): Promise<T> => callApi<T>(lab.host, method, args)
 
   beforeAll(async () => {
     // The small-split figure is the host's setting: 20 here, so the UI must say 20, not the default 30.

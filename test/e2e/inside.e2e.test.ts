@@ -11,19 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import type { RunningHost } from '../helpers/host'
+import { callApi as call, type RunningHost } from '../helpers/host'
 import type { InspectOk, InspectResult } from '../../src/shared/inspect'
 
-async function call<T>(host: RunningHost, method: string, args: unknown): Promise<T> {
-  const res = await fetch(`${host.origin}/api/call/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
-    body: JSON.stringify(args)
-  })
-  const body = (await res.json()) as { ok: true; value: T } | { ok: false; error: { message: string } }
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`)
-  return body.value
-}
 
 describe('Inside the cell in Chromium (browser mode, real trainers, real inspector)', () => {
   let lab: LabPage | undefined
