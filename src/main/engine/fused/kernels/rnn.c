@@ -285,6 +285,25 @@ static void gemm_abt(int M, int N, int K, const float *A, const float *B, float 
   }
 }
 
+// A weight matrix used as the B operand of one product per time step (U in the forward pass, Uᵀ in the backward
+// pass): constant for the whole call. Native builds (native_target.h defines GATELAB_WPACK) copy it once per call into
+// the layout their micro-kernel streams and skip that copy at every step; here it is used as it is.
+#ifndef GATELAB_WPACK
+typedef struct {
+  const float *B;
+  int ldb, K, N;
+} wpack;
+static wpack wpack_make(const float *B, int ldb, int K, int N) {
+  wpack w = {B, ldb, K, N};
+  return w;
+}
+// C[M, N] (+)= A·w, A's element (i, k) at A[i·sai + k·sak].
+static void wpack_gemm(int M, const float *A, int sai, int sak, const wpack *w, float *C, int ldc, int accumulate) {
+  gemm(M, w->N, w->K, A, sai, sak, w->B, w->ldb, C, ldc, accumulate);
+}
+static void wpack_free(wpack *w) { (void)w; }
+#endif
+
 // The throughput ceiling the benchmark prints beside each row: C[M,N] = A[M,K]·B[K,N], all row-major.
 EXPORT(gemm_nn) void gemm_nn(int M, int N, int K, const float *A, const float *B, float *C) {
   gemm(M, N, K, A, K, 1, B, N, C, N, 0);
@@ -365,6 +384,15 @@ static void input_grads(const float *xt, const float *W, const float *dZ, int T,
     for (int t = 0; t < T; t++) copy(dx + (b * T + t) * D, dxt + (t * B + b) * D, D);
 }
 
+// The recurrent-weight gradient dU[H, N] (ldu) = Σ_{t≥1} S_tᵀ·dZ_t, S_t = the [B,H] state that multiplied U at step t
+// (h_{t-1}, or r ⊙ h_{t-1} for the reset-before GRU's candidate), as ONE product over all (T−1)·B rows after the time
+// loop: S is time-major [T][B][H] and dZ [T][B][ldz] holds every step's gate gradients by then, so rows 1..T−1 of both
+// are contiguous. Step 0 adds nothing (h0 = 0). Summed per step, as rank-B updates, the whole [H, N] matrix went
+// through the cache once per step; as one long product it stays in registers for GL_KC-deep panels.
+static void recurrent_grad(const float *S, const float *dZ, int ldz, int T, int B, int H, int N, float *dU, int ldu) {
+  gemm(H, N, (T - 1) * B, S + B * H, 1, H, dZ + B * ldz, ldz, dU, ldu, 0);
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // LSTM.  acts holds, time-major: gates [T][B][4H] (after activation: i, f, g, o), cs [T+1][B][H] (cs[0] = 0),
 // tcs [T][B][H] = tanh(c_t), hs [T+1][B][H] (hs[0] = 0); xt [T][B][D] is kept for dW.
@@ -377,11 +405,12 @@ void lstm_forward(int T, int B, int D, int H, int hard, int seq, const float *x,
   input_projection(xt, W, bias, gates, T * B, D, G);
   zero(cs, BH);
   zero(hs, BH);
+  wpack u = wpack_make(U, G, H, G);
   for (int t = 0; t < T; t++) {
     float *Z = gates + t * B * G;
     const float *hp = hs + t * BH, *cp = cs + t * BH;
     float *c = cs + (t + 1) * BH, *tc = tcs + t * BH, *h = hs + (t + 1) * BH;
-    if (t > 0) gemm(B, G, H, hp, H, 1, U, G, Z, G, 1);  // h0 = 0: nothing to add at t = 0
+    if (t > 0) wpack_gemm(B, hp, H, 1, &u, Z, G, 1);  // h0 = 0: nothing to add at t = 0
     // One pass per sample: gate activations, cell update, tanh(c) and h, all on the same four vectors.
     for (int b = 0; b < B; b++) {
       float *ig = Z + b * G, *fg = ig + H, *gg = ig + 2 * H, *og = ig + 3 * H;
@@ -416,6 +445,7 @@ void lstm_forward(int T, int B, int D, int H, int hard, int seq, const float *x,
       }
     }
   }
+  wpack_free(&u);
   write_output(hs, y, B, T, H, seq);
 }
 
@@ -427,9 +457,9 @@ void lstm_backward(int T, int B, int D, int H, int hard, int seq, const float *W
                    float *dW, float *dU, float *db, float *UT, float *WT, float *dh, float *dc, float *dxt) {
   int G = 4 * H, BH = B * H;
   transpose(U, UT, H, G);
+  wpack ut = wpack_make(UT, H, G, H);
   zero(dh, BH);
   zero(dc, BH);
-  zero(dU, H * G);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -462,12 +492,10 @@ void lstm_backward(int T, int B, int D, int H, int hard, int seq, const float *W
         dcb[k] = dcn * f;
       }
     }
-    if (t > 0) {
-      // dU += h_{t-1}ᵀ·dZ_t while dZ_t is still in cache (step 0 adds nothing: h0 = 0), then dh_{t-1} = dZ_t·Uᵀ.
-      gemm(H, G, B, hs + t * BH, 1, H, Z, G, dU, G, 1);
-      gemm(B, H, G, Z, G, 1, UT, H, dh, H, 0);
-    }
+    if (t > 0) wpack_gemm(B, Z, G, 1, &ut, dh, H, 0);  // dh_{t-1} = dZ_t·Uᵀ
   }
+  wpack_free(&ut);
+  recurrent_grad(hs, gates, G, T, B, H, G, dU, G);
   input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
 }
 
@@ -485,12 +513,13 @@ void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const floa
   to_time_major(x, xt, B, T, D);
   input_projection(xt, W, bias, gates, T * B, D, G);
   zero(hs, BH);
+  wpack u = wpack_make(U, G, H, G);
   for (int t = 0; t < T; t++) {
     float *Z = gates + t * B * G;
     const float *hp = hs + t * BH;
     float *h = hs + (t + 1) * BH, *rnt = rn + t * BH;
     for (int b = 0; b < B; b++) copy(R + b * G, brec, G);
-    if (t > 0) gemm(B, G, H, hp, H, 1, U, G, R, G, 1);
+    if (t > 0) wpack_gemm(B, hp, H, 1, &u, R, G, 1);
     // One pass per sample: add the recurrent product, gate activations, candidate and h on the same vectors.
     for (int b = 0; b < B; b++) {
       float *zg = Z + b * G, *rg = zg + H, *ng = zg + 2 * H;
@@ -521,6 +550,7 @@ void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const floa
       }
     }
   }
+  wpack_free(&u);
   write_output(hs, y, B, T, H, seq);
 }
 
@@ -533,8 +563,8 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
                         float *db, float *UT, float *WT, float *dh, float *dhn, float *dxt) {
   int G = 3 * H, BH = B * H;
   transpose(U, UT, H, G);
+  wpack ut_zr = wpack_make(UT, H, 2 * H, H), ut_n = wpack_make(UT + 2 * H * H, H, H, H);
   zero(dh, BH);
-  zero(dU, H * G);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -568,14 +598,17 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
       }
     }
     if (t > 0) {
-      gemm(H, 2 * H, B, hp, 1, H, Z, G, dU, G, 1);            // dU_zr += h_{t-1}ᵀ·[daz, dar]
-      gemm(H, H, B, hp, 1, H, rnt, H, dU + 2 * H, G, 1);      // dU_n  += h_{t-1}ᵀ·(dan ⊙ r)
-      gemm(B, H, 2 * H, Z, G, 1, UT, H, dhn, H, 1);           // + [daz, dar]·U_zrᵀ
-      gemm(B, H, H, rnt, H, 1, UT + 2 * H * H, H, dhn, H, 1);  // + (dan ⊙ r)·U_nᵀ
+      wpack_gemm(B, Z, G, 1, &ut_zr, dhn, H, 1);  // + [daz, dar]·U_zrᵀ
+      wpack_gemm(B, rnt, H, 1, &ut_n, dhn, H, 1);  // + (dan ⊙ r)·U_nᵀ
       copy(dh, dhn, BH);
     }
   }
+  wpack_free(&ut_zr);
+  wpack_free(&ut_n);
   int TB = T * B;
+  // dU_zr = Σ_t h_{t-1}ᵀ·[daz, dar], dU_n = Σ_t h_{t-1}ᵀ·(dan ⊙ r), each one product over all steps t ≥ 1.
+  recurrent_grad(hs, gates, G, T, B, H, 2 * H, dU, G);
+  recurrent_grad(hs, rn, H, T, B, H, H, dU + 2 * H, G);
   // The recurrent bias acts at every step, t = 0 included.
   float *dbrec = db + G;
   col_sums(gates, TB, 2 * H, G, dbrec, 0);
@@ -595,11 +628,12 @@ void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const flo
   to_time_major(x, xt, B, T, D);
   input_projection(xt, W, bias, gates, T * B, D, G);
   zero(hs, BH);
+  wpack u_zr = wpack_make(U, G, H, 2 * H), u_n = wpack_make(U + 2 * H, G, H, H);
   for (int t = 0; t < T; t++) {
     float *Z = gates + t * B * G;
     const float *hp = hs + t * BH;
     float *h = hs + (t + 1) * BH, *rht = rh + t * BH;
-    if (t > 0) gemm(B, 2 * H, H, hp, H, 1, U, G, Z, G, 1);
+    if (t > 0) wpack_gemm(B, hp, H, 1, &u_zr, Z, G, 1);
     for (int b = 0; b < B; b++) {
       float *z = Z + b * G;
       gate_act(z, 2 * H, hard);
@@ -609,7 +643,7 @@ void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const flo
       for (; k + 4 <= H; k += 4) wasm_v128_store(rhb + k, wasm_f32x4_mul(wasm_v128_load(rg + k), wasm_v128_load(hpb + k)));
       for (; k < H; k++) rhb[k] = rg[k] * hpb[k];
     }
-    if (t > 0) gemm(B, H, H, rht, H, 1, U + 2 * H, G, Z + 2 * H, G, 1);
+    if (t > 0) wpack_gemm(B, rht, H, 1, &u_n, Z + 2 * H, G, 1);
     for (int b = 0; b < B; b++) {
       float *z = Z + b * G, *ng = z + 2 * H;
       tanh_row(ng, H);
@@ -623,6 +657,8 @@ void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const flo
       for (; k < H; k++) hb[k] = ng[k] + zg[k] * (hpb[k] - ng[k]);
     }
   }
+  wpack_free(&u_zr);
+  wpack_free(&u_n);
   write_output(hs, y, B, T, H, seq);
 }
 
@@ -633,8 +669,8 @@ void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const fl
                          float *dU, float *db, float *UT, float *WT, float *dh, float *dhn, float *drh, float *dxt) {
   int G = 3 * H, BH = B * H;
   transpose(U, UT, H, G);
+  wpack ut_zr = wpack_make(UT, H, 2 * H, H), ut_n = wpack_make(UT + 2 * H * H, H, H, H);
   zero(dh, BH);
-  zero(dU, H * G);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -663,7 +699,7 @@ void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const fl
     }
     if (t > 0) {
       // d(r ⊙ h_prev) = dan·U_nᵀ; then dr and the two direct paths into h_prev.
-      gemm(B, H, H, Z + 2 * H, G, 1, UT + 2 * H * H, H, drh, H, 0);
+      wpack_gemm(B, Z + 2 * H, G, 1, &ut_n, drh, H, 0);
       for (int b = 0; b < B; b++) {
         float *rg = Z + b * G + H;
         const float *drhb = drh + b * H, *hpb = hp + b * H;
@@ -680,15 +716,18 @@ void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const fl
           rg[k] = dr * hpb[k] * gate_grad1(r, hard);
         }
       }
-      gemm(B, H, 2 * H, Z, G, 1, UT, H, dhn, H, 1);  // + [daz, dar]·U_zrᵀ
+      wpack_gemm(B, Z, G, 1, &ut_zr, dhn, H, 1);  // + [daz, dar]·U_zrᵀ
       copy(dh, dhn, BH);
-      gemm(H, 2 * H, B, hp, 1, H, Z, G, dU, G, 1);                    // dU_zr += h_{t-1}ᵀ·[daz, dar]
-      gemm(H, H, B, rh + t * BH, 1, H, Z + 2 * H, G, dU + 2 * H, G, 1); // dU_n += (r ⊙ h_{t-1})ᵀ·dan
     } else {
       // h0 = 0: r ⊙ h0 = 0, so dr = 0 at the first step.
       for (int b = 0; b < B; b++) zero(Z + b * G + H, H);
     }
   }
+  wpack_free(&ut_zr);
+  wpack_free(&ut_n);
+  // dU_zr = Σ_t h_{t-1}ᵀ·[daz, dar], dU_n = Σ_t (r ⊙ h_{t-1})ᵀ·dan, each one product over all steps t ≥ 1.
+  recurrent_grad(hs, gates, G, T, B, H, 2 * H, dU, G);
+  recurrent_grad(rh, gates + 2 * H, G, T, B, H, H, dU + 2 * H, G);
   input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
 }
 
@@ -703,12 +742,14 @@ void rnn_forward(int T, int B, int D, int H, int hard, int seq, const float *x, 
   to_time_major(x, xt, B, T, D);
   input_projection(xt, W, bias, pre, T * B, D, H);
   zero(hs, BH);
+  wpack u = wpack_make(U, H, H, H);
   for (int t = 0; t < T; t++) {
     float *Z = pre + t * BH, *h = hs + (t + 1) * BH;
-    if (t > 0) gemm(B, H, H, hs + t * BH, H, 1, U, H, Z, H, 1);
+    if (t > 0) wpack_gemm(B, hs + t * BH, H, 1, &u, Z, H, 1);
     copy(h, Z, BH);
     tanh_row(h, BH);
   }
+  wpack_free(&u);
   write_output(hs, y, B, T, H, seq);
 }
 
@@ -719,8 +760,8 @@ void rnn_backward(int T, int B, int D, int H, int hard, int seq, const float *W,
   (void)hard;
   int BH = B * H;
   transpose(U, UT, H, H);
+  wpack ut = wpack_make(UT, H, H, H);
   zero(dh, BH);
-  zero(dU, H * H);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
     add_output_grad(dh, dy, B, T, H, t, seq);
@@ -732,11 +773,10 @@ void rnn_backward(int T, int B, int D, int H, int hard, int seq, const float *W,
       wasm_v128_store(Z + k, wasm_f32x4_mul(wasm_v128_load(dh + k), wasm_f32x4_sub(one, wasm_f32x4_mul(hv, hv))));
     }
     for (; k < BH; k++) Z[k] = dh[k] * (1.f - h[k] * h[k]);
-    if (t > 0) {
-      gemm(H, H, B, hs + t * BH, 1, H, Z, H, dU, H, 1);
-      gemm(B, H, H, Z, H, 1, UT, H, dh, H, 0);
-    }
+    if (t > 0) wpack_gemm(B, Z, H, 1, &ut, dh, H, 0);
   }
+  wpack_free(&ut);
+  recurrent_grad(hs, pre, H, T, B, H, H, dU, H);
   input_grads(xt, W, pre, T, B, D, H, dW, db, dx, WT, dxt);
 }
 
