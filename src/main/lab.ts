@@ -99,6 +99,7 @@ export class Lab {
         this.probe = this.runProbe()
         return this.probe
       },
+      getLabPath: async () => ({ dbPath: store.path }),
       listRuns: async (query) => store.listRuns(query),
       getRun: async ({ id }) => store.getRun(id),
       startRuns: async ({ configs }) => {

@@ -69,6 +69,8 @@ export const requestSchemas = {
   setDataFolders: z.object({ folders: z.array(z.string().min(1).max(4096)).max(50) }).strict(),
   /** Starts a real trainer process, asks it which backend it chose, and stops it again. */
   probeTrainer: z.object({}).strict(),
+  /** The lab's database file, cheaply: no trainer process is started (getSystemInfo probes one). */
+  getLabPath: z.object({}).strict(),
 
   /** Runs matching a query, with their summary metrics; never scans the metrics table. */
   listRuns: runQuerySchema,
@@ -332,6 +334,7 @@ export interface ApiResults {
   getDataFolders: DataFolders
   setDataFolders: DataFolders
   probeTrainer: TrainerProbe
+  getLabPath: { dbPath: string }
   listRuns: { rows: RunSummary[]; total: number }
   getRun: RunDetail
   startRuns: { runIds: string[] }

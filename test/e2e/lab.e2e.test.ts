@@ -39,10 +39,17 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
   })
 
   it('opens on the runs table, whose empty state says how to start', async () => {
+    const calls: string[] = []
+    const onRequest = (r: { url(): string }): void => void calls.push(new URL(r.url()).pathname)
+    page.on('request', onRequest)
     await page.goto(host.url)
     await page.getByText('No runs yet').waitFor({ timeout: 20_000 })
     // The hint names this lab's own file, so the command trains into the lab on screen.
     await expect.poll(() => page.getByTestId('empty-cli-hint').textContent(), { timeout: 20_000 }).toBe(`npx gatelab train --task adding --db ${host.dbPath}`)
+    // It learns the path from getLabPath, which starts nothing; getSystemInfo would start a trainer process to probe it.
+    page.off('request', onRequest)
+    expect(calls).toContain('/api/call/getLabPath')
+    expect(calls).not.toContain('/api/call/getSystemInfo')
     await expect(page.getByTestId('runs-count').textContent()).resolves.toBe('0 runs')
     await shot('lab-empty.png')
   })

@@ -7,14 +7,14 @@ import { useApi } from '../api/context'
 import { href } from '../lib/useRoute'
 import { shellWord } from '../format'
 
-
 export function EmptyLabHint(): React.JSX.Element {
   const api = useApi()
   const [db, setDb] = useState<string | null>(null)
   useEffect(() => {
     let live = true
-    api.getSystemInfo({}).then(
-      (info) => live && setDb(info.dbPath),
+    // getLabPath, not getSystemInfo: the system info starts a trainer process to probe it, the path needs nothing.
+    api.getLabPath({}).then(
+      (lab) => live && setDb(lab.dbPath),
       () => undefined // the hint without --db still works for the default lab
     )
     return () => {
