@@ -3,10 +3,13 @@
  * host for system info, the host starts a real trainer process, and what the trainer reported shows on the page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import type { RunningHost } from '../helpers/host'
+import { callApi, cliEntry, repoRoot, type RunningHost } from '../helpers/host'
+import type { LabSettings } from '../../src/shared/limits'
+import { formatBytes } from '../../src/shared/limits'
 
 describe('the lab in Chromium (browser mode)', () => {
   let host: RunningHost
@@ -59,6 +62,50 @@ describe('the lab in Chromium (browser mode)', () => {
     // The token left the address bar (no leaks into bookmarks or screenshots).
     expect(page.url()).not.toContain('token=')
     await page.screenshot({ path: join(screenshotDir, 'system-browser-mode.png'), fullPage: true })
+    expect(consoleErrors).toEqual([])
+  })
+
+  it('sets the memory limit on the System page: checked in the page’s words, kept in the lab, used by the New run form', async () => {
+    await page.goto(`${host.url}#/system`)
+    const card = page.getByTestId('memory-limit')
+    const value = card.getByTestId('memory-limit-value')
+    const before = await callApi<LabSettings>(host, 'getLabSettings', {})
+    expect(before.memoryLimit.source).toBe('default')
+    await expect.poll(() => value.textContent(), { timeout: 15_000 }).toBe(`${formatBytes(before.defaultMemoryLimitBytes)} · the default: half of this machine’s memory`)
+
+    // Bad sizes are refused here, in the page's words, and nothing reaches the lab.
+    const input = card.getByLabel('New limit')
+    const set = card.getByRole('button', { name: 'Set limit' })
+    await input.fill('lots')
+    await set.click()
+    await expect(card.getByTestId('memory-limit-problem').textContent()).resolves.toBe('Enter a size such as 8G, 512M or 1.5G (K, M, G or T: powers of 1024)')
+    await expect(set.isDisabled()).resolves.toBe(true)
+    await input.fill('512K')
+    await expect(card.getByTestId('memory-limit-problem').textContent()).resolves.toBe('The memory limit must be at least 1M')
+    await expect(callApi<LabSettings>(host, 'getLabSettings', {})).resolves.toMatchObject({ memoryLimit: { source: 'default' } })
+
+    // A real size is kept in the lab: the API and `gatelab settings` read it back, and the New run form checks against it.
+    await input.fill('2M')
+    await expect(card.getByTestId('memory-limit-problem').count()).resolves.toBe(0)
+    await set.click()
+    await expect.poll(() => value.textContent(), { timeout: 15_000 }).toBe('2.00 MiB · set for this lab')
+    await expect(callApi<LabSettings>(host, 'getLabSettings', {})).resolves.toMatchObject({ memoryLimit: { bytes: 2 * 2 ** 20, source: 'setting' } })
+    const cli = spawnSync(process.execPath, [cliEntry, 'settings', '--db', host.dbPath, '--json'], { cwd: repoRoot, encoding: 'utf8' })
+    expect(cli.status, cli.stderr).toBe(0)
+    expect((JSON.parse(cli.stdout) as LabSettings).memoryLimit).toEqual({ bytes: 2 * 2 ** 20, source: 'setting' })
+    await card.screenshot({ path: join(screenshotDir, 'system-memory-limit.png') })
+
+    await page.goto(`${host.url}#/new`)
+    await expect
+      .poll(() => page.getByTestId('run-estimate-error').textContent().catch(() => null), { timeout: 15_000 })
+      .toMatch(/above the limit of 2\.00 MiB \(the lab’s memory-limit setting\)/)
+
+    // "Use the default" removes the setting.
+    await page.goto(`${host.url}#/system`)
+    await card.getByRole('button', { name: 'Use the default' }).click()
+    await expect.poll(() => value.textContent(), { timeout: 15_000 }).toBe(`${formatBytes(before.defaultMemoryLimitBytes)} · the default: half of this machine’s memory`)
+    await expect(callApi<LabSettings>(host, 'getLabSettings', {})).resolves.toMatchObject({ memoryLimit: { source: 'default' } })
+    await expect(card.getByRole('button', { name: 'Use the default' }).count()).resolves.toBe(0)
     expect(consoleErrors).toEqual([])
   })
 

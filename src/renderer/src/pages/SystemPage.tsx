@@ -4,6 +4,7 @@ import { useApi } from '../api/context'
 import { formatDuration } from '../format'
 import { FusedKernelsCard } from './FusedKernelsCard'
 import { DataFoldersCard } from './DataFoldersCard'
+import { MemoryLimitCard } from './MemoryLimitCard'
 
 type Load<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string }
 
@@ -136,6 +137,7 @@ export function SystemPage(): React.JSX.Element {
         </section>
 
         <FusedKernelsCard probe={probe.state === 'ok' ? probe.value : undefined} />
+        <MemoryLimitCard />
         <DataFoldersCard />
       </div>
     </div>
