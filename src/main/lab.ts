@@ -40,6 +40,7 @@ import { checkRunLimits, resolveMemoryLimit } from './limits'
 import { limitsHandlers } from './limits/handlers'
 import { minSplitWindows } from '../shared/baselines/splitSize'
 import { inspectBundled } from './data/inspectBundled'
+import { artifactHandlers } from './artifacts'
 
 export interface LabOptions {
   mode: SystemInfo['mode']
@@ -159,6 +160,7 @@ export class Lab {
           throw error
         }
       },
+      ...artifactHandlers(store), // a run's stored files for download (src/main/artifacts)
       ...this.cluster.handlers
     } satisfies ApiHandlers
     this.statusTimer = setInterval(() => this.publishStatus(), options.statusIntervalMs ?? 2000)

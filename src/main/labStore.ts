@@ -46,6 +46,8 @@ export interface LabStore extends RunRecorder {
   /** Every point of a run at full resolution (exports), optionally only some metrics. */
   getFullSeries(runId: string, metrics?: string[]): MetricPoint[]
   getArtifact(runId: string, name: string): { info: ArtifactInfo; data: Uint8Array }
+  /** Part of an artifact, with how many bytes the lab file holds (downloads in chunks: src/main/artifacts). */
+  readArtifactRange(runId: string, name: string, offset: number, length: number): { info: ArtifactInfo; stored: number; data: Uint8Array }
   /** Writes this process's heartbeat (it owns the runs it trains) and marks orphaned runs interrupted. */
   heartbeat(): void
   /** Ids of runs changed since the last call, by any process. */
@@ -148,6 +150,7 @@ export function createLabStore(store: Store): LabStore {
     getRunLog: (id) => api(() => store.getRunLog(id)),
     getFullSeries: (runId, metrics) => api(() => store.getFullSeries(runId, metrics)),
     getArtifact: (runId, name) => api(() => store.getArtifact(runId, name)),
+    readArtifactRange: (runId, name, offset, length) => api(() => store.readArtifactRange(runId, name, offset, length)),
     heartbeat: () => {
       store.heartbeat()
     },

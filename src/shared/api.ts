@@ -18,6 +18,7 @@ import type { SweepSizes } from './budget'
 import type { LabSettings, RunEstimate } from './limits'
 import { slurmSubmitSchema, type ClusterInfo, type ClusterRunInfo, type ImportReport } from './cluster'
 import type { PredictionTable } from './predictions'
+import { artifactRequestSchemas, type ArtifactResults } from './artifacts'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
@@ -192,7 +193,9 @@ export const requestSchemas = {
       name: z.string().min(1).max(200),
       options: runConfigSchema.pick({ target: true, lookback: true, horizon: true, stride: true, missing: true }).partial().extend({ previewRows: z.number().int().min(0).max(1000).optional() }).strict().default({})
     })
-    .strict()
+    .strict(),
+  /** A run's stored files for download: listArtifacts, downloadArtifact (in chunks), downloadArtifactsZip (src/shared/artifacts.ts). */
+  ...artifactRequestSchemas
 } as const
 
 export type ApiMethod = keyof typeof requestSchemas
@@ -365,6 +368,9 @@ export interface ApiResults {
   cancelClusterSweep: { cancelled: number }
   getSplitSettings: { minSplitWindows: number }
   inspectBundled: CsvInspection
+  listArtifacts: ArtifactResults['listArtifacts']
+  downloadArtifact: ArtifactResults['downloadArtifact']
+  downloadArtifactsZip: ArtifactResults['downloadArtifactsZip']
 }
 
 /** One file of an export; the bytes travel as base64 so the same result crosses IPC and HTTP. */

@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import type { TrialSummary } from '../../shared/cluster'
 import { runStartedSchema, type MetricPoint } from '../../shared/protocol'
 import type { RunStartInfo } from '../store/store'
+import { resolveArtifactFile } from '../artifacts/paths'
 
 export const SUMMARY_FILE = 'summary.json'
 export const STARTED_FILE = 'started.json'
@@ -148,7 +149,7 @@ export function metricLines(points: readonly MetricPoint[]): string {
 /** Reads an artifact named in a summary and checks its size and hash; null when missing or not (yet) whole. */
 export function readArtifact(dir: string, entry: TrialSummary['artifacts'][number]): Uint8Array | null {
   try {
-    const data = readFileSync(join(dir, 'artifacts', entry.name))
+    const data = readFileSync(resolveArtifactFile(join(dir, 'artifacts'), entry.name)) // a plain name, a file inside the folder (src/main/artifacts)
     if (data.byteLength !== entry.bytes || sha256(data) !== entry.sha256) return null
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
   } catch {

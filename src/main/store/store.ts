@@ -28,6 +28,7 @@ import { existsSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { RunConfig } from '../../shared/config'
 import type { ArtifactInfo, MetricSummary, RunSummaryHp } from '../../shared/api'
+import { artifactNameProblem } from '../../shared/artifacts'
 import type { MetricPoint, RunStatus, runFinishedSchema, runStartedSchema } from '../../shared/protocol'
 import type { z } from 'zod'
 import packageJson from '../../../package.json'
@@ -691,7 +692,8 @@ export class Store {
 
   /** Stores a file the run produced. The same name again replaces it (e.g. the best weights so far). */
   addArtifact(id: string, artifact: { kind: ArtifactKind; name: string; mediaType: string; data: Uint8Array }): ArtifactInfo {
-    if (!artifact.name) throw new StoreError('invalid', 'An artifact needs a name.')
+    const nameProblem = artifactNameProblem(artifact.name) // a plain file name (src/shared/artifacts.ts)
+    if (nameProblem) throw new StoreError('invalid', nameProblem)
     const sha256 = createHash('sha256').update(artifact.data).digest('hex')
     const createdAt = Date.now()
     this.write('store an artifact in', () => {
@@ -719,6 +721,18 @@ export class Store {
         .get(this.rid(id), name) as (ArtifactDb & { data: Buffer }) | undefined
       if (!row) throw new StoreError('not_found', `Run ${id} has no artifact named "${name}".`, { path: this.path })
       return { info: toArtifact(row), data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) }
+    })
+  }
+
+  /** Bytes [offset, offset + length) of an artifact, its recorded facts and how many bytes the lab file holds (src/main/artifacts). */
+  readArtifactRange(id: string, name: string, offset: number, length: number): { info: ArtifactInfo; stored: number; data: Uint8Array } {
+    return this.read(() => {
+      const row = this.db
+        .prepare('select name, kind, media_type, size, sha256, created_at, length(data) as stored, substr(data, ?, ?) as data from artifacts where run_rid = ? and name = ?')
+        .get(offset + 1, length, this.rid(id), name) as (ArtifactDb & { stored: number; data: Buffer | null }) | undefined
+      if (!row) throw new StoreError('not_found', `Run ${id} has no artifact named "${name}".`, { path: this.path })
+      const data = row.data ?? Buffer.alloc(0)
+      return { info: toArtifact(row), stored: row.stored, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }
     })
   }
 

@@ -6,6 +6,7 @@
 import { useId, useState } from 'react'
 import type { ApiArgs } from '../../../shared/api'
 import { useApi } from '../api/context'
+import { base64Bytes, saveBlob } from '../lib/saveFile'
 
 type Format = ApiArgs<'exportRuns'>['format']
 
@@ -20,16 +21,7 @@ const formats: Array<[Format, string]> = [
 ]
 
 export function download(name: string, mediaType: string, base64: string): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-  const url = URL.createObjectURL(new Blob([bytes], { type: mediaType }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  // Give the browser a moment to start the download before the URL goes away.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  saveBlob(name, new Blob([base64Bytes(base64)], { type: mediaType }))
 }
 
 export function ExportMenu({ runIds }: { runIds: string[] }): React.JSX.Element {

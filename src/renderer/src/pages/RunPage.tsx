@@ -9,6 +9,7 @@ import { useApi } from '../api/context'
 import { useLive, useLiveEvent, useProgress } from '../live'
 import { withLivePoints } from '../lib/liveSummary'
 import { LiveFacts } from '../components/RunLive/LiveFacts'
+import { RunArtifacts } from '../components/RunArtifacts/RunArtifacts'
 import { useTheme } from '../theme'
 import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
@@ -23,7 +24,7 @@ import { RunSettingsFacts } from '../forms/RunSettingsFacts'
 import { CellChip, ErrorNote, StatusCell, TagEditor } from '../components/bits'
 import { ChartControls, useChartSettings } from '../components/ChartControls'
 import { flattenConfig } from '../lib/configDiff'
-import { displayName, formatEta, formatBytes, formatCount, formatDuration, formatMetric, formatWhen } from '../format'
+import { displayName, formatEta, formatCount, formatDuration, formatMetric, formatWhen } from '../format'
 import { href, navigate } from '../lib/useRoute'
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
@@ -201,28 +202,7 @@ export function RunPage({ id }: { id: string }): React.JSX.Element {
 
       <div className="detail-bottom">
         <NotesCard key={run.id} run={run} onSaved={(r) => setRun((old) => (old ? { ...old, ...r } : old))} />
-        <section className="card" aria-labelledby="artifacts-h">
-          <h2 id="artifacts-h">Artifacts</h2>
-          {run.artifacts.length === 0 ? (
-            <p className="muted">None yet. Weights and the model topology are stored when the run finishes.</p>
-          ) : (
-            <table className="table compact">
-              <thead>
-                <tr><th scope="col">Kind</th><th scope="col">Name</th><th scope="col" className="num">Size</th><th scope="col">sha256</th></tr>
-              </thead>
-              <tbody>
-                {run.artifacts.map((a) => (
-                  <tr key={`${a.kind}:${a.name}`}>
-                    <td>{a.kind}</td>
-                    <td className="mono">{a.name}</td>
-                    <td className="num">{formatBytes(a.bytes)}</td>
-                    <td className="mono small" title={a.sha256}>{a.sha256.slice(0, 12)}…</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+        <RunArtifacts run={run} />
       </div>
 
       <section className="card" aria-labelledby="config-h">
