@@ -12,8 +12,13 @@ import { base64Bytes, saveBlob } from '../../lib/saveFile'
 import { formatBytes } from '../../format'
 import { ErrorNote } from '../bits'
 import { downloadProblem, fetchArtifact } from './fetchArtifact'
+import './runArtifacts.css'
 
-type Transfer = { kind: 'idle' } | { kind: 'busy'; name: string; done: number; total: number } | { kind: 'done'; name: string; verified: boolean } | { kind: 'error'; message: string }
+type Transfer =
+  | { kind: 'idle' }
+  | { kind: 'busy'; name: string; done: number; total: number }
+  | { kind: 'done'; name: string; checked: 'file' | 'zip' | null }
+  | { kind: 'error'; message: string }
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'interrupted'])
 
@@ -42,7 +47,7 @@ export function RunArtifacts({ run }: { run: RunDetail }): React.JSX.Element {
     fetchArtifact(api, run.id, name, (done, total) => setTransfer({ kind: 'busy', name, done, total })).then(
       (file) => {
         saveBlob(name, file.blob)
-        setTransfer({ kind: 'done', name, verified: file.verified })
+        setTransfer({ kind: 'done', name, checked: file.verified ? 'file' : null })
       },
       (e: unknown) => {
         setTransfer({ kind: 'error', message: downloadProblem(name, e) })
@@ -57,7 +62,7 @@ export function RunArtifacts({ run }: { run: RunDetail }): React.JSX.Element {
     api.downloadArtifactsZip({ id: run.id }).then(
       (zip) => {
         saveBlob(zip.name, new Blob([base64Bytes(zip.base64)], { type: zip.mediaType }))
-        setTransfer({ kind: 'done', name: zip.name, verified: true })
+        setTransfer({ kind: 'done', name: zip.name, checked: 'zip' }) // the host checked each file's sha256
       },
       (e: unknown) => {
         setTransfer({ kind: 'error', message: downloadProblem(name, e) })
@@ -125,7 +130,7 @@ export function RunArtifacts({ run }: { run: RunDetail }): React.JSX.Element {
                   )}
                 </td>
                 <td className="num" title={`${a.bytes.toLocaleString('en-US')} bytes`}>{formatBytes(a.bytes)}</td>
-                <td className="mono small" title={a.sha256}>{a.sha256.slice(0, 12)}…</td>
+                <td className="mono small" title={`sha256 ${a.sha256}`}>{a.sha256.slice(0, 8)}…</td>
               </tr>
             ))}
           </tbody>
@@ -134,7 +139,11 @@ export function RunArtifacts({ run }: { run: RunDetail }): React.JSX.Element {
       <p className="small artifact-status" aria-live="polite" data-testid="artifact-status">
         {transfer.kind === 'busy' &&
           `Downloading ${transfer.name}${transfer.total > 0 ? ` (${formatBytes(transfer.done)} of ${formatBytes(transfer.total)})` : ''}…`}
-        {transfer.kind === 'done' && <span className="ok">{transfer.name} downloaded{transfer.verified ? ', sha256 checked' : ''}</span>}
+        {transfer.kind === 'done' && (
+          <span className="ok">
+            {transfer.name} downloaded{transfer.checked === 'file' ? ', sha256 checked' : transfer.checked === 'zip' ? ', each file checked against its sha256' : ''}
+          </span>
+        )}
         {transfer.kind === 'error' && (
           <span className="error" role="alert">
             {transfer.message}
