@@ -82,6 +82,7 @@ export class Lab {
       spawnTrainer: (name) => this.spawnTrainer(name),
       recorder: store,
       concurrency: options.concurrency,
+      artifactsWhere: `the lab ${resolve(store.path)}`, // for the trainer log's weights line (src/main/runner/log)
       events: {
         onRunChanged: (id) => this.publishRun(id),
         // The trainer's message carries its own type; spread first so the event type wins.

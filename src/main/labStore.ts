@@ -132,6 +132,7 @@ export function createLabStore(store: Store): LabStore {
     },
     finishRun: (id, result) => store.finishRun(id, result),
     setRunLog: (id, text) => store.setRunLog(id, text),
+    appendRunLog: (id, text) => store.appendRunLog(id, text),
     listRuns: (query) =>
       api(() => {
         const { dataset, includeArchived, ...rest } = query

@@ -23,6 +23,7 @@ import { worker, workerUsage } from './clusterWorker'
 import { slurmSweepUsage } from './clusterSweep'
 import { settings, settingsUsage } from './settings'
 import { applyMinSplitWindows } from '../splitSetting'
+import { logCommand, logUsage } from './log'
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
@@ -34,6 +35,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectRunCommand,
   runs,
   show,
+  log: logCommand,
   report,
   export: exportCommand,
   doctor,
@@ -54,6 +56,7 @@ Usage:
   ${compareUsage}
   ${runsUsage}
   ${showUsage}
+  ${logUsage}
   ${reportUsage}
   ${exportUsage}
   ${serveUsage}

@@ -17,7 +17,7 @@ export const runsUsage =
   'gatelab runs [--db PATH] [--json] [--status S] [--cell C] [--tag T] [--sweep ID] [--search TEXT] [--sort KEY] [--asc] [--limit N] [--archived]   list runs, newest first'
 export const showUsage = 'gatelab show RUN [--db PATH] [--json]   one run (an id or a unique prefix): config, dataset, metric summary, artifacts'
 
-function openForReading(db: string | undefined): Store {
+export function openForReading(db: string | undefined): Store {
   const path = resolveDbPath(db)
   try {
     return Store.open(path, { owner: { kind: 'cli' }, create: false })

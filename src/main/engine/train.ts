@@ -41,6 +41,8 @@ export interface TrainOptions {
   seq: number
   config: RunConfig
   backend: BackendName
+  /** Why this backend (src/main/runner/log/backend.ts), recorded as versions['backend-why'] and shown in the run's log. */
+  backendWhy?: string
   send(message: TrainerMessage): void
   /** True once the host asked to cancel; checked before every batch. */
   cancelRequested(): boolean
@@ -195,7 +197,7 @@ export async function trainRun(options: TrainOptions): Promise<RunFinished> {
   }
 }
 
-async function trainSeeded({ runId, seq, config, backend, send, cancelRequested }: TrainOptions): Promise<RunFinished> {
+async function trainSeeded({ runId, seq, config, backend, backendWhy, send, cancelRequested }: TrainOptions): Promise<RunFinished> {
   const data = await loadDataset(config)
   const { model, cellForm, paramCount } = buildModel(config, data)
   const optimizer = makeOptimizer(config)
@@ -227,6 +229,7 @@ async function trainSeeded({ runId, seq, config, backend, send, cancelRequested 
       tfjs: tf.version.tfjs,
       'tfjs-layers': tf.version_layers,
       node: process.versions.node,
+      ...(backendWhy ? { 'backend-why': backendWhy } : {}),
       // Which fused kernels ran: native-avx512/-avx2/-sse/-neon (engine/native), else the WebAssembly build
       // (relaxed-simd: fused multiply-add; simd128: the baseline).
       ...(config.engine === 'fused' ? { 'fused-kernels': defaultKernelBuild(), 'fused-kernels-why': nativeKernelStatus().reason } : {}),

@@ -11,6 +11,8 @@ import type { TrainerProcess } from './trainerProcess'
 import type { RunEstimate } from '../../shared/limits'
 import { estimateConfig } from '../limits/check'
 import { plainFailure } from '../limits/failure'
+import { minSplitWindows } from '../../shared/baselines/splitSize'
+import { RunLog } from './log'
 
 export type RunStarted = Omit<Extract<TrainerMessage, { type: 'run:started' }>, 'type' | 'runId'>
 export type RunFinished = Omit<Extract<TrainerMessage, { type: 'run:finished' }>, 'type' | 'runId' | 'seq'>
@@ -29,6 +31,8 @@ export interface RunRecorder {
   addArtifact(id: string, artifact: RunArtifact): void
   finishRun(id: string, result: RunFinished): void
   setRunLog(id: string, text: string): void
+  /** Appends lines to the run's log while it trains (the trainer log, src/main/runner/log), so the run page follows. */
+  appendRunLog?(id: string, text: string): void
   /** A trainer was started for the run and is building its data and model ("preparing", src/main/limits). */
   prepareRun?(id: string): void
 }
@@ -49,6 +53,8 @@ export interface QueueOptions {
   cancelGraceMs?: number
   /** At most this many progress events per run and second reach the UI. */
   progressPerSecond?: number
+  /** Where the runs' artifacts are kept, in words for the trainer log ("the lab /home/me/lab.db"). */
+  artifactsWhere?: string
 }
 
 interface Job {
@@ -62,6 +68,8 @@ interface Job {
   estimate?: RunEstimate
   /** The first write of this run that failed (a full disk): the run is stopped and ends failed with this reason. */
   writeError?: string
+  /** The run's trainer log (src/main/runner/log), written as the trainer reports. */
+  log?: RunLog
   finished: Promise<void>
   resolveFinished: () => void
 }
@@ -165,6 +173,8 @@ export class RunQueue {
       return
     }
     job.trainer = trainer
+    const runLog = new RunLog({ runId: job.id, config: job.config, artifactsWhere: this.options.artifactsWhere, minSplitWindows: minSplitWindows(), estimate: () => job.estimate })
+    job.log = runLog
     this.record(job, (r) => r.prepareRun?.(job.id))
     events.onRunChanged(job.id)
     void estimateConfig(job.config, { bytes: Number.POSITIVE_INFINITY, source: 'default' })
@@ -174,6 +184,7 @@ export class RunQueue {
     const minProgressGap = 1000 / (this.options.progressPerSecond ?? 4)
     const off = trainer.onMessage((message) => {
       if (!('runId' in message) || message.runId !== job.id) return
+      this.say(job, runLog.observe(message)) // before the record and its event, so a page that reloads on it has the lines
       switch (message.type) {
         case 'run:started':
           job.started = true
@@ -196,12 +207,14 @@ export class RunQueue {
           }
           break
         }
-        case 'run:finished':
+        case 'run:finished': {
           finished = true
-          if (job.writeError) this.record(job, (r) => r.finishRun(job.id, { ...message, status: 'failed', error: job.writeError }))
-          else this.record(job, (r) => r.finishRun(job.id, message.error ? { ...message, error: plainFailure(message.error, job.estimate) } : message))
+          const result = job.writeError ? { ...message, status: 'failed' as const, error: job.writeError } : message.error ? { ...message, error: plainFailure(message.error, job.estimate) } : message
+          this.say(job, runLog.finished(result))
+          this.record(job, (r) => r.finishRun(job.id, result))
           events.onRunChanged(job.id)
           break
+        }
       }
     })
     try {
@@ -213,9 +226,9 @@ export class RunQueue {
         if (job.writeError) {
           this.fail(job, job.writeError, started)
         } else if (job.cancelRequested) {
-          this.record(job, (r) =>
-            r.finishRun(job.id, { status: 'cancelled', error: 'Cancelled', final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started })
-          )
+          const result: RunFinished = { status: 'cancelled', error: 'Cancelled', final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started }
+          this.say(job, runLog.finished(result))
+          this.record(job, (r) => r.finishRun(job.id, result))
           events.onRunChanged(job.id)
         } else {
           const exit = trainer.running ? undefined : await trainer.exited
@@ -226,15 +239,22 @@ export class RunQueue {
     } finally {
       off()
       await trainer.stop()
-      this.record(job, (r) => r.setRunLog(job.id, trainer.log.join('\n')))
+      // The whole log: the trainer log, then the trainer's own output with TF.js's notices collapsed (src/main/runner/log).
+      this.record(job, (r) => r.setRunLog(job.id, runLog.text(trainer.log)))
     }
   }
 
   private fail(job: Job, message: string, started: number): void {
-    this.record(job, (r) =>
-      r.finishRun(job.id, { status: 'failed', error: plainFailure(message, job.estimate), final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started })
-    )
+    const result: RunFinished = { status: 'failed', error: plainFailure(message, job.estimate), final: {}, test: {}, best: null, epochs: 0, steps: 0, durationMs: Date.now() - started }
+    if (job.log) this.say(job, job.log.finished(result))
+    this.record(job, (r) => r.finishRun(job.id, result))
     this.options.events.onRunChanged(job.id)
+  }
+
+  /** Appends trainer-log lines to the run's stored log (nothing more is written once a write failed). */
+  private say(job: Job, lines: string[]): void {
+    if (lines.length === 0 || job.writeError) return
+    this.record(job, (r) => r.appendRunLog?.(job.id, `${lines.join('\n')}\n`))
   }
 
   /**

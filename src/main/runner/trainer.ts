@@ -14,6 +14,7 @@ import { hostMessageSchema, toProtocolError, type BackendName, type HostMessage,
 import { normalizeRunConfig, type RunConfig } from '../../shared/config'
 import { describeIssues } from '../../shared/api'
 import { connectToParent } from './parentPort'
+import { backendReason } from './log/backend'
 
 const port = connectToParent()
 const send = (message: TrainerMessage): void => port.send(message)
@@ -53,7 +54,9 @@ async function train(message: Extract<HostMessage, { type: 'train' }>): Promise<
   current = run
   try {
     const choice = await loadBackend(parsed.config.backend)
-    send(await trainRun({ runId, seq, config: parsed.config, backend: choice.backend, send, cancelRequested: () => run.cancel }))
+    // Why this backend, for the run's record and its log (src/main/runner/log).
+    const backendWhy = backendReason(choice, parsed.config.backend, parseBackendName(process.env.GATELAB_BACKEND))
+    send(await trainRun({ runId, seq, config: parsed.config, backend: choice.backend, backendWhy, send, cancelRequested: () => run.cancel }))
   } catch (error) {
     fail(toProtocolError(error).message)
   } finally {
