@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { reportFigures, predictionsFigure, type Figure } from '../../src/main/report/charts'
 import { buildReportModel } from '../../src/main/report/model'
-import { cellColors, formatTick, linearAxis, logAxis, MAX_TICK_CHARS, metricTitle, runStyles } from '../../src/shared/figures'
+import { cellColors, echartsMinorAxis, echartsValueAxis, formatTick, linearAxis, logAxis, MAX_TICK_CHARS, metricTitle, runStyles } from '../../src/shared/figures'
 import { clipped, overlaps, svgTextBoxes } from '../helpers/svgText'
 import { fixedEnv, makeRun } from './report.fixtures'
 
@@ -98,6 +98,16 @@ describe('axes', () => {
     expect(a.min).toBeGreaterThanOrEqual(0.14)
     expect(a.max).toBeLessThanOrEqual(0.2)
     expect(a.ticks.length).toBeGreaterThanOrEqual(3)
+    // Minor ticks between every two labels (at a quarter of the 0.02 step), and only labels get grid lines.
+    expect(a.ticks).toEqual([0.14, 0.16, 0.18])
+    expect(a.minor).toEqual([0.14, 0.145, 0.15, 0.155, 0.16, 0.165, 0.17, 0.175, 0.18, 0.185, 0.19])
+    const look = { text: '#000', line: '#000', grid: '#eee' }
+    expect((echartsValueAxis(a, look).axisTick as { customValues: number[] }).customValues).toEqual(a.ticks)
+    const [minorAxis] = echartsMinorAxis(a, look, 'left')
+    expect((minorAxis!.axisTick as { customValues: number[] }).customValues).toEqual([0.145, 0.15, 0.155, 0.165, 0.17, 0.175, 0.185, 0.19])
+    expect(echartsMinorAxis(linearAxis(0.1, 0.2), look, 'left')).toEqual([])
+    // Labels at every 1…9 × 10ⁿ get minor ticks halfway between them.
+    expect(logAxis(0.06, 0.15).minor.filter((m) => !logAxis(0.06, 0.15).ticks.includes(m))).toEqual([0.065, 0.075, 0.085, 0.095, 0.15])
     const wide = logAxis(0.0021, 2.9)
     // Over three decades 1-2-5 would be 10 labels: decades only, with 1…9 × 10ⁿ minor ticks.
     expect(wide.ticks).toEqual([0.01, 0.1, 1])

@@ -5,7 +5,7 @@
  * and axes, in the one figure style of src/shared/figures), then drawn: the same Plot feeds the SVG and the LaTeX.
  */
 import * as echarts from 'echarts'
-import { echartsValueAxis, extentOf, FIGURE_FONT, linearAxis, logAxis, unitTitle, wantsLog, type AxisSpec, type Dash } from '../../shared/figures'
+import { echartsMinorAxis, echartsValueAxis, extentOf, FIGURE_FONT, linearAxis, logAxis, unitTitle, wantsLog, type AxisSpec, type Dash } from '../../shared/figures'
 import type { Curve, GroupBand, PredictionSet, ReportModel } from './model'
 
 /** What a figure shows, as data: drawn to SVG here and written as pgfplots + CSV by figures/tex.ts. */
@@ -203,13 +203,16 @@ export function plotSvg(plot: Plot, options: { width?: number; height?: number }
         nameTextStyle: { fontSize: FONT, color: INK },
         splitLine: { show: false }
       }),
-      yAxis: echartsValueAxis(plot.y, look, {
-        name: plot.yLabel,
-        nameLocation: 'middle',
-        nameRotate: 90,
-        nameGap: Math.ceil(yTickWidth + 12),
-        nameTextStyle: { fontSize: FONT, color: INK }
-      }),
+      yAxis: [
+        echartsValueAxis(plot.y, look, {
+          name: plot.yLabel,
+          nameLocation: 'middle',
+          nameRotate: 90,
+          nameGap: Math.ceil(yTickWidth + 12),
+          nameTextStyle: { fontSize: FONT, color: INK }
+        }),
+        ...echartsMinorAxis(plot.y, look, 'left')
+      ],
       series
     },
     width,

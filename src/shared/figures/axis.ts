@@ -120,7 +120,8 @@ function outward2(x: number, below: boolean): number {
  * A log axis over positive data [lo, hi]. The range ends at 1…9 × 10ⁿ values around the data when it spans a factor of
  * 3 or more, else at the data rounded outward to two significant digits (so curves fill the plot). Labels at 1 × 10ⁿ
  * over many decades, 1-2-5 × 10ⁿ when that gives at least two, else every 1…9 × 10ⁿ, else nice linear steps inside
- * the range; minor ticks at every 1…9 × 10ⁿ inside.
+ * the range; minor ticks at every 1…9 × 10ⁿ inside, or halfway between 1…9 × 10ⁿ labels, or at a quarter or fifth
+ * of a linear step, so that there are always unlabelled ticks between the labels.
  */
 export function logAxis(lo: number, hi: number): AxisSpec {
   if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) return { ...linearAxis(lo, hi), log: false }
@@ -129,14 +130,24 @@ export function logAxis(lo: number, hi: number): AxisSpec {
   const min = wide ? snap(lo, mantissas19, true) : outward2(lo, true)
   let max = wide ? snap(hi, mantissas19, false) : outward2(hi, false)
   if (max <= min) max = outward2(min * 1.05, false)
-  const minor = logValues(min, max, mantissas19)
+  let minor = logValues(min, max, mantissas19)
   let ticks = logValues(min, max, mantissas125)
   if (ticks.length > 8) ticks = logValues(min, max, [1])
-  if (ticks.length < 2) ticks = minor
+  if (ticks.length < 2) {
+    // Labels at every 1…9 × 10ⁿ: minor ticks halfway between them.
+    ticks = minor
+    minor = logValues(min, max, mantissas19.flatMap((m) => [m, m + 0.5]))
+  }
   if (ticks.length < 3) {
-    // Less than a factor of ~3: label nice linear steps inside the range (a log axis still spaces them).
+    // Less than a factor of ~3: label nice linear steps inside the range (a log axis still spaces them), with minor
+    // ticks subdividing each step as a linear axis would (5 parts for a 1, 2.5 or 5 step, 4 for a 2 step).
     const lin = linearAxis(min, max, { target: 4 })
     ticks = [...new Set([...ticks, ...lin.ticks.filter((v) => v >= min && v <= max)])].sort((a, b) => a - b)
+    const step = lin.ticks[1]! - lin.ticks[0]!
+    const mantissa = Number((step / 10 ** Math.floor(Math.log10(step) + 1e-9)).toPrecision(6))
+    const sub = step / ([1, 2.5, 5, 10].includes(mantissa) ? 5 : 4)
+    minor = []
+    for (let k = Math.ceil(min / sub - 1e-9); k * sub <= max * (1 + 1e-9); k++) minor.push(Number((k * sub).toPrecision(12)))
   }
   const format = (value: number): string => formatTick(value, 3)
   return { min, max, ticks, minor: [...new Set([...minor, ...ticks])].sort((a, b) => a - b), log: true, format }

@@ -276,8 +276,8 @@ export function MetricChart({ runs, styles, metric, x, smoothing, logScale, grou
         splitLine: { show: false },
         minInterval: x === 'wallMs' ? 0 : 1
       },
-      // Log: fitted to the drawn data, labels at 1-2-5 × 10ⁿ (or finer), minor ticks at 1…9 × 10ⁿ (src/shared/figures).
-      yAxis: withReferences(chartAxisY(logScale, series, pal), refs, logScale),
+      // Log: fitted to the drawn data, labels at 1-2-5 × 10ⁿ (or finer), minor ticks between them (src/shared/figures).
+      yAxis: ((axes) => [withReferences(axes[0], refs, logScale), ...axes.slice(1)])(chartAxisY(logScale, series, pal)),
       dataZoom: [
         { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' },
         {

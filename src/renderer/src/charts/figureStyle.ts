@@ -3,7 +3,7 @@
  * labels and minor ticks, tick labels rounded to what the axis needs, and the legend of group mean lines.
  */
 import { cellLabels } from '../../../shared/config'
-import { echartsValueAxis, extentOf, formatTick, logAxis } from '../../../shared/figures'
+import { echartsMinorAxis, echartsValueAxis, extentOf, formatTick, logAxis } from '../../../shared/figures'
 import { groupBy } from '../lib/groupStats'
 import { cellColors, groupColors, type chartPalette, type Theme } from '../theme'
 
@@ -31,19 +31,26 @@ export function drawnValues(series: readonly object[]): number[] {
   return out
 }
 
-/** The y axis: linear with clean tick labels, or log fitted to the data with minor ticks. */
-export function chartAxisY(log: boolean, series: readonly object[], pal: Palette): Record<string, unknown> {
+/**
+ * The y axes: one linear axis with clean tick labels, or a log axis fitted to the data followed by the axis that draws
+ * its minor ticks (the series use the first).
+ */
+export function chartAxisY(log: boolean, series: readonly object[], pal: Palette): [Record<string, unknown>, ...Array<Record<string, unknown>>] {
   const extent = log ? extentOf(drawnValues(series), true) : null
   if (log && extent) {
-    return echartsValueAxis(logAxis(extent[0], extent[1]), { text: pal.muted, line: pal.axis, grid: pal.split }, { axisLine: { show: false }, minorSplitLine: { show: false } })
+    const spec = logAxis(extent[0], extent[1])
+    const look = { text: pal.muted, line: pal.axis, grid: pal.split }
+    return [echartsValueAxis(spec, look, { axisLine: { show: false }, minorSplitLine: { show: false } }), ...echartsMinorAxis(spec, look, 'left')]
   }
-  return {
-    type: log ? 'log' : 'value',
-    scale: true,
-    axisLine: { show: false },
-    axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatTick(v) },
-    splitLine: { lineStyle: { color: pal.split } }
-  }
+  return [
+    {
+      type: log ? 'log' : 'value',
+      scale: true,
+      axisLine: { show: false },
+      axisLabel: { color: pal.muted, fontSize: 11, formatter: (v: number) => formatTick(v) },
+      splitLine: { lineStyle: { color: pal.split } }
+    }
+  ]
 }
 
 export interface GroupLegendEntry {
