@@ -1,7 +1,7 @@
 /**
  * The native kernels (src/main/engine/native/) beside the WebAssembly ones: the loader says whether and why they run;
  * GATELAB_NATIVE_KERNELS turns them off or picks a target; each native target agrees with the finite-difference-checked
- * WebAssembly build on shapes large enough for its full-width micro-kernel (4 × 2V tiles: 4 × 16 AVX2, 4 × 32 AVX-512)
+ * WebAssembly build on shapes large enough for its full-width micro-kernel (6 × 2V tiles: 6 × 16 AVX2, 6 × 32 AVX-512)
  * plus ragged edges; and a kernel repeats its results bit for bit. With GATELAB_EXPECT_NATIVE_KERNELS=1 (CI, where the
  * install builds them) their absence is a failure, not a skip.
  */

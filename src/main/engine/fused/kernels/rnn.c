@@ -21,6 +21,15 @@
 
 typedef v128_t f4;
 
+// Lanes per f4: 4 in WebAssembly. Native builds widen the shim's vectors to the target's (8 on AVX2, 16 on AVX-512) and
+// set GATELAB_VL to match, so the gate activations and other element-wise passes run as wide as the CPU allows. Lanes
+// are independent, so the width changes no result.
+#ifdef GATELAB_VL
+#define VL GATELAB_VL
+#else
+#define VL 4
+#endif
+
 // a·b + c on 4 lanes. The module is compiled twice (scripts/lib/kernels.mjs): with relaxed SIMD this is one fused
 // multiply-add where the CPU has FMA (x86 FMA3, ARM NEON), otherwise a multiply and an add. Fused or not, it differs
 // only in rounding (one instead of two), far below the 1e-5 the exactness tests ask.
@@ -36,13 +45,13 @@ typedef v128_t f4;
 static void zero(float *p, int n) {
   int i = 0;
   f4 z = wasm_f32x4_splat(0.f);
-  for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, z);
+  for (; i + VL <= n; i += VL) wasm_v128_store(p + i, z);
   for (; i < n; i++) p[i] = 0.f;
 }
 
 static void copy(float *dst, const float *src, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+  for (; i + VL <= n; i += VL) wasm_v128_store(dst + i, wasm_v128_load(src + i));
   for (; i < n; i++) dst[i] = src[i];
 }
 
@@ -101,17 +110,17 @@ static inline float tanh1(float x) { return wasm_f32x4_extract_lane(tanh4(wasm_f
 static void gate_act(float *p, int n, int hard) {
   int i = 0;
   if (hard) {
-    for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, hard_sigmoid4(wasm_v128_load(p + i)));
+    for (; i + VL <= n; i += VL) wasm_v128_store(p + i, hard_sigmoid4(wasm_v128_load(p + i)));
     for (; i < n; i++) p[i] = hard_sigmoid1(p[i]);
   } else {
-    for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, sigmoid4(wasm_v128_load(p + i)));
+    for (; i + VL <= n; i += VL) wasm_v128_store(p + i, sigmoid4(wasm_v128_load(p + i)));
     for (; i < n; i++) p[i] = sigmoid1(p[i]);
   }
 }
 
 static void tanh_row(float *p, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, tanh4(wasm_v128_load(p + i)));
+  for (; i + VL <= n; i += VL) wasm_v128_store(p + i, tanh4(wasm_v128_load(p + i)));
   for (; i < n; i++) p[i] = tanh1(p[i]);
 }
 
@@ -235,11 +244,11 @@ static void gemm_rows(int M, int N, int K, const float *A, int sai, int sak, con
       f4 x = wasm_f32x4_splat(a[k * sak]);
       const float *b = B + k * ldb;
       int j = 0;
-      for (; j + 8 <= N; j += 8) {
+      for (; j + 2 * VL <= N; j += 2 * VL) {
         wasm_v128_store(c + j, MADD(x, wasm_v128_load(b + j), wasm_v128_load(c + j)));
-        wasm_v128_store(c + j + 4, MADD(x, wasm_v128_load(b + j + 4), wasm_v128_load(c + j + 4)));
+        wasm_v128_store(c + j + VL, MADD(x, wasm_v128_load(b + j + VL), wasm_v128_load(c + j + VL)));
       }
-      for (; j + 4 <= N; j += 4) wasm_v128_store(c + j, MADD(x, wasm_v128_load(b + j), wasm_v128_load(c + j)));
+      for (; j + VL <= N; j += VL) wasm_v128_store(c + j, MADD(x, wasm_v128_load(b + j), wasm_v128_load(c + j)));
       float xs = a[k * sak];
       for (; j < N; j++) c[j] += xs * b[j];
     }
@@ -272,13 +281,18 @@ static void gemm_abt(int M, int N, int K, const float *A, const float *B, float 
       const float *b = B + j * K;
       f4 s0 = wasm_f32x4_splat(0.f), s1 = wasm_f32x4_splat(0.f);
       int k = 0;
-      for (; k + 8 <= K; k += 8) {
+      for (; k + 2 * VL <= K; k += 2 * VL) {
         s0 = MADD(wasm_v128_load(a + k), wasm_v128_load(b + k), s0);
-        s1 = MADD(wasm_v128_load(a + k + 4), wasm_v128_load(b + k + 4), s1);
+        s1 = MADD(wasm_v128_load(a + k + VL), wasm_v128_load(b + k + VL), s1);
       }
       s0 = wasm_f32x4_add(s0, s1);
+#if VL == 4
       float s = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) + wasm_f32x4_extract_lane(s0, 2) +
                 wasm_f32x4_extract_lane(s0, 3);
+#else
+      float s = 0.f;
+      for (int l = 0; l < VL; l++) s += gl_lane(s0, l);
+#endif
       for (; k < K; k++) s += a[k] * b[k];
       C[i * N + j] = s;
     }
@@ -348,7 +362,7 @@ static void add_output_grad(float *dh, const float *dy, int B, int T, int H, int
       const float *g = dy + (b * T + t) * H;
       float *d = dh + b * H;
       int i = 0;
-      for (; i + 4 <= H; i += 4) wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(g + i)));
+      for (; i + VL <= H; i += VL) wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(g + i)));
       for (; i < H; i++) d[i] += g[i];
     }
   } else if (t == T - 1) {
@@ -362,7 +376,7 @@ static void col_sums(const float *dZ, int rows, int G, int ld, float *db, int ac
   for (int m = 0; m < rows; m++) {
     const float *r = dZ + m * ld;
     int i = 0;
-    for (; i + 4 <= G; i += 4) wasm_v128_store(db + i, wasm_f32x4_add(wasm_v128_load(db + i), wasm_v128_load(r + i)));
+    for (; i + VL <= G; i += VL) wasm_v128_store(db + i, wasm_f32x4_add(wasm_v128_load(db + i), wasm_v128_load(r + i)));
     for (; i < G; i++) db[i] += r[i];
   }
 }
@@ -417,7 +431,7 @@ void lstm_forward(int T, int B, int D, int H, int hard, int seq, const float *x,
       const float *cpb = cp + b * H;
       float *cb = c + b * H, *tcb = tc + b * H, *hb = h + b * H;
       int k = 0;
-      for (; k + 4 <= H; k += 4) {
+      for (; k + VL <= H; k += VL) {
         f4 zi = wasm_v128_load(ig + k), zf = wasm_v128_load(fg + k), zo = wasm_v128_load(og + k);
         f4 i = hard ? hard_sigmoid4(zi) : sigmoid4(zi);
         f4 f = hard ? hard_sigmoid4(zf) : sigmoid4(zf);
@@ -471,7 +485,7 @@ void lstm_backward(int T, int B, int D, int H, int hard, int seq, const float *W
       const float *dhb = dh + b * H, *cpb = cp + b * H, *tcb = tc + b * H;
       float *dcb = dc + b * H;
       int k = 0;
-      for (; k + 4 <= H; k += 4) {
+      for (; k + VL <= H; k += VL) {
         f4 i = wasm_v128_load(ig + k), f = wasm_v128_load(fg + k), g = wasm_v128_load(gg + k), o = wasm_v128_load(og + k);
         f4 d = wasm_v128_load(dhb + k), th = wasm_v128_load(tcb + k);
         f4 dcn = wasm_f32x4_add(wasm_v128_load(dcb + k),
@@ -526,7 +540,7 @@ void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const floa
       const float *rz = R + b * G, *rr = rz + H, *rh = rz + 2 * H, *hpb = hp + b * H;
       float *hb = h + b * H, *rnb = rnt + b * H;
       int k = 0;
-      for (; k + 4 <= H; k += 4) {
+      for (; k + VL <= H; k += VL) {
         f4 az = wasm_f32x4_add(wasm_v128_load(zg + k), wasm_v128_load(rz + k));
         f4 ar = wasm_f32x4_add(wasm_v128_load(rg + k), wasm_v128_load(rr + k));
         f4 zz = hard ? hard_sigmoid4(az) : sigmoid4(az);
@@ -575,7 +589,7 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
       const float *dhb = dh + b * H, *hpb = hp + b * H;
       float *dhnb = dhn + b * H;
       int k = 0;
-      for (; k + 4 <= H; k += 4) {
+      for (; k + VL <= H; k += VL) {
         f4 z = wasm_v128_load(zg + k), r = wasm_v128_load(rg + k), n = wasm_v128_load(ng + k);
         f4 d = wasm_v128_load(dhb + k), hpv = wasm_v128_load(hpb + k), u = wasm_v128_load(rnb + k);
         f4 dan = wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(one, z)), wasm_f32x4_sub(one, wasm_f32x4_mul(n, n)));
@@ -640,7 +654,7 @@ void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const flo
       const float *rg = z + H, *hpb = hp + b * H;
       float *rhb = rht + b * H;
       int k = 0;
-      for (; k + 4 <= H; k += 4) wasm_v128_store(rhb + k, wasm_f32x4_mul(wasm_v128_load(rg + k), wasm_v128_load(hpb + k)));
+      for (; k + VL <= H; k += VL) wasm_v128_store(rhb + k, wasm_f32x4_mul(wasm_v128_load(rg + k), wasm_v128_load(hpb + k)));
       for (; k < H; k++) rhb[k] = rg[k] * hpb[k];
     }
     if (t > 0) wpack_gemm(B, rht, H, 1, &u_n, Z + 2 * H, G, 1);
@@ -650,7 +664,7 @@ void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const flo
       const float *zg = z, *hpb = hp + b * H;
       float *hb = h + b * H;
       int k = 0;
-      for (; k + 4 <= H; k += 4) {
+      for (; k + VL <= H; k += VL) {
         f4 n = wasm_v128_load(ng + k);
         wasm_v128_store(hb + k, wasm_f32x4_add(n, wasm_f32x4_mul(wasm_v128_load(zg + k), wasm_f32x4_sub(wasm_v128_load(hpb + k), n))));
       }
@@ -681,7 +695,7 @@ void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const fl
       const float *dhb = dh + b * H, *hpb = hp + b * H;
       float *dhnb = dhn + b * H;
       int k = 0;
-      for (; k + 4 <= H; k += 4) {
+      for (; k + VL <= H; k += VL) {
         f4 z = wasm_v128_load(zg + k), n = wasm_v128_load(ng + k), d = wasm_v128_load(dhb + k);
         f4 dan = wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(one, z)), wasm_f32x4_sub(one, wasm_f32x4_mul(n, n)));
         f4 daz = wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(wasm_v128_load(hpb + k), n)), gate_grad4(z, hard));
@@ -705,7 +719,7 @@ void gru_before_backward(int T, int B, int D, int H, int hard, int seq, const fl
         const float *drhb = drh + b * H, *hpb = hp + b * H;
         float *dhnb = dhn + b * H;
         int k = 0;
-        for (; k + 4 <= H; k += 4) {
+        for (; k + VL <= H; k += VL) {
           f4 r = wasm_v128_load(rg + k), dr = wasm_v128_load(drhb + k);
           wasm_v128_store(dhnb + k, wasm_f32x4_add(wasm_v128_load(dhnb + k), wasm_f32x4_mul(dr, r)));
           wasm_v128_store(rg + k, wasm_f32x4_mul(wasm_f32x4_mul(dr, wasm_v128_load(hpb + k)), gate_grad4(r, hard)));
@@ -768,7 +782,7 @@ void rnn_backward(int T, int B, int D, int H, int hard, int seq, const float *W,
     float *Z = pre + t * BH;
     const float *h = hs + (t + 1) * BH;
     int k = 0;
-    for (; k + 4 <= BH; k += 4) {
+    for (; k + VL <= BH; k += VL) {
       f4 hv = wasm_v128_load(h + k);
       wasm_v128_store(Z + k, wasm_f32x4_mul(wasm_v128_load(dh + k), wasm_f32x4_sub(one, wasm_f32x4_mul(hv, hv))));
     }

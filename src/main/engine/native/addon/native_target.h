@@ -4,6 +4,7 @@
 // (shim/wasm_simd128.h); what differs is the blocked matrix product's micro-kernel, which here uses the full vector
 // width: a 4 × 2V block of C in eight vector registers (V = GL_VBYTES / 4 floats).
 #include <stdint.h>
+#include <stdlib.h>
 
 #define GL_CAT2(a, b) a##_##b
 #define GL_CAT(a, b) GL_CAT2(a, b)
@@ -130,7 +131,6 @@ static void GL_NAME(gemm_panel)(int M, int N, int K, const float *A, int sai, in
 // [N/GL_NR][K][GL_NR] once, and every step's product runs the micro-kernel on them without packing. If the buffer
 // cannot be allocated the product falls back to rnn.c's gemm on the matrix as it is (same result up to rounding).
 #define GATELAB_WPACK 1
-#include <stdlib.h>
 typedef struct {
   const float *B;
   int ldb, K, N;
@@ -154,9 +154,15 @@ static void wpack_gemm(int M, const float *A, int sai, int sak, const wpack *w, 
     gemm(M, w->N, w->K, A, sai, sak, w->B, w->ldb, C, ldc, accumulate);
     return;
   }
-  for (int j = 0, s = 0; j < w->N; j += GL_NR, s++) {
-    int nr = w->N - j < GL_NR ? w->N - j : GL_NR;
-    GL_NAME(strip_rows)(M, nr, w->K, A, sai, sak, w->p + (size_t)s * w->K * GL_NR, C + j, ldc, accumulate);
+  // K in panels of GL_KC so the part of a strip all row blocks read stays in L1 (Uᵀ's strips are 4H deep: 64 KiB at
+  // 256 units).
+  for (int k0 = 0; k0 < w->K; k0 += GL_KC) {
+    int kc = w->K - k0 < GL_KC ? w->K - k0 : GL_KC;
+    for (int j = 0, s = 0; j < w->N; j += GL_NR, s++) {
+      int nr = w->N - j < GL_NR ? w->N - j : GL_NR;
+      GL_NAME(strip_rows)(M, nr, kc, A + (int64_t)k0 * sak, sai, sak, w->p + ((size_t)s * w->K + k0) * GL_NR, C + j,
+                          ldc, accumulate || k0 > 0);
+    }
   }
 }
 static void wpack_free(wpack *w) {
@@ -166,6 +172,9 @@ static void wpack_free(wpack *w) {
 
 // The kernel source, with its exported functions renamed per target (EXPORT marks nothing natively).
 #define GATELAB_GEMM_PANEL GL_NAME(gemm_panel)
+// The element-wise passes (gate activations, cell updates, their derivatives) as wide as the target's vectors.
+#define GL_SHIM_BYTES GL_VBYTES
+#define GATELAB_VL GL_VL
 #define EXPORT(name)
 #define gemm_nn GL_NAME(gemm_nn)
 #define lstm_forward GL_NAME(lstm_forward)

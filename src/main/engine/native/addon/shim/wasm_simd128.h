@@ -8,9 +8,21 @@
 #include <stdint.h>
 #include <string.h>
 
-typedef int32_t v128_t __attribute__((vector_size(16), aligned(16)));
-typedef float gl_f32x4 __attribute__((vector_size(16), aligned(16)));
-typedef int32_t gl_i32x4 __attribute__((vector_size(16), aligned(16)));
+// GL_SHIM_BYTES widens "v128" to the native target's vectors (native_target.h sets it to 32 for AVX2, 64 for AVX-512,
+// with rnn.c's lane count GATELAB_VL to match): the same lane-wise operations on more lanes at once. Default: 16.
+#ifndef GL_SHIM_BYTES
+#define GL_SHIM_BYTES 16
+#endif
+typedef int32_t v128_t __attribute__((vector_size(GL_SHIM_BYTES), aligned(GL_SHIM_BYTES)));
+typedef float gl_f32x4 __attribute__((vector_size(GL_SHIM_BYTES), aligned(GL_SHIM_BYTES)));
+typedef int32_t gl_i32x4 __attribute__((vector_size(GL_SHIM_BYTES), aligned(GL_SHIM_BYTES)));
+#if GL_SHIM_BYTES == 16
+#define GL_SHIM_SPLAT(x) {x, x, x, x}
+#elif GL_SHIM_BYTES == 32
+#define GL_SHIM_SPLAT(x) {x, x, x, x, x, x, x, x}
+#else
+#define GL_SHIM_SPLAT(x) {x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}
+#endif
 
 #define GL_INLINE static inline __attribute__((always_inline))
 
@@ -21,11 +33,11 @@ GL_INLINE v128_t wasm_v128_load(const void *p) {
 }
 GL_INLINE void wasm_v128_store(void *p, v128_t v) { memcpy(p, &v, sizeof v); }
 GL_INLINE v128_t wasm_f32x4_splat(float x) {
-  gl_f32x4 v = {x, x, x, x};
+  gl_f32x4 v = GL_SHIM_SPLAT(x);
   return (v128_t)v;
 }
 GL_INLINE v128_t wasm_i32x4_splat(int32_t x) {
-  gl_i32x4 v = {x, x, x, x};
+  gl_i32x4 v = GL_SHIM_SPLAT(x);
   return (v128_t)v;
 }
 GL_INLINE v128_t wasm_v128_load32_splat(const void *p) {
