@@ -124,7 +124,9 @@ it('all cores: GateLab trainers against PyTorch at its best on all cores', { tim
   const rows: BenchRow[] = []
   const n = allCores
   // Issue 18's sizes, --quick included (its epochs are short: 1 s of training each, at least 5 batches).
-  const sizes: Array<[number, number]> = [[32, 100], [64, 100], [128, 100], [256, 100]]
+  // GATELAB_ALLCORES_UNITS=128,256 picks some of them.
+  const pick = process.env.GATELAB_ALLCORES_UNITS?.split(',').map(Number)
+  const sizes = ([[32, 100], [64, 100], [128, 100], [256, 100]] as Array<[number, number]>).filter(([units]) => !pick || pick.includes(units))
   const batch = 32
   for (const [units, seqLen] of sizes) {
     for (const cell of ['lstm', 'gru'] as const) {
