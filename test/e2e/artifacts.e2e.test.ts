@@ -3,7 +3,8 @@
  * trains; its run page lists the files it stored with sizes and words; clicking weights.bin downloads bytes whose
  * sha256 equals the bytes in the lab file (read with a second SQLite connection) and the recorded one; "Download all"
  * gives a zip of the same files; a traversal attempt through the API is refused with its reason. Screenshot:
- * test-results/run-artifacts.png (the copy in docs/screenshots was looked at).
+ * test-results/run-artifacts.png and run-page.png (the copies in docs/screenshots, run-artifacts.png and run-detail.png,
+ * were looked at).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
@@ -27,7 +28,7 @@ describe('the run page downloads a run\'s stored files', () => {
     lab = await openLabPage(consoleErrors)
     page = lab.page
     const started = await callApi<{ runIds: string[] }>(lab.host, 'startRuns', {
-      configs: [{ name: 'artifacts lstm', task: 'adding', seqLen: 6, samples: 64, valSamples: 32, testSamples: 32, units: 8, epochs: 2, batch: 32, cell: 'lstm', seed: 5 }]
+      configs: [{ name: 'adding T8 LSTM (artifacts e2e)', task: 'adding', seqLen: 8, samples: 256, valSamples: 64, testSamples: 64, units: 8, epochs: 6, batch: 32, lr: 0.01, cell: 'lstm', seed: 5 }]
     })
     runId = started.runIds[0]!
     const deadline = Date.now() + 120_000
@@ -70,6 +71,12 @@ describe('the run page downloads a run\'s stored files', () => {
     expect(sha(files['weights.bin']!)).toBe(row.sha256)
     await expect(card.getByTestId('artifact-status').textContent()).resolves.toMatch(/artifacts\.zip downloaded, each file checked against its sha256/)
 
+
+    // The whole page, for the user guide (docs/screenshots/run-detail.png is a copy, looked at).
+    await page.getByTestId('predictions').locator('canvas').first().waitFor({ timeout: 60_000 })
+    await page.evaluate(() => window.scrollTo(0, 0)) // sticky bars draw where the page was scrolled to
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: join(screenshotDir, 'run-page.png'), fullPage: true })
     expect(consoleErrors).toEqual([])
   })
 
