@@ -16,7 +16,8 @@ import { createLabStore } from '../../src/main/labStore'
 import { Store } from '../../src/main/store/store'
 import { normalizeRunConfig } from '../../src/shared/config'
 import { ARTIFACT_CHUNK_BYTES, type ArtifactChunk, type ArtifactListing, type ArtifactsZip } from '../../src/shared/artifacts'
-import type { ApiResponse, SerializedError } from '../../src/shared/api'
+import { createClient, type ApiResponse, type SerializedError } from '../../src/shared/api'
+import { downloadProblem, fetchArtifact } from '../../src/renderer/src/components/RunArtifacts/fetchArtifact'
 import { ArtifactPathError, resolveArtifactFile } from '../../src/main/artifacts'
 import { readArtifact } from '../../src/main/cluster/results'
 import { tempDir } from '../helpers/host'
@@ -128,6 +129,27 @@ describe('artifact downloads through the Lab', () => {
     expect(() => lab.store.addArtifact(runId, { kind: 'weights', name: '../x.bin', mediaType: 'application/octet-stream', data: new Uint8Array(1) })).toThrow(
       /contains a folder/
     )
+  })
+
+  it('the page\'s download loop (fetchArtifact) stitches the chunks and checks the sha256; a file replaced meanwhile is refused', async () => {
+    const api = createClient({ call: (method, args) => lab.dispatch(method, args) as never, subscribe: () => () => undefined })
+    const progress: number[] = []
+    const file = await fetchArtifact(api, runId, 'weights.bin', (done) => progress.push(done))
+    expect(progress).toEqual([ARTIFACT_CHUNK_BYTES, 2 * ARTIFACT_CHUNK_BYTES, weights.byteLength])
+    expect(file.verified).toBe(true)
+    expect(sha(new Uint8Array(await file.blob.arrayBuffer()))).toBe(sha(weights))
+    // The run saves a new model.json while the page downloads the old one: the second chunk is refused.
+    const big = new Uint8Array(randomBytes(ARTIFACT_CHUNK_BYTES + 10))
+    lab.store.addArtifact(runId, { kind: 'topology', name: 'model.json', mediaType: 'application/json', data: big })
+    let replaced = false
+    const error = await fetchArtifact(api, runId, 'model.json', () => {
+      if (replaced) return
+      replaced = true
+      lab.store.addArtifact(runId, { kind: 'topology', name: 'model.json', mediaType: 'application/json', data: topology })
+    }).catch((e: unknown) => e)
+    expect(downloadProblem('model.json', error)).toBe('model.json changed while it downloaded (the run saved a newer version under the same name): download it again.')
+    const gone = await fetchArtifact(api, runId, 'nothing.bin').catch((e: unknown) => e)
+    expect(downloadProblem('nothing.bin', gone)).toMatch(/^nothing\.bin is no longer stored for this run .*reload the page/)
   })
 
   it('zips every file with the same bytes', async () => {

@@ -143,6 +143,28 @@ describe('IPC binding', () => {
     await lab.close()
   })
 
+  it('downloads a run\'s stored file over IPC with the same contract as HTTP, and refuses a traversal name', async () => {
+    const store = createLabStore(Store.open(':memory:', { owner: { kind: 'test' } }))
+    const lab = new Lab({ mode: 'electron', store, spawnTrainer: () => { throw new Error('no trainer in this test') } })
+    const config = (await import('../../src/shared/config')).normalizeRunConfig({ task: 'adding' })
+    if (!config.ok) throw new Error(config.message)
+    const { id } = store.createRun({ config: config.config })
+    const bytes = new Uint8Array([3, 1, 4, 1, 5, 9, 2, 6])
+    store.addArtifact(id, { kind: 'weights', name: 'weights.bin', mediaType: 'application/octet-stream', data: bytes })
+    const unbind = bindIpc(lab, { isDestroyed: () => false, webContents: { send: () => undefined } } as never)
+    const call = ipcHandlers.get('gatelab:call')!
+    const app = frame('gatelab://app/index.html')
+    await expect(call(app, 'listArtifacts', { id })).resolves.toMatchObject({ ok: true, value: { entries: [{ name: 'weights.bin', bytes: 8, state: 'stored' }] } })
+    await expect(call(app, 'downloadArtifact', { id, name: 'weights.bin' })).resolves.toMatchObject({
+      ok: true,
+      value: { base64: Buffer.from(bytes).toString('base64'), done: true, bytes: 8 }
+    })
+    await expect(call(app, 'downloadArtifact', { id, name: '../gatelab.db' })).resolves.toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/contains a folder/) } })
+    await expect(call(frame('https://evil.example/'), 'downloadArtifact', { id, name: 'weights.bin' })).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    unbind()
+    await lab.close()
+  })
+
   it('opens a native dialog for a data file, for the app’s own frame only', async () => {
     const sender = (url: string): { senderFrame: unknown } => ({ senderFrame: { url, parent: null } })
     const window = { id: 1 }

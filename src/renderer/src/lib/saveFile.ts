@@ -2,7 +2,11 @@
 
 /** The bytes of a base64 string (the API carries file bytes as base64). */
 export function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+  // A plain loop: Uint8Array.from over the string's iterator takes seconds for a chunk of 8 MiB.
+  const text = atob(base64)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
 }
 
 /** Hands a Blob to the browser as a download (a blob URL, which the CSP allows); the desktop app asks where to save it. */
