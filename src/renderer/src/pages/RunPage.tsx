@@ -10,6 +10,7 @@ import { useLive, useLiveEvent, useProgress } from '../live'
 import { withLivePoints } from '../lib/liveSummary'
 import { LiveFacts } from '../components/RunLive/LiveFacts'
 import { RunArtifacts } from '../components/RunArtifacts/RunArtifacts'
+import { RunLog } from '../components/RunLog/RunLog'
 import { useTheme } from '../theme'
 import type { ChartRun } from '../charts/MetricChart'
 import { MetricGrid } from '../components/MetricGrid'
@@ -288,32 +289,6 @@ function NotesCard({ run, onSaved }: { run: RunDetail; onSaved: (r: Partial<RunD
         {state.kind === 'saved' && !dirty && <span className="ok small">Saved</span>}
         {state.kind === 'error' && <span className="error small" role="alert">{state.message}</span>}
       </div>
-    </section>
-  )
-}
-
-function RunLog({ id, status }: { id: string; status: string }): React.JSX.Element {
-  const api = useApi()
-  const [text, setText] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const load = useCallback(() => {
-    api.getRunLog({ id }).then(
-      (r) => {
-        setText(r.text)
-        setError(null)
-      },
-      (e: Error) => setError(e.message)
-    )
-  }, [api, id])
-  useEffect(load, [load, status])
-  return (
-    <section className="card" aria-labelledby="log-h">
-      <div className="card-head">
-        <h2 id="log-h">Trainer log</h2>
-        <button type="button" className="small" onClick={load}>Refresh</button>
-      </div>
-      <ErrorNote message={error} />
-      {text === null ? <p className="muted">Loading…</p> : text.trim() === '' ? <p className="muted">The trainer has written nothing for this run.</p> : <pre className="log" data-testid="run-log">{text}</pre>}
     </section>
   )
 }
