@@ -41,6 +41,7 @@ import { checkOnOpen } from './integrity'
 import { own } from '../../shared/keys'
 import { recordedProgress } from './progress'
 import { ensureReserve, openReadOnly, releaseReserve, removeStubs } from './diskspace'
+import { Where } from './where'
 
 export { StoreError } from './errors'
 export type { StoreErrorCode } from './errors'
@@ -250,6 +251,8 @@ const INSERT_CHUNK = 64
 
 const statuses: readonly RunStatus[] = ['queued', 'preparing', 'running', 'completed', 'failed', 'cancelled', 'interrupted']
 /** A queued run whose trainer is building its data and model reads as "preparing" (migration 4, src/main/limits). */
+/** A run id among a JSON array of ids (one parameter, however many ids). */
+const RUN_ID_IN = 'r.id in (select value from json_each(?))'
 const STATUS_EXPR = `(case when r.status = 'queued' and r.preparing_at is not null then 'preparing' else r.status end)`
 const finishedStatuses = new Set<RunStatus>(['completed', 'failed', 'cancelled'])
 
@@ -904,49 +907,29 @@ export class Store {
   // Queries
 
   listRuns(query: RunQuery = {}): { rows: RunRow[]; total: number } {
-    const where: string[] = []
-    const params: unknown[] = []
+    const where = new Where()
     const archived = query.archived ?? 'exclude'
-    if (archived === 'exclude') where.push('r.archived = 0')
-    if (archived === 'only') where.push('r.archived = 1')
+    if (archived === 'exclude') where.add('r.archived = 0')
+    if (archived === 'only') where.add('r.archived = 1')
     const list = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v])
     const status = list(query.status)
     if (status) {
       for (const s of status) if (!statuses.includes(s)) throw new StoreError('invalid', `Unknown run status "${s}"; use one of ${statuses.join(', ')}.`)
-      where.push(`${STATUS_EXPR} in (${status.map(() => '?').join(', ')})`)
-      params.push(...status)
+      where.in(STATUS_EXPR, status)
     }
     const cells = list(query.cell)
-    if (cells) {
-      where.push(`r.cell in (${cells.map(() => '?').join(', ')})`)
-      params.push(...cells)
-    }
-    if (query.dataset !== undefined) {
-      where.push('(r.dataset_name = ? or r.task = ?)')
-      params.push(query.dataset, query.dataset)
-    }
-    for (const tag of list(query.tag) ?? []) {
-      where.push('r.rid in (select run_rid from run_tags where tag = ?)')
-      params.push(tag)
-    }
-    if (query.sweepId !== undefined) {
-      where.push('r.sweep_id = ?')
-      params.push(query.sweepId)
-    }
-    if (query.groupKey !== undefined) {
-      where.push('r.group_key = ?')
-      params.push(query.groupKey)
-    }
-    if (query.ids !== undefined) {
-      where.push('r.id in (select value from json_each(?))')
-      params.push(JSON.stringify(query.ids))
-    }
+    if (cells) where.in('r.cell', cells)
+    if (query.dataset !== undefined) where.add('(r.dataset_name = ? or r.task = ?)', query.dataset, query.dataset)
+    for (const tag of list(query.tag) ?? []) where.add('r.rid in (select run_rid from run_tags where tag = ?)', tag)
+    if (query.sweepId !== undefined) where.add('r.sweep_id = ?', query.sweepId)
+    if (query.groupKey !== undefined) where.add('r.group_key = ?', query.groupKey)
+    if (query.ids !== undefined) where.add(RUN_ID_IN, JSON.stringify(query.ids))
     if (query.text !== undefined && query.text.trim() !== '') {
       const pattern = `%${query.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      where.push("(r.name like ? escape '\\' or r.notes like ? escape '\\')")
-      params.push(pattern, pattern)
+      where.add("(r.name like ? escape '\\' or r.notes like ? escape '\\')", pattern, pattern)
     }
-    const whereSql = where.length > 0 ? `where ${where.join(' and ')}` : ''
+    const whereSql = where.sql
+    const params = where.params
     const limit = query.limit ?? 100
     const offset = query.offset ?? 0
     if (!Number.isInteger(limit) || limit < 0 || limit > 100_000) throw new StoreError('invalid', 'limit must be a whole number from 0 to 100000.')
@@ -1261,20 +1244,10 @@ export class Store {
 
   /** The cluster runs of a bundle (or these ids, or all), in trial order, with their run status. */
   listClusterRuns(filter: { bundleDir?: string; ids?: readonly string[]; sweepId?: string } = {}): ClusterRunRow[] {
-    const where: string[] = []
-    const params: unknown[] = []
-    if (filter.bundleDir !== undefined) {
-      where.push('c.bundle_dir = ?')
-      params.push(filter.bundleDir)
-    }
-    if (filter.sweepId !== undefined) {
-      where.push('r.sweep_id = ?')
-      params.push(filter.sweepId)
-    }
-    if (filter.ids !== undefined) {
-      where.push('r.id in (select value from json_each(?))')
-      params.push(JSON.stringify(filter.ids))
-    }
+    const where = new Where()
+    if (filter.bundleDir !== undefined) where.add('c.bundle_dir = ?', filter.bundleDir)
+    if (filter.sweepId !== undefined) where.add('r.sweep_id = ?', filter.sweepId)
+    if (filter.ids !== undefined) where.add(RUN_ID_IN, JSON.stringify(filter.ids))
     return this.read(
       () =>
         this.db
@@ -1282,10 +1255,10 @@ export class Store {
             `select r.id, r.sweep_id as sweepId, r.status, c.bundle_dir as bundleDir, c.trial, c.job_id as jobId,
                c.slurm_state as slurmState, c.slurm_reason as slurmReason, c.attempt, c.imported_bytes as importedBytes,
                c.imported_lines as importedLines
-             from cluster_runs c join runs r on r.rid = c.run_rid ${where.length ? `where ${where.join(' and ')}` : ''}
+             from cluster_runs c join runs r on r.rid = c.run_rid ${where.sql}
              order by c.bundle_dir, c.trial`
           )
-          .all(...params) as ClusterRunRow[]
+          .all(...where.params) as ClusterRunRow[]
     )
   }
 
