@@ -29,6 +29,7 @@ import { dirname } from 'node:path'
 import type { RunConfig } from '../../shared/config'
 import type { ArtifactInfo, MetricSummary, RunSummaryHp } from '../../shared/api'
 import { artifactNameProblem } from '../../shared/artifacts'
+import type { ClusterRunInfo } from '../../shared/cluster'
 import type { MetricPoint, RunStatus, runFinishedSchema, runStartedSchema } from '../../shared/protocol'
 import type { z } from 'zod'
 import packageJson from '../../../package.json'
@@ -207,17 +208,9 @@ export interface SweepRecord {
 }
 
 /** A run trained by a Slurm array task (src/main/cluster/), as the importer and the watcher see it. */
-export interface ClusterRunRow {
+export type ClusterRunRow = Omit<ClusterRunInfo, 'runId'> & {
   id: string
-  sweepId: string | null
-  status: RunStatus
-  bundleDir: string
-  trial: number
-  jobId: string | null
-  slurmState: string | null
-  slurmReason: string | null
-  /** The attempt (SLURM_RESTART_COUNT) whose results are imported; null: nothing imported yet. */
-  attempt: number | null
+  /** How far the importer has read the attempt's metrics file (src/main/cluster/importer.ts). */
   importedBytes: number
   importedLines: number
 }
@@ -1682,18 +1675,8 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString()
 }
 
-interface SummaryAcc {
-  count: number
-  last: number | null
-  lastStep: number
-  lastEpoch: number
-  min: number | null
-  minStep: number | null
-  minEpoch: number | null
-  max: number | null
-  maxStep: number | null
-  maxEpoch: number | null
-}
+/** A MetricSummary being accumulated: the last point's step and epoch are always known while adding. */
+type SummaryAcc = Omit<MetricSummary, 'lastStep' | 'lastEpoch'> & { lastStep: number; lastEpoch: number }
 
 export function normalizeTags(tags: readonly string[]): string[] {
   const out = new Set<string>()

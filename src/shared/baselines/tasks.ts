@@ -4,20 +4,14 @@
  * sine task's persistence, mean and AR(p), chance and majority class for the classification tasks.
  */
 import type { BuiltinTask } from '../config'
-import type { Split } from '../data/types'
+import type { SequenceDataset, Split } from '../data/types'
 import { fitLinear, predictLinear } from './linear'
 import { pickBest, scoreRegression } from './score'
 import type { Baseline, BaselineId, BaselineScores, BaselineSet } from './types'
 
-export interface TaskBaselineInput {
+/** What a task's baselines need of its generated dataset (src/shared/data/types.ts), and of the task. */
+export interface TaskBaselineInput extends Pick<SequenceDataset, 'seqLen' | 'inputSize' | 'outputSize' | 'perStep' | 'train' | 'val' | 'test'> {
   task: BuiltinTask
-  seqLen: number
-  inputSize: number
-  outputSize: number
-  perStep: boolean
-  train: Split
-  val: Split
-  test: Split
   /** The noise standard deviation of a task that adds noise to its target (sine), for its noise floor. */
   noiseSd?: number
   /** Copy task: how many symbols are replayed, and of how many kinds. */
