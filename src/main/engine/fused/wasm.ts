@@ -69,15 +69,6 @@ export interface KernelMemory {
 export interface KernelExports extends KernelFunctions {
   memory: WasmMemory
   __heap_base: { value: number }
-  gemm_nn: KernelFn
-  lstm_forward: KernelFn
-  lstm_backward: KernelFn
-  gru_after_forward: KernelFn
-  gru_after_backward: KernelFn
-  gru_before_forward: KernelFn
-  gru_before_backward: KernelFn
-  rnn_forward: KernelFn
-  rnn_backward: KernelFn
 }
 
 /** The directory of this module: the bundle's directory once built (CommonJS), the source directory under Vitest. */
