@@ -4,7 +4,7 @@
  * the desktop app (IPC): it only talks to the GateLab API.
  */
 import { GateLabError, type GateLabApi } from '../../../../shared/api'
-import { base64Bytes } from '../../lib/saveFile'
+import { base64Bytes } from '../../lib/base64'
 
 async function sha256Hex(blob: Blob): Promise<string | null> {
   // crypto.subtle exists in secure contexts (127.0.0.1 and the desktop app's own scheme are).
