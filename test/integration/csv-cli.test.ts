@@ -94,6 +94,21 @@ describe('gatelab inspect-csv on good files', () => {
   })
 })
 
+describe('gatelab inspect-csv with the split fractions train takes', () => {
+  it('--val-fraction and --test-fraction set the validation and test periods, and bad values are refused in flag words', () => {
+    const r = gatelab('inspect-csv', 'resources/datasets/global-temp.csv', '--lookback', '10', '--val-fraction', '0.25', '--test-fraction', '0.1')
+    expect(r.status, r.stderr).toBe(0)
+    // 144 rows: the last 10 % (14 rows) for test, the 25 % before them (36 rows) for validation, the rest for training.
+    expect(r.stdout).toContain('train 94 rows (lines 2–95) → 84 windows')
+    expect(r.stdout).toContain('validation 36 rows (lines 96–131) → 26 windows')
+    expect(r.stdout).toContain('test 14 rows (lines 132–145) → 4 windows')
+    const json = JSON.parse(gatelab('inspect-csv', 'resources/datasets/global-temp.csv', '--json', '--lookback', '10', '--test-fraction', '0.1').stdout) as { plan: { split: { test: { windows: number } } } }
+    expect(json.plan.split.test.windows).toBe(4)
+    expect(expectBadInput(gatelab('inspect-csv', 'resources/datasets/global-temp.csv', '--val-fraction', '0.6'))).toBe('gatelab: --val-fraction 0.6: Too big: expected number to be <=0.45')
+    expect(expectBadInput(gatelab('inspect-csv', 'resources/datasets/global-temp.csv', '--test-fraction', 'tenth'))).toBe('gatelab: --test-fraction needs a number, not "tenth"')
+  })
+})
+
 describe('gatelab datasets', () => {
   it('lists the bundled series with description, rows, columns, source and licence', () => {
     const r = gatelab('datasets')

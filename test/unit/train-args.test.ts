@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseTrainArgs } from '../../src/main/cli/trainArgs'
+import { parseArgs } from 'node:util'
+import { dataFlagNames, flagOptions, parseTrainArgs, readFlags, trainFlags } from '../../src/main/cli/trainArgs'
 import { formatClock, progressLine } from '../../src/main/cli/progress'
 import { normalizeRunConfig } from '../../src/shared/config'
 import { tempDir } from '../helpers/host'
@@ -55,6 +56,18 @@ describe('gatelab train flags', () => {
     expect(() => parseTrainArgs(['--config', bad])).toThrow(/is not valid JSON/)
     writeFileSync(bad, '[1,2]')
     expect(() => parseTrainArgs(['--config', bad])).toThrow(/must hold one JSON object/)
+  })
+})
+
+describe('the data flags train and inspect-csv share', () => {
+  it('are train flags, read by train and by inspect-csv the same way (split fractions included)', () => {
+    for (const flag of dataFlagNames) expect(trainFlags[flag], flag).toBeDefined()
+    expect(dataFlagNames).toEqual(expect.arrayContaining(['val-fraction', 'test-fraction']))
+    const argv = ['--val-fraction', '0.25', '--test-fraction', '0.1', '--lookback', '10', '--features', 'a,b', '--delimiter', 'tab', '--no-header']
+    const values = parseArgs({ args: argv, options: flagOptions(dataFlagNames), strict: true }).values
+    const read = readFlags(dataFlagNames, values)
+    expect(read).toEqual({ valFraction: 0.25, testFraction: 0.1, lookback: 10, features: ['a', 'b'], delimiter: '\t', header: false })
+    expect(parseTrainArgs(argv).config).toMatchObject(read)
   })
 })
 

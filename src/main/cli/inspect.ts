@@ -9,56 +9,41 @@ import { DataError } from '../../shared/data/errors'
 import type { ImportOptions } from '../../shared/data/options'
 import { inspectCsv, type CsvInspection } from '../data/inspect'
 import { UsageError, intFlag, parseCommandArgs } from './args'
+import { dataFlagNames, flagOptions, readFlags } from './trainArgs'
+import { runConfigSchema } from '../../shared/config'
 import { compactDateMs, formatDate, formatStep } from '../../shared/data/time'
 import { smallSplitAdvice } from './baselineText'
 
 export const inspectUsage = `gatelab inspect-csv PATH [--json] [--rows N] [--delimiter ,|;|tab|pipe] [--decimal .|,] [--header|--no-header]
                 [--target COLUMN] [--features COL,COL|*] [--time COLUMN] [--missing error|drop|ffill|interpolate]
-                [--lookback N] [--horizon N] [--stride N]   check a CSV file and show how a run would import it`
+                [--lookback N] [--horizon N] [--stride N] [--scaling zscore|minmax|none] [--val-fraction X] [--test-fraction X]
+                check a CSV file and show how a run would import it`
 
 export async function inspectCsvCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('inspect-csv', argv, {
+  // The data flags are train's own (trainArgs.ts): defined once, read the same way, checked by the same schema.
+  const parsed = parseCommandArgs('inspect-csv', argv, {
     json: { type: 'boolean' },
-    delimiter: { type: 'string' },
-    decimal: { type: 'string' },
-    header: { type: 'boolean' },
-    'no-header': { type: 'boolean' },
-    target: { type: 'string' },
-    features: { type: 'string' },
-    time: { type: 'string' },
-    missing: { type: 'string' },
-    lookback: { type: 'string' },
-    horizon: { type: 'string' },
-    stride: { type: 'string' },
-    rows: { type: 'string' }
+    rows: { type: 'string' },
+    ...flagOptions(dataFlagNames)
   })
+  const positionals = parsed.positionals
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>
   if (positionals.length !== 1) throw new UsageError(`inspect-csv: give one CSV file, e.g. \`gatelab inspect-csv data.csv\`${positionals.length > 1 ? ` (got ${positionals.length} paths)` : ''}`)
   const path = positionals[0]!
-  const options: ImportOptions & { previewRows?: number } = {}
-  if (values.delimiter !== undefined) options.delimiter = values.delimiter
-  if (values.decimal !== undefined) {
-    if (values.decimal !== '.' && values.decimal !== ',') throw new UsageError(`--decimal must be . or , (not "${values.decimal}")`)
-    options.decimal = values.decimal
-  }
+  if (values.decimal !== undefined && values.decimal !== '.' && values.decimal !== ',') throw new UsageError(`--decimal must be . or , (not "${String(values.decimal)}")`)
   if (values.header && values['no-header']) throw new UsageError('inspect-csv: give --header or --no-header, not both')
-  if (values.header) options.header = true
-  if (values['no-header']) options.header = false
-  if (values.target !== undefined) options.target = values.target
-  if (values.features !== undefined) options.features = values.features.split(',').map((f) => f.trim()).filter(Boolean)
-  if (values.time !== undefined) options.time = values.time
-  if (values.missing !== undefined) {
-    const policies = ['error', 'drop', 'ffill', 'interpolate'] as const
-    const policy = policies.find((p) => p === values.missing)
-    if (!policy) throw new UsageError(`--missing must be one of ${policies.join(', ')} (not "${values.missing}")`)
-    options.missing = policy
+  const policies = ['error', 'drop', 'ffill', 'interpolate'] as const
+  if (values.missing !== undefined && !policies.some((p) => p === values.missing)) throw new UsageError(`--missing must be one of ${policies.join(', ')} (not "${String(values.missing)}")`)
+  const picked = readFlags(dataFlagNames, values)
+  // Numbers and choices as a run checks them (the delimiter is left to the reader, which names the ones it supports).
+  for (const [key, value] of Object.entries(picked)) {
+    if (key === 'delimiter') continue
+    const field = runConfigSchema.shape[key as keyof typeof runConfigSchema.shape]
+    const checked = field?.safeParse(value)
+    if (checked && !checked.success) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(value)}: ${checked.error.issues[0]!.message}`)
   }
-  const lookback = intFlag('lookback', values.lookback, 1, 100_000)
-  const horizon = intFlag('horizon', values.horizon, 1, 100_000)
-  const stride = intFlag('stride', values.stride, 1, 100_000)
-  const rows = intFlag('rows', values.rows, 0, 1000)
-  if (lookback !== undefined) options.lookback = lookback
-  if (horizon !== undefined) options.horizon = horizon
-  if (stride !== undefined) options.stride = stride
+  const options: ImportOptions & { previewRows?: number } = picked as ImportOptions
+  const rows = intFlag('rows', values.rows as string | undefined, 0, 1000)
   options.previewRows = rows ?? 5
 
   let inspection: CsvInspection

@@ -57,6 +57,30 @@ export const trainFlags: Record<string, FlagKind> = {
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 
+/** The flags that choose how a data file is read, windowed and split: `train` and `inspect-csv` share these. */
+export const dataFlagNames = ['target', 'features', 'time', 'missing', 'lookback', 'horizon', 'stride', 'scaling', 'val-fraction', 'test-fraction', 'delimiter', 'decimal', 'header', 'no-header'] as const
+
+type FlagValues = Record<string, string | boolean | string[] | undefined>
+
+/** node:util parseArgs options for some of the training flags. */
+export function flagOptions(flags: readonly string[]): Record<string, { type: 'boolean' } | { type: 'string'; multiple: boolean }> {
+  return Object.fromEntries(flags.map((flag) => [flag, trainFlags[flag] === 'bool' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: trainFlags[flag] === 'list' }]))
+}
+
+/** The given flags' values as RunConfig keys and values (`--val-fraction 0.2` → valFraction: 0.2), as `train` reads them. */
+export function readFlags(flags: readonly string[], values: FlagValues): Record<string, unknown> {
+  const input: Record<string, unknown> = {}
+  for (const flag of flags) {
+    const raw = values[flag]
+    const kind = trainFlags[flag]
+    if (raw === undefined || kind === undefined) continue
+    if (flag === 'no-header') input.header = false
+    else if (flag === 'no-telemetry') input.telemetry = false
+    else input[flag === 'tag' ? 'tags' : camel(flag)] = flag === 'delimiter' && raw === 'tab' ? '\t' : readFlag(flag, kind, raw)
+  }
+  return input
+}
+
 /** A stored run must be reproducible from any folder: `csv:` tasks record the file's absolute path. */
 export function absoluteCsvTask(task: unknown, baseDir: string): unknown {
   return typeof task === 'string' && task.startsWith('csv:') ? `csv:${resolve(baseDir, task.slice(4))}` : task
@@ -105,11 +129,8 @@ function readFlag(flag: string, kind: FlagKind, raw: string | boolean | string[]
 }
 
 export function parseTrainArgs(argv: string[], randomSeed?: () => number): TrainArgs {
-  const options = Object.fromEntries(
-    Object.entries(trainFlags).map(([flag, kind]) => [flag, kind === 'bool' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: kind === 'list' }])
-  )
   const { values, positionals } = parseCommandArgs('train', argv, {
-    ...options,
+    ...flagOptions(Object.keys(trainFlags)),
     config: { type: 'string' },
     db: { type: 'string' },
     json: { type: 'boolean' },
@@ -117,13 +138,7 @@ export function parseTrainArgs(argv: string[], randomSeed?: () => number): Train
   })
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument "${positionals[0]}" (flags start with --)`)
   const input: Record<string, unknown> = values.config ? readJsonObject(values.config as string, '--config', '{"cell": "gru", "units": 64}') : {}
-  for (const [flag, kind] of Object.entries(trainFlags)) {
-    const raw = (values as Record<string, string | boolean | string[] | undefined>)[flag]
-    if (raw === undefined) continue
-    if (flag === 'no-header') input.header = false
-    else if (flag === 'no-telemetry') input.telemetry = false
-    else input[flag === 'tag' ? 'tags' : camel(flag)] = flag === 'delimiter' && raw === 'tab' ? '\t' : readFlag(flag, kind, raw)
-  }
+  Object.assign(input, readFlags(Object.keys(trainFlags), values as FlagValues))
   input.task = absoluteCsvTask(input.task, process.cwd())
   const result = normalizeRunConfig(input, randomSeed)
   if (!result.ok) throw new UsageError(result.message.replace('Invalid run configuration: ', 'invalid settings: '))

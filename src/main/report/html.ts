@@ -10,6 +10,7 @@ import { reportFigures, type Figure } from './charts'
 import { betterDirection, diagnostics, type MetricStats, type ReportModel } from './model'
 import { pageMarginsMm } from './pdfPage'
 import { baselinesSection } from './baselines'
+import { runSettingsOf } from '../../shared/runSettings'
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
@@ -172,6 +173,18 @@ function metaText(value: unknown): string {
   return text.length > 400 ? `${text.slice(0, 400)}…` : text
 }
 
+/**
+ * The split as it was built: sequences for a built-in task; for a CSV file or bundled series the windows each period
+ * really got, with the lookback, horizon, target and features that shaped them (src/shared/runSettings.ts).
+ */
+function splitRows(model: ReportModel, d: ReportModel['datasets'][number]): string {
+  const run = model.runs.find((r) => r.run.id === d.runIds[0])?.run
+  const settings = run ? runSettingsOf({ ...run, dataset: d }) : null
+  const unit = settings?.kind === 'series' ? 'Windows' : 'Sequences'
+  const shaped = settings?.kind === 'series' ? settings.items.filter((i) => i.key !== 'split').map((i) => `<tr><th>${e(i.label)}</th><td>${e(i.value)}</td></tr>`).join('') : ''
+  return `<tr><th>${unit} (train / validation / test)</th><td>${d.train} / ${d.val} / ${d.test}</td></tr>${shaped}`
+}
+
 function dataSection(model: ReportModel): string {
   const blocks = model.datasets.map((d) => {
     // Scalar details only: nested records (raw JSON) are in `gatelab export --format json`, not in a paper's report.
@@ -183,7 +196,7 @@ function dataSection(model: ReportModel): string {
 <p>${e(d.description)}</p>
 <table><tbody>
 <tr><th>Content hash</th><td class="mono">${e(d.contentHash)}</td></tr>
-<tr><th>Sequences (train / validation / test)</th><td>${d.train} / ${d.val} / ${d.test}</td></tr>
+${splitRows(model, d)}
 <tr><th>Runs</th><td class="mono">${d.runIds.map(e).join(', ')}</td></tr>
 ${meta}</tbody></table>`
   })
