@@ -86,6 +86,7 @@ describe('the run page shows a trainer log a person can read', () => {
   }, 150_000)
 
   it('follows a running run live, says how a cancel ended it, and shows the same log after a reload', async () => {
+    expect(lab.host.child.exitCode, `the host stopped: ${lab.host.stderr()}`).toBe(null)
     const { runIds } = await callApi<{ runIds: string[] }>(lab.host, 'startRuns', { configs: [{ ...base, name: 'log long', samples: 1024, valSamples: 64, epochs: 400, seed: 8 }] })
     const id = runIds[0]!
     await page.goto(`${lab.host.url}#/runs/${id}`)

@@ -87,6 +87,8 @@ describe('trainer log', () => {
     const follow = spawnSync(process.execPath, [cliEntry, 'log', id, '--db', dbPath, '--follow'], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 })
     expect(follow.status).toBe(0)
     expect(follow.stdout).toBe(text)
+    const show = spawnSync(process.execPath, [cliEntry, 'show', id, '--db', dbPath], { cwd: repoRoot, encoding: 'utf8' })
+    expect(show.stdout).toContain(`Trainer log: ${lines.filter((l) => l !== '').length} lines, \`gatelab log ${id}\` prints them`)
     const unknown = spawnSync(process.execPath, [cliEntry, 'log', 'nope', '--db', dbPath], { cwd: repoRoot, encoding: 'utf8' })
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toMatch(/nope/)

@@ -216,6 +216,12 @@ describe('trainer log', () => {
     expect(byTag(cancelled, 'end')[0]).toBe('end      cancelled after 2 of 10 epochs (16 steps) in 512 ms; best val loss 0.9862 at epoch 3; the metrics so far are kept')
   })
 
+  it('never throws into the host: a message it cannot format costs one warning line', () => {
+    const log = new RunLog({ runId: RUN, config: config({ task: 'adding' }), minSplitWindows: 30 })
+    const broken = { ...started(), dataset: undefined } as unknown as TrainerMessage
+    expect(log.observe(broken)).toEqual([expect.stringMatching(/^warning {2}the log could not write its line for run:started: /)])
+  })
+
   it('collapses TF.js notices into one line and keeps any other trainer output', () => {
     const raw = [
       '[stderr] ============================',

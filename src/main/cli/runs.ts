@@ -92,6 +92,9 @@ export async function show(argv: string[]): Promise<number> {
       return 0
     }
     process.stdout.write(terminalText(describeRun(run), { keepNewlines: true }))
+    // The trainer log (src/main/runner/log) is its own command: say where it is.
+    const logLines = store.getRunLog(run.id).split('\n').filter((l) => l !== '').length
+    if (logLines > 0) process.stdout.write(`\nTrainer log: ${logLines} lines, \`gatelab log ${run.id}\` prints them\n`)
     return 0
   } finally {
     store.close()

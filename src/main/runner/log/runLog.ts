@@ -10,6 +10,7 @@ import type { MetricPoint, TrainerMessage } from '../../../shared/protocol'
 import type { RunEstimate } from '../../../shared/limits'
 import type { RunFinished } from '../queue'
 import { endLines, epochLine, epochWarnings, outputLines, startLines, type EpochRecord } from './format'
+import { LOG_TAG_WIDTH, logTags } from '../../../shared/trainerLog'
 
 export interface RunLogOptions {
   runId: string
@@ -40,8 +41,12 @@ export class RunLog {
 
   constructor(private readonly options: RunLogOptions) {}
 
-  /** The new lines this message gives (often none). */
+  /** The new lines this message gives (often none). A line that cannot be written says so; it never throws. */
   observe(message: TrainerMessage): string[] {
+    return this.safely(message.type, () => this.lines0(message))
+  }
+
+  private lines0(message: TrainerMessage): string[] {
     switch (message.type) {
       case 'run:started': {
         this.trainSamples = message.dataset.train
@@ -73,7 +78,16 @@ export class RunLog {
     if (this.ended) return []
     this.ended = true
     const { config, runId, artifactsWhere } = this.options
-    return this.add(endLines({ config, finished: result, artifacts: this.artifacts, artifactsWhere, runId }))
+    return this.safely('run:finished', () => this.add(endLines({ config, finished: result, artifacts: this.artifacts, artifactsWhere, runId })))
+  }
+
+  /** The log runs inside the host's message handler: a formatting bug must cost a line, never the host. */
+  private safely(what: string, write: () => string[]): string[] {
+    try {
+      return write()
+    } catch (error) {
+      return this.add([`${logTags.warning.padEnd(LOG_TAG_WIDTH)}the log could not write its line for ${what}: ${error instanceof Error ? error.message : String(error)}`])
+    }
   }
 
   /** The whole log: these lines, then the trainer's own output with TF.js's notices collapsed. */

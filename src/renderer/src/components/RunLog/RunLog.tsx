@@ -4,8 +4,9 @@
  * the log again when an epoch ends (its metrics event) or the run changes, at most twice a second, and follows the
  * bottom unless you scrolled up to read; the log is stored with the run, so a reload shows it whole.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { lineTone } from '../../../../shared/trainerLog'
+import { shownLines } from './shownLines'
 import { useApi } from '../../api/context'
 import { useLiveEvent } from '../../live'
 import { ErrorNote } from '../bits'
@@ -75,6 +76,7 @@ export function RunLog({ id, status }: { id: string; status: string }): React.JS
   }
 
   const live = !terminal.has(status)
+  const shown = text ? shownLines(text) : null
   return (
     <section className="card run-log-card" aria-labelledby="log-h">
       <div className="card-head">
@@ -89,12 +91,15 @@ export function RunLog({ id, status }: { id: string; status: string }): React.JS
         <p className="muted">{live ? 'Nothing yet: the first lines appear once the trainer has built the data and the model.' : 'The trainer has written nothing for this run.'}</p>
       ) : (
         <pre className="log run-log" data-testid="run-log" ref={box} onScroll={onScroll} tabIndex={0} aria-label="Trainer log text">
-          {text.replace(/\n$/, '').split('\n').map((line, k) => {
+          {shown!.lines.map((line, k) => {
             const tone = lineTone(line)
             return (
-              <span key={k} className={tone === 'plain' ? 'log-line' : `log-line log-${tone}`}>
-                {line}
-              </span>
+              <Fragment key={k}>
+                {shown!.hidden > 0 && k === shown!.headCount && (
+                  <span className="log-gap">… {shown!.hidden.toLocaleString('en-US')} lines not shown here; `gatelab log {id}` prints all of them …</span>
+                )}
+                <span className={tone === 'plain' ? 'log-line' : `log-line log-${tone}`}>{line}</span>
+              </Fragment>
             )
           })}
         </pre>
