@@ -137,6 +137,15 @@ def make_inspect(cell, steps, inputs, units, layers, bidirectional, seed):
     }
 
 
+def write_fixture(name, fixture):
+    """Writes one fixture as compact JSON under test/fixtures/torch and says so on stderr."""
+    path = os.path.join(OUT, f"{name}.json")
+    with open(path, "w") as f:
+        json.dump(fixture, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {os.path.relpath(path)}", file=sys.stderr)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     cases = [
@@ -144,20 +153,10 @@ def main():
         ("gru", 3, 5, 2, 4, "sequence", 3), ("gru", 2, 7, 3, 6, "last", 4),
     ]
     for cell, b, t, d, h, target, seed in cases:
-        fixture = make(cell, b, t, d, h, target, seed)
-        path = os.path.join(OUT, f"{cell}-{target}.json")
-        with open(path, "w") as f:
-            json.dump(fixture, f, separators=(",", ":"))
-            f.write("\n")
-        print(f"wrote {os.path.relpath(path)}", file=sys.stderr)
+        write_fixture(f"{cell}-{target}", make(cell, b, t, d, h, target, seed))
     inspect_cases = [("lstm", 7, 3, 4, 2, True, 21), ("gru", 7, 3, 4, 2, True, 22), ("rnn", 7, 3, 4, 2, False, 23)]
     for cell, t, d, h, layers, bidirectional, seed in inspect_cases:
-        fixture = make_inspect(cell, t, d, h, layers, bidirectional, seed)
-        path = os.path.join(OUT, f"inspect-{cell}.json")
-        with open(path, "w") as f:
-            json.dump(fixture, f, separators=(",", ":"))
-            f.write("\n")
-        print(f"wrote {os.path.relpath(path)}", file=sys.stderr)
+        write_fixture(f"inspect-{cell}", make_inspect(cell, t, d, h, layers, bidirectional, seed))
 
 
 if __name__ == "__main__":
