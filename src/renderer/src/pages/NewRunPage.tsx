@@ -19,6 +19,7 @@ import { useCsvInspection } from '../forms/useCsvInspection'
 import { readiness } from '../forms/readiness'
 import { SeriesFields } from '../forms/SeriesFields'
 import { DataFileField, useFileDrop } from '../forms/DataFileField'
+import { PresetButton } from '../components/PresetButton'
 
 export function NewRunPage({ from }: { from: string | null }): React.JSX.Element {
   const api = useApi()
@@ -125,19 +126,13 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
               <>
                 <div className="presets" role="radiogroup" aria-label="Task">
                   {taskPresets.map((p) => (
-                    <button
+                    <PresetButton
                       key={p.task}
-                      type="button"
-                      role="radio"
-                      aria-checked={draft.task === p.task}
-                      className={`preset ${draft.task === p.task ? 'on' : ''}`}
-                      onClick={() => {
-                        setDraft((d) => ({ ...d, task: p.task, seqLen: String(p.seqLen), samples: String(p.samples) }))
-                      }}
-                    >
-                      <span className="preset-title">{p.title}</span>
-                      <span className="preset-blurb">{p.blurb}</span>
-                    </button>
+                      on={draft.task === p.task}
+                      title={p.title}
+                      blurb={p.blurb}
+                      onChoose={() => setDraft((d) => ({ ...d, task: p.task, seqLen: String(p.seqLen), samples: String(p.samples) }))}
+                    />
                   ))}
                 </div>
                 <div className="field-row">
@@ -152,20 +147,18 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
               <>
                 <div className="presets" role="radiogroup" aria-label="Bundled dataset">
                   {bundledDatasets.map((d) => (
-                    <button
+                    <PresetButton
                       key={d.name}
-                      type="button"
-                      role="radio"
-                      aria-checked={draft.dataName === d.name}
-                      className={`preset ${draft.dataName === d.name ? 'on' : ''}`}
-                      title={`${d.description} Source: ${d.source} (${d.licence})`}
-                      onClick={() => setDraft((dr) => ({ ...dr, dataName: d.name, target: '', lookback: '', features: [] }))}
-                    >
-                      <span className="preset-title">{d.title}</span>
-                      <span className="preset-blurb">
-                        {d.rows.toLocaleString('en-US')} rows · predicts <span className="mono">{d.target}</span> from {d.lookback} steps
-                      </span>
-                    </button>
+                      on={draft.dataName === d.name}
+                      title={d.title}
+                      tooltip={`${d.description} Source: ${d.source} (${d.licence})`}
+                      blurb={
+                        <>
+                          {d.rows.toLocaleString('en-US')} rows · predicts <span className="mono">{d.target}</span> from {d.lookback} steps
+                        </>
+                      }
+                      onChoose={() => setDraft((dr) => ({ ...dr, dataName: d.name, target: '', lookback: '', features: [] }))}
+                    />
                   ))}
                 </div>
                 {err('task') && <p className="field-error">Choose a dataset ({err('task')})</p>}
