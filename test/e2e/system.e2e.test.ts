@@ -3,11 +3,11 @@
  * host for system info, the host starts a real trainer process, and what the trainer reported shows on the page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import { callApi, cliEntry, repoRoot, type RunningHost } from '../helpers/host'
+import { gatelab } from '../helpers/cli'
+import { callApi, type RunningHost } from '../helpers/host'
 import type { LabSettings } from '../../src/shared/limits'
 import { formatBytes } from '../../src/shared/limits'
 
@@ -90,7 +90,7 @@ describe('the lab in Chromium (browser mode)', () => {
     await set.click()
     await expect.poll(() => value.textContent(), { timeout: 15_000 }).toBe('2.00 MiB · set for this lab')
     await expect(callApi<LabSettings>(host, 'getLabSettings', {})).resolves.toMatchObject({ memoryLimit: { bytes: 2 * 2 ** 20, source: 'setting' } })
-    const cli = spawnSync(process.execPath, [cliEntry, 'settings', '--db', host.dbPath, '--json'], { cwd: repoRoot, encoding: 'utf8' })
+    const cli = gatelab(['settings', '--db', host.dbPath, '--json'])
     expect(cli.status, cli.stderr).toBe(0)
     expect((JSON.parse(cli.stdout) as LabSettings).memoryLimit).toEqual({ bytes: 2 * 2 ** 20, source: 'setting' })
     await card.screenshot({ path: join(screenshotDir, 'system-memory-limit.png') })

@@ -3,12 +3,10 @@
  * sweep without matchParams have budgets 22% apart, and the comparison says so in its verdict, text and JSON.
  */
 import { describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cliEntry, repoRoot, tempDir } from '../helpers/host'
-
-const cli = (args: string[]) => spawnSync(process.execPath, [cliEntry, ...args], { cwd: repoRoot, encoding: 'utf8' })
+import { gatelab as cli } from '../helpers/cli'
+import { tempDir } from '../helpers/host'
 
 describe('gatelab compare over unmatched budgets', () => {
   it('prints "parameter budgets differ" with both counts', () => {

@@ -3,14 +3,12 @@
  * comparison read back from the store, checked against the statistics recomputed from the runs' own summaries.
  */
 import { describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Store } from '../../src/main/store/store'
 import { describe as summarize } from '../../src/shared/stats'
-import { cliEntry, repoRoot, tempDir } from '../helpers/host'
-
-const cli = (args: string[]) => spawnSync(process.execPath, [cliEntry, ...args], { cwd: repoRoot, encoding: 'utf8' })
+import { gatelab as cli } from '../helpers/cli'
+import { tempDir } from '../helpers/host'
 
 describe('gatelab sweep and compare', () => {
   it('trains cells × seeds with matched budgets, then compares the groups', () => {

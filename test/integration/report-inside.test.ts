@@ -6,7 +6,7 @@
  * The PDF has the section's text and no raster image (pdfimages). Bad --inside-seq values are exit 2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -15,20 +15,14 @@ import { createLabStore, type LabStore } from '../../src/main/labStore'
 import { Store } from '../../src/main/store/store'
 import { exportRunsHandler } from '../../src/main/report/handlers'
 import { launchChromium, screenshotDir } from '../helpers/browser'
-import { cliEntry, repoRoot, tempDir } from '../helpers/host'
+import { gatelab as runCli, trainRun } from '../helpers/cli'
+import { tempDir } from '../helpers/host'
 
-const gatelab = (args: string[]) => spawnSync(process.execPath, [cliEntry, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 })
+const gatelab = (args: string[]) => runCli(args, { timeout: 120_000 })
 
 function train(db: string, cell: string): Promise<string> {
-  const args = ['train', '--task', 'adding', '--seq-len', '20', '--samples', '128', '--val-samples', '32', '--test-samples', '24', '--epochs', '3', '--units', '8', '--seed', '2']
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args, '--cell', cell, '--db', db, '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t))
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (err += t))
-    child.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { runId: string }).runId) : reject(new Error(`train ${cell} exited ${code}: ${err}`))))
-  })
+  const args = ['--task', 'adding', '--seq-len', '20', '--samples', '128', '--val-samples', '32', '--test-samples', '24', '--epochs', '3', '--units', '8', '--seed', '2']
+  return trainRun(db, [...args, '--cell', cell])
 }
 
 interface FigureInfo {

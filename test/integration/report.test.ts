@@ -5,7 +5,7 @@
  * the CSV and JSON are compared value by value with what the store holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
@@ -21,22 +21,15 @@ import { decodeWeights, parseModelJson, type PlainRecurrentLayer, type PlainWeig
 import type { MetricPoint } from '../../src/shared/protocol'
 import { isTelemetryMetric, TELEMETRY_COST_METRIC } from '../../src/shared/telemetry'
 import { launchChromium, screenshotDir } from '../helpers/browser'
-import { cliEntry, repoRoot, tempDir } from '../helpers/host'
+import { gatelab as runCli, trainRun } from '../helpers/cli'
+import { tempDir } from '../helpers/host'
 
-const gatelab = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [cliEntry, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 })
+const gatelab = (args: string[], env: Record<string, string> = {}) => runCli(args, { env, timeout: 120_000 })
 
 /** Trains one run in its own CLI process; resolves with its id. */
 function train(db: string, cell: string, seed: number): Promise<string> {
-  const args = ['train', '--task', 'adding', '--seq-len', '10', '--samples', '256', '--val-samples', '64', '--test-samples', '64', '--epochs', '3', '--units', '8']
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args, '--cell', cell, '--seed', String(seed), '--db', db, '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t))
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (err += t))
-    child.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { runId: string }).runId) : reject(new Error(`train ${cell} exited ${code}: ${err}`))))
-  })
+  const args = ['--task', 'adding', '--seq-len', '10', '--samples', '256', '--val-samples', '64', '--test-samples', '64', '--epochs', '3', '--units', '8']
+  return trainRun(db, [...args, '--cell', cell, '--seed', String(seed)])
 }
 
 const pdftotext = '/usr/bin/pdftotext'
