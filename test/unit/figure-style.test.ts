@@ -106,8 +106,35 @@ describe('axes', () => {
     const [minorAxis] = echartsMinorAxis(a, look, 'left')
     expect((minorAxis!.axisTick as { customValues: number[] }).customValues).toEqual([0.145, 0.15, 0.155, 0.165, 0.17, 0.175, 0.185, 0.19])
     expect(echartsMinorAxis(linearAxis(0.1, 0.2), look, 'left')).toEqual([])
-    // Labels at every 1…9 × 10ⁿ get minor ticks halfway between them.
-    expect(logAxis(0.06, 0.15).minor.filter((m) => !logAxis(0.06, 0.15).ticks.includes(m))).toEqual([0.065, 0.075, 0.085, 0.095, 0.15])
+    // Curves from 0.07 to 0.2 (a mean with its band): labels up where the curves are, not 0.07, 0.08, 0.09, 0.1 and
+    // nothing above (what a 0.15-0.2 curve with a band reaching 0.07 once got).
+    expect(logAxis(0.0705, 0.198).ticks).toEqual([0.1, 0.15, 0.2])
+    expect(logAxis(0.06, 0.15).ticks).toEqual([0.06, 0.08, 0.1, 0.12, 0.14])
+  })
+
+  it('labels every log range with at least three ticks spread over it, at 1-2-5 × 10ⁿ or one 1-2-5 step, with minor ticks between', () => {
+    const ranges: Array<[number, number]> = []
+    for (let lo = 0.0013; lo < 50; lo *= 1.37) for (const f of [1.05, 1.3, 1.8, 2.5, 3.2, 6, 40, 3000]) ranges.push([lo, lo * f])
+    for (const [lo, hi] of ranges) {
+      const a = logAxis(lo, hi)
+      const where = `[${lo}, ${hi}] → ${a.ticks.join(', ')}`
+      expect(a.ticks.length, where).toBeGreaterThanOrEqual(3)
+      expect(a.min, where).toBeLessThanOrEqual(lo)
+      expect(a.max, where).toBeGreaterThanOrEqual(hi)
+      for (const t of a.ticks) expect(a.format(t).length, where).toBeLessThanOrEqual(MAX_TICK_CHARS)
+      const mantissa = (v: number): number => Math.round((v / 10 ** Math.floor(Math.log10(v) + 1e-9)) * 1000) / 1000
+      const decades = a.ticks.every((t) => [1, 2, 5].includes(mantissa(t)))
+      const step = a.ticks[1]! - a.ticks[0]!
+      const evenSteps = [1, 2, 5, 10].includes(mantissa(step)) && a.ticks.every((t) => Math.abs(t / step - Math.round(t / step)) < 1e-6)
+      expect(decades || evenSteps, where).toBe(true)
+      // Neither end of the axis is left without a label over more than 40 % of its height.
+      const span = Math.log(a.max / a.min)
+      expect(Math.log(a.ticks[0]! / a.min) / span, where).toBeLessThan(0.4)
+      expect(Math.log(a.max / a.ticks[a.ticks.length - 1]!) / span, where).toBeLessThan(0.4)
+      // Unlabelled minor ticks: at 1…9 × 10ⁿ (none between a 1 and a 2 label), or between every two linear labels.
+      expect(a.minor.some((m) => !a.ticks.includes(m)), where).toBe(true)
+      if (!decades) for (let k = 1; k < a.ticks.length; k++) expect(a.minor.some((m) => m > a.ticks[k - 1]! && m < a.ticks[k]!), where).toBe(true)
+    }
     const wide = logAxis(0.0021, 2.9)
     // Over three decades 1-2-5 would be 10 labels: decades only, with 1…9 × 10ⁿ minor ticks.
     expect(wide.ticks).toEqual([0.01, 0.1, 1])

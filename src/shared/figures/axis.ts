@@ -43,10 +43,10 @@ function decimalsOf(step: number): number {
   return 12
 }
 
-function niceStep(span: number, target: number): number {
+function niceStep(span: number, target: number, mantissas: readonly number[] = [1, 2, 2.5, 5, 10]): number {
   const raw = span / Math.max(1, target)
   const p = 10 ** Math.floor(Math.log10(raw))
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw * 0.999) return m * p
+  for (const m of mantissas) if (m * p >= raw * 0.999) return m * p
   return 10 * p
 }
 
@@ -54,7 +54,7 @@ function niceStep(span: number, target: number): number {
  * A linear axis over [lo, hi] with about `target` steps. `integer` keeps steps whole (epochs, steps); `includeZero`
  * starts counts at zero.
  */
-export function linearAxis(lo: number, hi: number, options: { target?: number; integer?: boolean; exact?: boolean } = {}): AxisSpec {
+export function linearAxis(lo: number, hi: number, options: { target?: number; integer?: boolean; exact?: boolean; steps125?: boolean } = {}): AxisSpec {
   const target = options.target ?? 5
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
     lo = 0
@@ -70,7 +70,7 @@ export function linearAxis(lo: number, hi: number, options: { target?: number; i
       hi = Math.ceil(hi)
     }
   }
-  let step = niceStep(hi - lo, target)
+  let step = niceStep(hi - lo, target, options.steps125 ? [1, 2, 5, 10] : undefined)
   if (options.integer) step = Math.max(1, Math.round(step))
   // `exact` keeps the data's own ends (an epoch axis starts at the first epoch); otherwise the ends are whole steps.
   const clean = (v: number): number => Number(v.toPrecision(12))
@@ -119,9 +119,9 @@ function outward2(x: number, below: boolean): number {
 /**
  * A log axis over positive data [lo, hi]. The range ends at 1…9 × 10ⁿ values around the data when it spans a factor of
  * 3 or more, else at the data rounded outward to two significant digits (so curves fill the plot). Labels at 1 × 10ⁿ
- * over many decades, 1-2-5 × 10ⁿ when that gives at least two, else every 1…9 × 10ⁿ, else nice linear steps inside
- * the range; minor ticks at every 1…9 × 10ⁿ inside, or halfway between 1…9 × 10ⁿ labels, or at a quarter or fifth
- * of a linear step, so that there are always unlabelled ticks between the labels.
+ * over many decades, 1-2-5 × 10ⁿ when that gives at least three, else whole multiples of one 1, 2 or 5 × 10ⁿ step
+ * (0.14, 0.16, 0.18); minor ticks at every 1…9 × 10ⁿ inside, or at a quarter or fifth of the step between linear
+ * labels, so that there are always unlabelled ticks between the labels.
  */
 export function logAxis(lo: number, hi: number): AxisSpec {
   if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) return { ...linearAxis(lo, hi), log: false }
@@ -133,19 +133,17 @@ export function logAxis(lo: number, hi: number): AxisSpec {
   let minor = logValues(min, max, mantissas19)
   let ticks = logValues(min, max, mantissas125)
   if (ticks.length > 8) ticks = logValues(min, max, [1])
-  if (ticks.length < 2) {
-    // Labels at every 1…9 × 10ⁿ: minor ticks halfway between them.
-    ticks = minor
-    minor = logValues(min, max, mantissas19.flatMap((m) => [m, m + 0.5]))
-  }
   if (ticks.length < 3) {
-    // Less than a factor of ~3: label nice linear steps inside the range (a log axis still spaces them), with minor
-    // ticks subdividing each step as a linear axis would (5 parts for a 1, 2.5 or 5 step, 4 for a 2 step).
-    const lin = linearAxis(min, max, { target: 4 })
-    ticks = [...new Set([...ticks, ...lin.ticks.filter((v) => v >= min && v <= max)])].sort((a, b) => a - b)
+    // Less than a factor of ~5: labels at whole multiples of one 1, 2 or 5 × 10ⁿ step, as few as give at least three
+    // inside the range (a log axis still spaces them), so that the labels span the data rather than one end of it; minor
+    // ticks subdivide each step as a linear axis would (5 parts for a 1 or 5 step, 4 for a 2 step).
+    let lin = linearAxis(min, max, { target: 4, steps125: true })
+    const inside = (a: AxisSpec): number[] => a.ticks.filter((v) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9))
+    for (let target = 5; inside(lin).length < 3 && target <= 12; target++) lin = linearAxis(min, max, { target, steps125: true })
+    ticks = inside(lin)
     const step = lin.ticks[1]! - lin.ticks[0]!
-    const mantissa = Number((step / 10 ** Math.floor(Math.log10(step) + 1e-9)).toPrecision(6))
-    const sub = step / ([1, 2.5, 5, 10].includes(mantissa) ? 5 : 4)
+    const mantissa = Math.round(step / 10 ** Math.floor(Math.log10(step) + 1e-9))
+    const sub = step / (mantissa === 2 ? 4 : 5)
     minor = []
     for (let k = Math.ceil(min / sub - 1e-9); k * sub <= max * (1 + 1e-9); k++) minor.push(Number((k * sub).toPrecision(12)))
   }
