@@ -4,7 +4,7 @@
  * and the weights it sends reloading into a model that reproduces its test metrics.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import type { MetricPoint } from '../../src/shared/protocol'
+import { trainerMessageSchema, type MetricPoint } from '../../src/shared/protocol'
 import { normalizeRunConfig, type RunConfig, type RunConfigInput } from '../../src/shared/config'
 import { generateTask } from '../../src/shared/data/tasks'
 import { modelFromFiles, predict } from '../../src/main/engine/artifacts'
@@ -98,6 +98,25 @@ describe.each(['fused', 'layers'] as const)('training engine in a trainer proces
     expect(finished.steps).toBeLessThan(5 * 8)
     // Every batch loss recorded before the failure is finite: the bad one stops the run instead of being stored.
     expect(series(points, 'batchLoss').every(Number.isFinite)).toBe(true)
+    // Nothing non-finite is ever sent: the host's message schema refuses it, and with it the epoch's finite points.
+    expect(points.every((p) => Number.isFinite(p.value))).toBe(true)
+  })
+
+  it('records the finite metrics of an epoch whose validation loss became non-finite, and fails saying so', async () => {
+    // One batch per epoch: its loss is computed before the update that blows the weights up, so the batch loss is
+    // finite and only the validation loss after it is not. The host refuses a metrics message with a non-finite
+    // number (src/shared/protocol.ts), so sending that NaN used to lose the epoch's finite loss with it.
+    // (Validation after update k runs on the same weights as batch k + 1, so with one batch per epoch a divergence
+    // always shows first in the validation loss.)
+    const { finished, points, messages } = await train({ ...small, optimizer: 'sgd', momentum: 0.9, lr: 10, batch: 128, epochs: 40 })
+    expect(finished.status).toBe('failed')
+    const failedAt = Number(/the validation loss became (?:NaN|Infinity|-Infinity) after epoch (\d+)/.exec(finished.error ?? '')?.[1])
+    expect(failedAt, finished.error ?? '').toBeGreaterThanOrEqual(1)
+    expect(points.every((p) => Number.isFinite(p.value))).toBe(true)
+    // The failing epoch's finite training loss is there; its validation loss is not (the reason states it).
+    expect(series(points, 'loss')).toHaveLength(failedAt)
+    expect(series(points, 'valLoss')).toHaveLength(failedAt - 1)
+    for (const m of messages) expect(trainerMessageSchema.safeParse(m).success, JSON.stringify(m).slice(0, 200)).toBe(true)
   })
 
   it('cancels within one batch, finishing as cancelled with the metrics so far', async () => {

@@ -264,6 +264,9 @@ async function trainSeeded({ runId, seq, config, backend, backendWhy, send, canc
   let epochsDone = 0
   let lastLoss = NaN
   const flush = (batch: number): void => {
+    // A non-finite value (a validation loss that became NaN) is not a metric point: the protocol's numbers are finite
+    // and the host would refuse the whole message, losing the epoch's finite points. The failure reason states it.
+    points = points.filter((p) => Number.isFinite(p.value))
     if (points.length > 0) send({ type: 'metrics', runId, points })
     points = []
     lastFlush = performance.now()
@@ -415,11 +418,17 @@ async function trainSeeded({ runId, seq, config, backend, backendWhy, send, canc
     runId,
     status,
     ...(error !== undefined ? { error } : {}),
-    final,
-    test,
+    // Only finite numbers cross the protocol: a diverged epoch's NaN/Infinity would make the host refuse the whole
+    // message and never learn how the run ended. The failure reason states the non-finite value.
+    final: finiteOnly(final),
+    test: finiteOnly(test),
     best,
     epochs: epochsDone,
     steps: step,
     durationMs: wallMs()
   }
+}
+
+function finiteOnly(values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)))
 }
