@@ -140,7 +140,7 @@ export function PredictionsOverTime({ run }: { run: RunDetail }): React.JSX.Elem
   if (!ready) return null
   return (
     <section className="card" aria-labelledby="pred-time-h" data-testid="predictions-over-time">
-      <h2 id="pred-time-h">{regression && table?.time.kind !== 'index' ? 'Predictions over time' : 'Predictions on the test split'}</h2>
+      <h2 id="pred-time-h">{regression && table?.time.kind !== 'index' ? 'Predictions over time' : 'Predictions by position in the test split'}</h2>
       {result.state === 'loading' && <p className="muted">Predicting the whole test split with the run's best weights…</p>}
       {result.state === 'none' && <p className="muted">No predictions: {result.reason}.</p>}
       {table && options && (
