@@ -208,7 +208,10 @@ describe.skipIf(skip !== null)('Slurm sweeps (real one-node Slurm)', () => {
   }, 300_000)
 
   it.concurrent('a requeued task starts its trial over as attempt 1 and nothing is duplicated', async () => {
-    const spec = writeSpec(dir, { name: 'requeue', base: { ...tiny, epochs: 60 }, seeds: [7] }, 'requeue.json')
+    // Long enough to be caught while it trains: the whole fused step runs 60 epochs of this model in well under the
+    // one-second poll, so a 60-epoch task could finish before it was ever seen running (and be requeued finished).
+    const epochs = 2000
+    const spec = writeSpec(dir, { name: 'requeue', base: { ...tiny, epochs }, seeds: [7] }, 'requeue.json')
     const db = join(dir, 'requeue.db')
     const submitted = await cli(['sweep', '--spec', spec, '--slurm', '--dir', join(dir, 'requeue'), '--db', db, '--json'])
     expect(submitted.code).toBe(0)
@@ -234,9 +237,9 @@ describe.skipIf(skip !== null)('Slurm sweeps (real one-node Slurm)', () => {
     expect(after.status).toBe('completed')
     expect(store.listClusterRuns({ ids: [run!.id] })[0]!.attempt).toBe(1)
     store.close()
-    // Exactly the second attempt's points: one per line of its metrics file, 60 epochs × 2 batches of batchLoss.
+    // Exactly the second attempt's points: one per line of its metrics file, every epoch's 2 batches of batchLoss.
     expect(tableCounts(db).metrics).toBe(summary.metricLines)
-    expect(metricRows(db).get(run!.id)!.filter((p) => p[0] === 'batchLoss')).toHaveLength(120)
+    expect(metricRows(db).get(run!.id)!.filter((p) => p[0] === 'batchLoss')).toHaveLength(epochs * 2)
     expect(tableCounts(db).runs).toBe(1)
     const again = await cli(['import', out.bundleDir, '--db', db, '--json'])
     expect(JSON.parse(again.stdout)).toMatchObject({ points: 0, finished: 0 })
