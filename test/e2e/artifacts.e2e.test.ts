@@ -14,7 +14,7 @@ import Database from 'better-sqlite3'
 import { unzipSync } from 'fflate'
 import type { Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import { callApi } from '../helpers/host'
+import { callApi, waitForRunCompleted } from '../helpers/host'
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex')
 
@@ -31,13 +31,7 @@ describe('the run page downloads a run\'s stored files', () => {
       configs: [{ name: 'adding T8 LSTM (artifacts e2e)', task: 'adding', seqLen: 8, samples: 256, valSamples: 64, testSamples: 64, units: 8, epochs: 6, batch: 32, lr: 0.01, cell: 'lstm', seed: 5 }]
     })
     runId = started.runIds[0]!
-    const deadline = Date.now() + 120_000
-    for (;;) {
-      const { status } = await callApi<{ status: string }>(lab.host, 'getRun', { id: runId })
-      if (status === 'completed') break
-      if (status === 'failed' || status === 'cancelled' || Date.now() > deadline) throw new Error(`the run did not complete: ${status}`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
+    await waitForRunCompleted(lab.host, runId)
   }, 180_000)
   afterAll(async () => {
     await lab?.close()

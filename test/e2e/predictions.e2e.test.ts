@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import { callApi } from '../helpers/host'
+import { callApi, waitForRunCompleted } from '../helpers/host'
 import { createRng } from '../../src/shared/random'
 
 describe('the run page draws and downloads predictions', () => {
@@ -37,13 +37,7 @@ describe('the run page draws and downloads predictions', () => {
       configs: [{ task: `csv:${join(dir, 'load.csv')}`, time: 'date', lookback: 14, units: 12, epochs: 3, lr: 0.01, cell: 'gru', engine: 'fused', seed: 2 }]
     })
     runId = started.runIds[0]!
-    const deadline = Date.now() + 120_000
-    for (;;) {
-      const { status } = await callApi<{ status: string }>(lab.host, 'getRun', { id: runId })
-      if (status === 'completed') break
-      if (status === 'failed' || status === 'cancelled' || Date.now() > deadline) throw new Error(`the run did not complete: ${status}`)
-      await new Promise((r) => setTimeout(r, 1000))
-    }
+    await waitForRunCompleted(lab.host, runId)
   }, 180_000)
   afterAll(async () => {
     await lab?.close()

@@ -96,3 +96,14 @@ export async function callApi<T>(host: Pick<RunningHost, 'origin' | 'token'>, me
   if (!body.ok) throw new Error(`${method}: ${body.error.message}`)
   return body.value
 }
+
+/** Polls getRun until the run completes; throws with its status if it fails, is cancelled or the time runs out. */
+export async function waitForRunCompleted(host: Pick<RunningHost, 'origin' | 'token'>, id: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const { status } = await callApi<{ status: string }>(host, 'getRun', { id })
+    if (status === 'completed') return
+    if (status === 'failed' || status === 'cancelled' || Date.now() > deadline) throw new Error(`the run did not complete: ${status}`)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
