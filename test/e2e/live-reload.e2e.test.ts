@@ -14,10 +14,17 @@ import { callApi, type RunningHost } from '../helpers/host'
 import type { RunDetail, Series } from '../../src/shared/api'
 
 /**
- * Long enough that a reload under load (seconds on a busy 2-core machine) lands mid-run: 32 batches an epoch, 1,920
- * per-batch points per run, under the charts' 2,000-point budget, so every stored point is drawn as it is.
+ * 32 batches an epoch, 1,920 per-batch points per run, under the charts' 2,000-point budget, so every stored point is
+ * drawn as it is. The runs must last long enough that a reload under load (seconds on a busy 2-core machine) lands
+ * mid-run and a check or two follow it: with the whole fused step a 16-unit, 20-step run ended its 60 epochs within
+ * about a second of the reload, so the work per step is what sets the duration (48 units, 60 steps: about 8 s for the
+ * GRU and 15 s for the LSTM on a quiet machine, longer under load).
  */
 const EPOCHS = 60
+const SEQ_LEN = 60
+const UNITS = 48
+/** Checks after the reload stop here (the runs then finish unwatched), to keep the test's time in check. */
+const MOMENTS = 8
 
 type Drawn = Record<string, Array<[number, number]>>
 
@@ -63,6 +70,8 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
     await expect
       .poll(
         async () => {
+          // Counted afresh on each attempt: the poll may call this several times.
+          seen = 0
           const problems: string[] = []
           for (const metric of ['batchLoss', 'valLoss'] as const) {
             const chart = await drawn(page, metric)
@@ -148,7 +157,7 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
 
   it('shows every recorded point and statistics equal to the summaries, at several moments after a reload and after the runs finish', async () => {
     const started = await callApi<{ runIds: string[] }>(host, 'startRuns', {
-      configs: ['lstm', 'gru'].map((cell) => ({ name: `live ${cell}`, cell, task: 'adding', seqLen: 20, samples: 1024, valSamples: 256, batch: 32, units: 16, epochs: EPOCHS, seed: 3 }))
+      configs: ['lstm', 'gru'].map((cell) => ({ name: `live ${cell}`, cell, task: 'adding', seqLen: SEQ_LEN, samples: 1024, valSamples: 256, batch: 32, units: UNITS, epochs: EPOCHS, seed: 3 }))
     })
     ids = started.runIds
     await page.goto(`${host.url}#/compare?ids=${ids.join(',')}`)
@@ -175,7 +184,7 @@ describe('the live view after a reload mid-training (Chromium, real trainers)', 
     let last = 0
     for (;;) {
       const runs = await Promise.all(ids.map((id) => callApi<RunDetail>(host, 'getRun', { id })))
-      if (runs.some((r) => r.status !== 'running')) break
+      if (runs.some((r) => r.status !== 'running') || moments === MOMENTS) break
       const m0 = Date.now()
       const seen = await checkCharts(`moment ${moments + 1}`)
       const m1 = Date.now()
