@@ -37,6 +37,8 @@ interface Addon {
   targets: NativeTarget[]
   abi: number
   call(target: number, fn: number, buffer: ArrayBuffer, ...args: number[]): void
+  /** The whole step's own loops (fused/kernels/step.c; engine/step/loops.ts); missing in modules built before them. */
+  step?(fn: number, buffer: ArrayBuffer, ...args: number[]): void
 }
 
 function moduleDir(): string {
@@ -198,6 +200,12 @@ export class NativeKernelInstance implements KernelMemory {
   get memoryBytes(): number {
     return this.buffer.byteLength
   }
+}
+
+/** The native module's step loops (engine/step/loops.ts) when the module loads for `target` and has them, else undefined. */
+export function nativeStepLoops(target: NativeTarget): ((fn: number, buffer: ArrayBuffer, ...args: number[]) => void) | undefined {
+  const addon = load().addon ?? load({ ...process.env, GATELAB_NATIVE_KERNELS: target }).addon
+  return addon?.step ? addon.step.bind(addon) : undefined
 }
 
 /** The targets of the native module this CPU runs (empty when it does not load), for tests that run each. */

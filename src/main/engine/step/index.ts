@@ -1,9 +1,11 @@
 /**
  * The whole training step in one call (issue 18 item 4): forward pass through the stacked (optionally bidirectional)
  * fused recurrent layers, the dense head, the loss, the backward pass, global-norm gradient clipping and the optimizer
- * update, on weights and optimizer state held in Float32Arrays — no TF.js tensor is made per step. The recurrent
- * layers run in the same kernels as the fused layers (native where built, else WebAssembly: FusedKernel), so only
- * the head, the loss, the clipping and the optimizer move out of TF.js into the plain loops below.
+ * update, on weights and optimizer state held in one flat memory — no TF.js tensor is made per step. The recurrent
+ * layers run in the same kernels as the fused layers (native where built, else WebAssembly: FusedKernel); the head,
+ * the clipping norm and the optimizer run in the step's own compiled loops (fused/kernels/step.c through loops.ts:
+ * native beside native kernels, else WebAssembly), each one call over every weight at once; only the loss (a few
+ * values per row) is computed here.
  *
  * It computes exactly what train.ts's TF.js path computes with engine "fused" (the tests hold it to 1e-5 in loss,
  * weights and optimizer state over several steps): tfjs' MSE / MAE / Huber (delta 1) / softmax cross-entropy means and
@@ -23,6 +25,7 @@ import type { RunConfig } from '../../../shared/config'
 import type { SequenceDataset, Split } from '../../../shared/data/types'
 import { FusedKernel, weightShapes, type FusedSpec, type FusedVariant, type KernelBuild } from '../fused/kernel'
 import { resolveGruForm } from '../model'
+import { stepLoops, type StepLoops } from './loops'
 
 export type StepConfig = Pick<
   RunConfig,
@@ -90,14 +93,11 @@ interface Layer {
 }
 
 export class WholeStep {
-  /** Every trainable weight in the model's order (tfjs-layers' getWeights / trainableWeights). */
-  readonly params: Float32Array[]
   readonly shapes: number[][]
-  readonly grads: Float32Array[]
-  /** Optimizer state per parameter: Adam m and v; RMSprop mean square and moments; momentum accumulation. */
-  readonly state: Float32Array[][]
   /** Which kernels the recurrent layers run. */
   readonly build: KernelBuild
+  /** Where the step's own loops run (loops.ts): "native" or a WebAssembly build. */
+  readonly loopsBuild: StepLoops['build']
   private readonly layers: Layer[]
   private readonly head: number
   private lr: number
@@ -108,6 +108,33 @@ export class WholeStep {
   private batch = 0
   /** Optimizer steps applied. */
   iterations = 0
+  /** Per-phase milliseconds summed over steps, when profiling is on (bench/step.bench.ts). */
+  profile: Record<string, number> | null = null
+  private mark = 0
+  private lap(phase: string): void {
+    if (!this.profile) return
+    const now = performance.now()
+    this.profile[phase] = (this.profile[phase] ?? 0) + now - this.mark
+    this.mark = now
+  }
+
+  /**
+   * The step's memory (loops.ts), laid out once: every weight one after another (so the optimizer is one call over
+   * all of them), then their gradients, then each optimizer slot, then the clipping sum, then the head's scratch
+   * (its input, output, output gradient and input gradient), which grows only when a batch has more rows than any before.
+   */
+  private readonly mem: StepLoops
+  /** Float offset of each weight inside a weight-sized region, and the total count. */
+  private readonly at: number[]
+  private readonly total: number
+  /** Byte offsets of the regions. */
+  private readonly P: number
+  private readonly G: number
+  private readonly S: number[]
+  private readonly norm: number
+  private readonly scratch: number
+  private rowsReserved = 0
+  private views?: { buffer: ArrayBufferLike; params: Float32Array[]; grads: Float32Array[]; state: Float32Array[][] }
 
   constructor(
     private readonly config: StepConfig,
@@ -136,16 +163,82 @@ export class WholeStep {
     this.head = this.shapes.length
     this.shapes.push([inputDim, shape.outputSize], [shape.outputSize])
     if (initial.length !== this.shapes.length) throw new Error(`whole step: ${initial.length} initial weights given, the model has ${this.shapes.length}`)
-    this.params = initial.map((w, i) => {
+    this.at = []
+    let total = 0
+    initial.forEach((w, i) => {
       const size = this.shapes[i]!.reduce((a, b) => a * b, 1)
       if (w.length !== size) throw new Error(`whole step: weight ${i} has ${w.length} values, expected ${size} ([${this.shapes[i]!.join(', ')}])`)
-      return Float32Array.from(w)
+      this.at.push(total)
+      total += size
     })
-    this.grads = this.params.map((p) => new Float32Array(p.length))
+    this.total = total
     const slots = config.optimizer === 'adam' || config.optimizer === 'rmsprop' ? 2 : config.momentum > 0 ? 1 : 0
-    this.state = this.params.map((p) => Array.from({ length: slots }, () => new Float32Array(p.length)))
+    this.mem = stepLoops(this.build)
+    this.loopsBuild = this.mem.build
+    const region = (at: number, floats: number): number => at + Math.ceil((floats * 4) / 64) * 64
+    this.P = align64(this.mem.start)
+    this.G = region(this.P, total)
+    this.S = []
+    let end = region(this.G, total)
+    for (let k = 0; k < slots; k++) {
+      this.S.push(end)
+      end = region(end, total)
+    }
+    this.norm = end
+    this.scratch = region(end, 2)
+    this.reserveRows(0)
+    // Memory starts zeroed (gradients, optimizer state); the weights are copied in once.
+    const f32 = this.mem.f32
+    initial.forEach((w, i) => f32.set(w, this.P / 4 + this.at[i]!))
     this.lr = config.lr
     this.epsilon = options.epsilon ?? tf.backend().epsilon()
+  }
+
+  /** The scratch regions for `rows` rows of the head: its input, output, output gradient and input gradient. */
+  private scratchLayout(rows: number): { hidden: number; out: number; dOut: number; dh: number; end: number } {
+    const features = this.shapes[this.head]![0]!
+    const O = this.shape.outputSize
+    const region = (at: number, floats: number): number => at + Math.ceil((floats * 4) / 64) * 64
+    const hidden = this.scratch
+    const out = region(hidden, rows * features)
+    const dOut = region(out, rows * O)
+    const dh = region(dOut, rows * O)
+    return { hidden, out, dOut, dh, end: region(dh, rows * features) }
+  }
+
+  private reserveRows(rows: number): void {
+    if (rows <= this.rowsReserved && this.rowsReserved > 0) return
+    this.rowsReserved = Math.max(rows, 1)
+    this.mem.reserve(this.scratchLayout(this.rowsReserved).end - this.mem.start)
+  }
+
+  /** Views of the weights, gradients and optimizer state in the step's memory (re-made when the memory grows). */
+  private view(): NonNullable<WholeStep['views']> {
+    const f32 = this.mem.f32
+    if (this.views?.buffer === f32.buffer) return this.views
+    const slice = (base: number): Float32Array[] => this.shapes.map((_, i) => {
+      const from = base / 4 + this.at[i]!
+      return f32.subarray(from, from + this.shapes[i]!.reduce((a, b) => a * b, 1))
+    })
+    const grads = slice(this.G)
+    const slotViews = this.S.map((s) => slice(s))
+    this.views = { buffer: f32.buffer, params: slice(this.P), grads, state: grads.map((_, i) => slotViews.map((v) => v[i]!)) }
+    return this.views
+  }
+
+  /** Every trainable weight in the model's order (tfjs-layers' getWeights / trainableWeights): views of the current values. */
+  get params(): Float32Array[] {
+    return this.view().params
+  }
+
+  /** The gradients of the last step (before clipping), as views. */
+  get grads(): Float32Array[] {
+    return this.view().grads
+  }
+
+  /** Optimizer state per parameter, as views: Adam m and v; RMSprop mean square and moments; momentum accumulation. */
+  get state(): Float32Array[][] {
+    return this.view().state
   }
 
   /** A step driver holding a copy of the model's current weights (the fused layers' initial weights). */
@@ -156,7 +249,8 @@ export class WholeStep {
 
   /** Writes the current weights into the model (which then evaluates, snapshots and saves them as before). */
   syncToModel(model: tf.LayersModel): void {
-    tf.tidy(() => model.setWeights(this.params.map((p, i) => tf.tensor(p, this.shapes[i]!, 'float32'))))
+    // Copies (slice): a tensor may keep the array it is made from, and these are views of memory the next step changes.
+    tf.tidy(() => model.setWeights(this.params.map((p, i) => tf.tensor(p.slice(), this.shapes[i]!, 'float32'))))
   }
 
   setLearningRate(lr: number): void {
@@ -168,31 +262,40 @@ export class WholeStep {
    * global gradient norm before clipping, when clipping is on). A non-finite loss leaves the weights untouched.
    */
   train(batch: ArrayBatch): number[] {
-    const { out, rows, hidden, features } = this.forward(batch)
+    if (this.profile) this.mark = performance.now()
+    const rows = this.forward(batch)
+    const L = this.scratchLayout(rows)
+    const f32 = this.mem.f32
     const O = this.shape.outputSize
-    const dOut = new Float32Array(rows * O)
-    const values = this.loss(out, batch.y, rows, dOut)
-    this.backward(hidden, features, rows, dOut)
+    const values = this.loss(f32.subarray(L.out / 4, L.out / 4 + rows * O), batch.y, rows, f32.subarray(L.dOut / 4, L.dOut / 4 + rows * O))
+    this.lap('loss')
+    this.backward(rows)
     let scale = 1
     if (this.config.clip !== null) {
-      let sum = 0
-      for (const g of this.grads) for (let i = 0; i < g.length; i++) sum += g[i]! * g[i]!
+      this.mem.sumSquares(this.total, this.G, this.norm)
+      const sum = new Float64Array(this.mem.f32.buffer, this.norm, 1)[0]!
       const norm = Math.fround(Math.sqrt(sum))
       scale = Math.fround(this.config.clip / Math.max(norm, this.config.clip))
       values.push(norm)
     }
+    this.lap('clip')
     if (Number.isFinite(values[0]!)) this.update(scale)
+    this.lap('optimizer')
     return values
   }
 
-  /** Forward pass; returns the head's output [rows, out] and its input [rows, features]. */
-  private forward(batch: ArrayBatch): { out: Float32Array; rows: number; hidden: Float32Array; features: number } {
+  /** Forward pass through the recurrent layers into the head's input region, then the head; returns the head's rows. */
+  private forward(batch: ArrayBatch): number {
     const B = batch.n
     this.batch = B
     const T = this.shape.seqLen
     if (batch.x.length !== B * T * this.shape.inputSize) throw new Error(`whole step: input has ${batch.x.length} values, expected ${B}×${T}×${this.shape.inputSize}`)
+    const features = this.shapes[this.head]![0]!
+    const rows = this.shape.perStep ? B * T : B
+    this.reserveRows(rows)
     let input = batch.x
-    for (const layer of this.layers) {
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l]!
       layer.input = input
       const H = layer.spec.units
       const shape = { batch: B, steps: T, inputDim: layer.inputDim }
@@ -203,31 +306,32 @@ export class WholeStep {
         dir.ticket = ticket
         return dir.backwards && layer.spec.returnSequences ? reverseSteps(y, B, T, H) : y
       })
-      if (outs.length === 1) input = outs[0]!
-      else {
+      this.lap('recurrent forward')
+      // The last layer's output goes straight into the head's input region.
+      const last = l === this.layers.length - 1
+      const f32 = this.mem.f32
+      const hidden = this.scratchLayout(rows).hidden / 4
+      if (outs.length === 1) {
+        if (last) f32.set(outs[0]!, hidden)
+        else input = outs[0]!
+      } else {
         // tf.layers.bidirectional's concat: [forward, backward] along the features of every row.
-        const rows = outs[0]!.length / H
-        input = new Float32Array(rows * 2 * H)
-        for (let r = 0; r < rows; r++) {
-          input.set(outs[0]!.subarray(r * H, (r + 1) * H), r * 2 * H)
-          input.set(outs[1]!.subarray(r * H, (r + 1) * H), r * 2 * H + H)
+        const stepRows = outs[0]!.length / H
+        const target = last ? f32.subarray(hidden, hidden + stepRows * 2 * H) : new Float32Array(stepRows * 2 * H)
+        for (let r = 0; r < stepRows; r++) {
+          target.set(outs[0]!.subarray(r * H, (r + 1) * H), r * 2 * H)
+          target.set(outs[1]!.subarray(r * H, (r + 1) * H), r * 2 * H + H)
         }
+        if (!last) input = target
       }
+      this.lap('copies')
     }
-    const features = this.shapes[this.head]![0]!
-    const rows = input.length / features
-    const O = this.shape.outputSize
-    const K = this.params[this.head]!
-    const bias = this.params[this.head + 1]!
-    const out = new Float32Array(rows * O)
-    for (let r = 0; r < rows; r++) {
-      for (let o = 0; o < O; o++) {
-        let s = 0
-        for (let k = 0; k < features; k++) s += input[r * features + k]! * K[k * O + o]!
-        out[r * O + o] = s + bias[o]!
-      }
-    }
-    return { out, rows, hidden: input, features }
+    const L = this.scratchLayout(rows)
+    const K = this.P + this.at[this.head]! * 4
+    const bias = this.P + this.at[this.head + 1]! * 4
+    this.mem.headForward(rows, features, this.shape.outputSize, L.hidden, K, bias, L.out)
+    this.lap('head')
+    return rows
   }
 
   /** The loss and quality metrics of the head's output; writes d loss / d output into dOut. */
@@ -280,25 +384,16 @@ export class WholeStep {
     return [huber / n, mae, mse]
   }
 
-  /** Backward pass: fills this.grads from d loss / d output. */
-  private backward(hidden: Float32Array, features: number, rows: number, dOut: Float32Array): void {
-    const O = this.shape.outputSize
-    const K = this.params[this.head]!
-    const dK = this.grads[this.head]!
-    const db = this.grads[this.head + 1]!
-    dK.fill(0)
-    db.fill(0)
-    let dh: Float32Array = new Float32Array(rows * features)
-    for (let r = 0; r < rows; r++) {
-      for (let o = 0; o < O; o++) {
-        const g = dOut[r * O + o]!
-        db[o]! += g
-        for (let k = 0; k < features; k++) {
-          dK[k * O + o]! += hidden[r * features + k]! * g
-          dh[r * features + k]! += g * K[k * O + o]!
-        }
-      }
-    }
+  /** Backward pass: the head (loops.ts), then the recurrent layers; fills the gradient region. */
+  private backward(rows: number): void {
+    const features = this.shapes[this.head]![0]!
+    const L = this.scratchLayout(rows)
+    const dK = this.G + this.at[this.head]! * 4
+    const db = this.G + this.at[this.head + 1]! * 4
+    this.mem.headBackward(rows, features, this.shape.outputSize, L.hidden, this.P + this.at[this.head]! * 4, L.dOut, dK, db, L.dh)
+    this.lap('head')
+    let dh: Float32Array = this.mem.f32.subarray(L.dh / 4, L.dh / 4 + rows * features)
+    const grads = this.grads
     const B = this.batch
     const T = this.shape.seqLen
     for (let l = this.layers.length - 1; l >= 0; l--) {
@@ -318,86 +413,49 @@ export class WholeStep {
         if (dir.backwards && layer.spec.returnSequences) dy = reverseSteps(dy, B, T, H)
         const w = this.weightsOf(dir)
         const g = dir.kernel.backward(layer.spec, shape, dir.ticket!, () => ({ x: dir.x!, w }), dy)
-        this.grads[dir.param]!.set(g.dKernel)
-        this.grads[dir.param + 1]!.set(g.dRecurrentKernel)
-        this.grads[dir.param + 2]!.set(g.dBias)
+        this.lap('recurrent backward')
+        grads[dir.param]!.set(g.dKernel)
+        grads[dir.param + 1]!.set(g.dRecurrentKernel)
+        grads[dir.param + 2]!.set(g.dBias)
         if (dInput) {
           const dx = dir.backwards ? reverseSteps(g.dx, B, T, layer.inputDim) : g.dx
           for (let i = 0; i < dx.length; i++) dInput[i]! += dx[i]!
         }
+        this.lap('copies')
       }
       if (dInput) dh = dInput
     }
   }
 
-  /** The optimizer update of every parameter, gradients scaled by `scale` (clipping), as tfjs computes it. */
+  /** The optimizer update of every weight at once (loops.ts), gradients scaled by `scale` (clipping), as tfjs computes it. */
   private update(scale: number): void {
+    const f = Math.fround
     const lr = this.lr
     const opt = this.config.optimizer
+    const n = this.total
     if (opt === 'adam') {
-      // Every operation rounded to float32 as tfjs computes it, constants included (β1 is the float32 0.9).
-      const f = Math.fround
+      // Constants rounded to float32 as tfjs has them (β1 is the float32 0.9); bias correction by running float32 powers.
       const b1 = f(0.9)
       const b2 = f(0.999)
-      const d1 = f(1 - 0.9)
-      const d2 = f(1 - 0.999)
-      const c1 = f(1 - this.accBeta1)
-      const c2 = f(1 - this.accBeta2)
-      const eps = f(this.epsilon)
-      const nlr = f(-lr)
-      this.params.forEach((p, k) => {
-        const g = this.grads[k]!
-        const [m, v] = this.state[k] as [Float32Array, Float32Array]
-        for (let i = 0; i < p.length; i++) {
-          const gi = f(g[i]! * scale)
-          const mi = (m[i] = f(f(m[i]! * b1) + f(gi * d1)))
-          const vi = (v[i] = f(f(v[i]! * b2) + f(f(gi * gi) * d2)))
-          p[i] = f(f(f(f(mi / c1) / f(f(Math.sqrt(f(vi / c2))) + eps)) * nlr) + p[i]!)
-        }
-      })
+      this.mem.adam(n, this.P, this.G, this.S[0]!, this.S[1]!, scale, b1, b2, f(1 - 0.9), f(1 - 0.999), f(1 - this.accBeta1), f(1 - this.accBeta2), f(this.epsilon), f(-lr))
       this.accBeta1 = f(this.accBeta1 * b1)
       this.accBeta2 = f(this.accBeta2 * b2)
     } else if (opt === 'rmsprop') {
-      const f = Math.fround
-      const rho = f(0.9)
-      const d = f(1 - 0.9)
-      const eps = f(this.epsilon)
-      const flr = f(lr)
-      this.params.forEach((p, k) => {
-        const g = this.grads[k]!
-        const [ms, mom] = this.state[k] as [Float32Array, Float32Array]
-        for (let i = 0; i < p.length; i++) {
-          const gi = f(g[i]! * scale)
-          const s = (ms[i] = f(f(ms[i]! * rho) + f(f(gi * gi) * d)))
-          // tfjs' RMSprop with momentum 0: moments = 0·moments + lr·g / sqrt(ms + ε); value -= moments.
-          const step = (mom[i] = f(f(mom[i]! * 0) + f(f(gi * flr) / f(Math.sqrt(f(s + eps))))))
-          p[i] = f(p[i]! - step)
-        }
-      })
+      this.mem.rmsprop(n, this.P, this.G, this.S[0]!, this.S[1]!, scale, f(0.9), f(1 - 0.9), f(this.epsilon), f(lr))
     } else if (this.config.momentum > 0) {
-      const f = Math.fround
-      const mu = f(this.config.momentum)
-      const nlr = f(-lr)
-      this.params.forEach((p, k) => {
-        const g = this.grads[k]!
-        const [acc] = this.state[k] as [Float32Array]
-        for (let i = 0; i < p.length; i++) {
-          const a = (acc[i] = f(f(mu * acc[i]!) + f(g[i]! * scale)))
-          p[i] = f(f(nlr * a) + p[i]!)
-        }
-      })
+      this.mem.momentum(n, this.P, this.G, this.S[0]!, scale, f(this.config.momentum), f(-lr))
     } else {
-      const f = Math.fround
-      const nlr = f(-lr)
-      this.params.forEach((p, k) => {
-        const g = this.grads[k]!
-        for (let i = 0; i < p.length; i++) p[i] = f(f(nlr * f(g[i]! * scale)) + p[i]!)
-      })
+      this.mem.sgd(n, this.P, this.G, scale, f(-lr))
     }
     this.iterations++
   }
 
   private weightsOf(dir: Direction): { kernel: Float32Array; recurrentKernel: Float32Array; bias: Float32Array } {
-    return { kernel: this.params[dir.param]!, recurrentKernel: this.params[dir.param + 1]!, bias: this.params[dir.param + 2]! }
+    const params = this.params
+    return { kernel: params[dir.param]!, recurrentKernel: params[dir.param + 1]!, bias: params[dir.param + 2]! }
   }
+}
+
+function align64(n: number): number {
+  return Math.ceil(n / 64) * 64
 }

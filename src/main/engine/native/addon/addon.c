@@ -9,6 +9,8 @@
 // exports.call(target, fn, buffer, ...args): runs kernel `fn` (0 gemm_nn, 1 lstm_forward, 2 lstm_backward,
 //   3 gru_after_forward, 4 gru_after_backward, 5 gru_before_forward, 6 gru_before_backward, 7 rnn_forward,
 //   8 rnn_backward) of target index `target` (into exports.targets).
+// exports.step(fn, buffer, ...args): the whole training step's own loops (fused/kernels/step.c: 0 head forward, 1 head
+//   backward, 2 sum of squares, 3 Adam, 4 RMSprop, 5 momentum, 6 SGD), one build for every target; numbers as doubles.
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdint.h>
@@ -85,6 +87,30 @@ static napi_value call(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+int gatelab_step_call(int fn, char *base, size_t length, const double *a, int n);
+
+// The step loops (src/main/engine/step): integer counts, byte offsets and float constants, all read as doubles;
+// step.c checks every region against the buffer's length.
+static napi_value step(napi_env env, napi_callback_info info) {
+  size_t argc = MAX_ARGS + 2;
+  napi_value argv[MAX_ARGS + 2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) return fail(env, "step(fn, buffer, ...args)");
+  int32_t fn;
+  if (napi_get_value_int32(env, argv[0], &fn) != napi_ok) return fail(env, "fn must be a number");
+  void *data = NULL;
+  size_t length = 0;
+  bool is_buffer = false;
+  napi_is_arraybuffer(env, argv[1], &is_buffer);
+  if (!is_buffer || napi_get_arraybuffer_info(env, argv[1], &data, &length) != napi_ok) return fail(env, "buffer must be an ArrayBuffer");
+  double a[MAX_ARGS];
+  int n = (int)argc - 2;
+  for (int i = 0; i < n; i++) {
+    if (napi_get_value_double(env, argv[2 + i], &a[i]) != napi_ok) return fail(env, "step arguments must be numbers");
+  }
+  if (gatelab_step_call(fn, (char *)data, length, a, n) != 0) return fail(env, "unknown step loop, wrong number of arguments or a region outside the buffer");
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value targets, fn;
   usable_targets *usable = calloc(1, sizeof *usable);
@@ -103,6 +129,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "targets", targets);
   napi_create_function(env, "call", NAPI_AUTO_LENGTH, call, NULL, &fn);
   napi_set_named_property(env, exports, "call", fn);
+  napi_create_function(env, "step", NAPI_AUTO_LENGTH, step, NULL, &fn);
+  napi_set_named_property(env, exports, "step", fn);
   napi_value abi;
   napi_create_uint32(env, 1, &abi);
   napi_set_named_property(env, exports, "abi", abi);

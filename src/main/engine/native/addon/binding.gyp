@@ -14,11 +14,16 @@
       'target_name': 'gatelab_kernels',
       'sources': ['addon.c'],
       'cflags': ['-O2'],
+      'dependencies': ['step_loops'],
       'conditions': [
         ['target_arch=="x64"', {'dependencies': ['kernels_sse', 'kernels_avx2', 'kernels_avx512']}],
         ['target_arch=="arm64"', {'dependencies': ['kernels_neon']}],
       ],
     },
+    # The whole training step's own loops (engine/step), one build for every target; never contracted into FMAs
+    # (step.c: the same bits as the WebAssembly build).
+    {'target_name': 'step_loops', 'type': 'static_library', 'sources': ['../../fused/kernels/step.c'],
+     'cflags': ['-fPIC', '-O3', '-ffp-contract=off'], 'xcode_settings': {'OTHER_CFLAGS': ['-O3', '-ffp-contract=off']}},
   ],
   'conditions': [
     ['target_arch=="x64"', {
