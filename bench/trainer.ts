@@ -10,6 +10,9 @@ import type { TrainerProcess } from '../src/main/runner/trainerProcess'
 import { normalizeRunConfig, type RunConfigInput } from '../src/shared/config'
 import type { MetricPoint, TrainerMessage } from '../src/shared/protocol'
 import { round } from './record'
+import { cpuSplit, threadCpu, type CpuSplit, type ThreadCpu } from './timing'
+
+export { cpuSplit, threadCpu, trainingStepMs, type CpuSplit, type ThreadCpu } from './timing'
 
 export const spawnTrainer = createNodeSpawner(trainerPath)
 
@@ -63,6 +66,8 @@ export interface TrainOutcome {
   step: string
   /** Which fused kernels ran (run:started versions 'fused-kernels'), or 'none'. */
   kernels: string
+  /** The trainer's CPU time per thread from the end of its first epoch (the warm-up) to the end of its last. */
+  cpu: CpuSplit | null
 }
 
 export interface TrainHooks {
@@ -82,6 +87,8 @@ export async function trainOnce(input: RunConfigInput, env: Record<string, strin
   let backend = 'unknown'
   let step = 'tfjs'
   let kernels = 'none'
+  let firstEpochEnd: { at: number; threads: ThreadCpu[] } | null = null
+  let lastEpochEnd: { at: number; threads: ThreadCpu[] } | null = null
   const off = trainer.onMessage((m) => {
     if (m.type === 'run:started') {
       backend = m.backend
@@ -92,6 +99,11 @@ export async function trainOnce(input: RunConfigInput, env: Record<string, strin
     points.push(...m.points)
     peak = peakRssMb(trainer.pid) ?? peak
     const end = m.points.find((p) => p.name === 'epochMs')
+    if (end) {
+      const reading = { at: performance.now(), threads: threadCpu(trainer.pid) }
+      if (end.epoch === 1) firstEpochEnd = reading
+      else lastEpochEnd = reading
+    }
     if (end && hooks.onEpochEnd) hooks.onEpochEnd(end.epoch, m.points, trainer.pid)
     if (hooks.stopWhen && m.points.some(hooks.stopWhen)) trainer.send({ type: 'cancel' })
   })
@@ -102,9 +114,13 @@ export async function trainOnce(input: RunConfigInput, env: Record<string, strin
     const wallMs = performance.now() - t
     peak = peakRssMb(trainer.pid) ?? peak
     if (finished.status === 'failed') throw new Error(finished.error ?? 'the run failed')
-    return { finished, points, peakRssMb: peak, wallMs, backend, step, kernels }
+    const first = firstEpochEnd as { at: number; threads: ThreadCpu[] } | null
+    const last = lastEpochEnd as { at: number; threads: ThreadCpu[] } | null
+    const cpu = first && last && trainer.pid !== undefined ? cpuSplit(trainer.pid, first.threads, last.threads, last.at - first.at) : null
+    return { finished, points, peakRssMb: peak, wallMs, backend, step, kernels, cpu }
   } finally {
     off()
     await trainer.stop()
   }
 }
+

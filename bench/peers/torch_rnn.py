@@ -5,7 +5,7 @@ The closest computation to GateLab's: one recurrent layer (nn.LSTM or nn.GRU, si
 reset-after form), a linear head on the last step, MSE, Adam; one input feature; `--threads` intra-op threads
 (torch.set_num_threads; 1 by default). Measures training steps (forward + backward + Adam update) after a warm-up and
 prints one JSON line per configuration: {"cell", "units", "seqLen", "batch", "msPerBatch" (median of the repetitions),
-"samplesPerSec", "torch", "torchThreads", "blas": {library, path, coreType, version, threads, ...}} (peer_info.py: the
+"cpuMsPerBatch" (the process's CPU time per step over all its threads, median of the repetitions), "samplesPerSec", "torch", "torchThreads", "blas": {library, path, coreType, version, threads, ...}} (peer_info.py: the
 BLAS library torch actually loaded and OpenBLAS's core type, so a row proves which peer it measured).
 
 Usage: python3 torch_rnn.py --config lstm,64,50,32 [--config gru,32,50,32 ...] [--steps 20] [--reps 5] [--warmup 3]
@@ -62,13 +62,18 @@ def measure(cell, units, seq_len, batch, steps, reps, warmup):
     for _ in range(warmup):
         step()
     times = []
+    cpu_times = []
     for _ in range(reps):
         t = time.perf_counter()
+        c = time.process_time()
         for _ in range(steps):
             step()
         times.append((time.perf_counter() - t) * 1000 / steps)
+        cpu_times.append((time.process_time() - c) * 1000 / steps)
     ms = statistics.median(times)
-    return {"cell": cell, "units": units, "seqLen": seq_len, "batch": batch, "msPerBatch": ms,
+    # CPU time of the whole process (every thread) per step: above msPerBatch when more than one thread worked.
+    cpu_ms = statistics.median(cpu_times)
+    return {"cell": cell, "units": units, "seqLen": seq_len, "batch": batch, "msPerBatch": ms, "cpuMsPerBatch": cpu_ms,
             "samplesPerSec": batch * 1000 / ms, **peer_record(torch)}
 
 
