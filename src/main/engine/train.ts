@@ -33,6 +33,7 @@ import { buildModel } from './model'
 import { seedMathRandom } from './seeding'
 import { gatherArrays, WholeStep, wholeStepSupport } from './step'
 import { createTelemetry } from './telemetry'
+import { createHeapKeeper } from './heap'
 
 type RunFinished = Extract<TrainerMessage, { type: 'run:finished' }>
 
@@ -252,6 +253,8 @@ async function trainSeeded({ runId, seq, config, backend, backendWhy, send, canc
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
   // Gate telemetry (telemetry.ts): gate/…, grad/… and telemetryMs at every epoch end, unless the config turns it off.
   const telemetry = createTelemetry(config, data)
+  // Collects V8's old generation at an epoch's end once it grew by a few MB, so peak memory stays flat (heap.ts).
+  const heap = createHeapKeeper()
   const shuffleRng = createRng(deriveSeed(config.seed, 'shuffle'))
   const order = Array.from({ length: data.train.n }, (_, i) => i)
   const started = performance.now()
@@ -368,6 +371,7 @@ async function trainSeeded({ runId, seq, config, backend, backendWhy, send, canc
       for (const name of names) points.push({ ...at, name, value: metrics[name]! })
       for (const [name, value] of Object.entries(inside)) points.push({ ...at, name, value })
       flush(batches)
+      heap?.afterEpoch()
 
       if (diverged) {
         finishFailed(`Training diverged: the validation loss became ${metrics.valLoss} after epoch ${epoch}. Try a lower learning rate (it was ${lr}) or gradient clipping (e.g. clip 1).`)
