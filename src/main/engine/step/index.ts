@@ -401,7 +401,8 @@ export class WholeStep {
       const H = layer.spec.units
       const shape = { batch: B, steps: T, inputDim: layer.inputDim }
       const dirCount = layer.dirs.length
-      const dInput = l > 0 ? new Float32Array(layer.input!.length) : undefined
+      // The gradient into the layer below: one direction's dx as it is; two directions' summed.
+      let dInput: Float32Array | undefined = l > 0 && dirCount === 2 ? new Float32Array(layer.input!.length) : undefined
       for (let d = 0; d < dirCount; d++) {
         const dir = layer.dirs[d]!
         let dy: Float32Array = dh
@@ -417,7 +418,8 @@ export class WholeStep {
         grads[dir.param]!.set(g.dKernel)
         grads[dir.param + 1]!.set(g.dRecurrentKernel)
         grads[dir.param + 2]!.set(g.dBias)
-        if (dInput) {
+        if (l > 0 && dirCount === 1) dInput = g.dx
+        else if (dInput) {
           const dx = dir.backwards ? reverseSteps(g.dx, B, T, layer.inputDim) : g.dx
           for (let i = 0; i < dx.length; i++) dInput[i]! += dx[i]!
         }
