@@ -51,7 +51,7 @@ describe('data folders on the System page', () => {
     await expect(card.getByRole('alert').textContent()).resolves.toMatch(/\/etc is a system folder \(\/etc\): it holds system files, not data/)
     await input.fill(join(outside, 'no-such-folder'))
     await card.getByRole('button', { name: 'Add folder' }).click()
-    await expect.poll(() => card.getByRole('alert').textContent()).toMatch(/There is no folder .*no-such-folder/)
+    await expect.poll(() => card.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/There is no folder .*no-such-folder/)
 
     await input.fill(outside)
     await card.getByRole('button', { name: 'Add folder' }).click()
@@ -64,7 +64,7 @@ describe('data folders on the System page', () => {
     expect(await call('getDataFolders', {})).toMatchObject({ ok: true, value: { added: [outside], home, fromEnvironment: [] } })
 
     await card.getByRole('button', { name: `Remove ${outside}` }).click()
-    await expect.poll(() => card.getByTestId('added-folder').count()).toBe(0)
+    await expect.poll(() => card.getByTestId('added-folder').count(), { timeout: 15_000 }).toBe(0)
     expect((await call('inspectCsv', { path: file })).ok).toBe(false)
 
     // The list lives in the lab database.

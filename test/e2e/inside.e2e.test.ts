@@ -130,7 +130,7 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
     const box = (await page.getByTestId(`heatmap-${lstm}-i`).locator('canvas').first().boundingBox())!
     const plotH = (await page.getByTestId(`heatmap-${lstm}-i`).evaluate((el) => el.clientHeight)) - 6
     await page.mouse.click(box.x + 64 + 40, box.y + 4 + (7.5 * plotH) / 12)
-    await expect.poll(() => lines.getAttribute('data-unit')).toBe('7')
+    await expect.poll(() => lines.getAttribute('data-unit'), { timeout: 15_000 }).toBe('7')
     await setTheme('light')
     await shot('inside-lstm.png')
     await setTheme('dark')
@@ -140,7 +140,7 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
 
   it('picks a unit from the saturation scatter: a click on a dot selects the unit its tooltip names', async () => {
     await page.getByTestId('unit-lines').getByRole('button', { name: 'Close' }).click()
-    await expect.poll(() => page.getByTestId('unit-lines').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('unit-lines').count(), { timeout: 15_000 }).toBe(0)
     const chart = page.getByTestId(`saturation-${lstm}-f`).locator('.chart')
     await chart.scrollIntoViewIfNeeded()
     const box = (await chart.boundingBox())!
@@ -225,7 +225,7 @@ describe('Inside the cell in Chromium (browser mode, real trainers, real inspect
     const before = await page.getByTestId(`heatmap-${stacked}-h`).locator('canvas').first().screenshot()
     await page.getByLabel('Layer', { exact: true }).selectOption('1')
     await page.getByRole('group', { name: 'Direction' }).getByRole('button', { name: 'backward' }).click()
-    await expect.poll(() => page.locator('#traces-h').textContent()).toBe('Gates and states over time · layer 2 · backward')
+    await expect.poll(() => page.locator('#traces-h').textContent(), { timeout: 15_000 }).toBe('Gates and states over time · layer 2 · backward')
     expect(page.url()).toMatch(/dir=backward&index=0&layer=1/)
     // Another layer and direction: other numbers in the heatmap.
     const after = await page.getByTestId(`heatmap-${stacked}-h`).locator('canvas').first().screenshot()

@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
-import { tempDir, type RunningHost } from '../helpers/host'
+import { callApi, tempDir, type RunningHost } from '../helpers/host'
+import type { RunDetail } from '../../src/shared/api'
 
 /** An attribute of every element a locator matches, in order (the node side of the tests has no DOM types). */
 async function attrs(locator: Locator, name: string): Promise<Array<string | null>> {
@@ -126,12 +127,16 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
 
   it('trains an LSTM and a GRU on the same data and seed, and shows them finishing live in Compare', async () => {
     await page.getByRole('radio', { name: /Adding/ }).click()
-    await page.getByLabel('Sequence length T').fill('10')
-    await page.getByLabel('Training sequences').fill('256')
-    await page.getByLabel('Epochs').fill('3')
+    // Long enough that the page is there before the runs end, however loaded the machine: 48 units over 40 steps, 8
+    // epochs of 32 batches (about 5 s for the LSTM with the whole fused step on a quiet machine; 8 units over 10 steps
+    // ran 3 epochs in well under a second, so the first look could already find both completed).
+    await page.getByLabel('Units per layer').fill('48')
+    await page.getByLabel('Sequence length T').fill('40')
+    await page.getByLabel('Training sequences').fill('1024')
+    await page.getByLabel('Epochs').fill('8')
     await page.getByLabel('Batch size').fill('32')
     await page.getByLabel('Seed', { exact: true }).fill('7')
-    await page.getByLabel('Name', { exact: true }).fill('adding T10')
+    await page.getByLabel('Name', { exact: true }).fill('adding T40')
     await shot('lab-new-run.png', true)
     await page.getByRole('button', { name: 'Train LSTM and GRU' }).click()
 
@@ -217,20 +222,24 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
 
     // Server-side filter by cell.
     await page.getByRole('group', { name: 'Cell' }).getByRole('button', { name: 'GRU' }).click()
-    await expect.poll(() => rows.count()).toBe(1)
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1)
     await expect(rows.first().locator('.cell-chip').textContent()).resolves.toBe('GRU')
     expect(page.url()).toContain('cell=gru')
     await page.getByRole('group', { name: 'Cell' }).getByRole('button', { name: 'GRU' }).click()
-    await expect.poll(() => rows.count()).toBe(2)
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2)
 
-    // Sort by the best validation loss, both directions: the order flips.
+    // Sort by the best validation loss, both directions: the rows come in the order of the runs' own best values (read
+    // from the host), waited for rather than slept on, since the host sorts them.
+    const best = await Promise.all(runIds.map(async (id) => [id, (await callApi<RunDetail>(host, 'getRun', { id })).summary.valLoss!.min] as const))
+    const ascending = [...best].sort((a, b) => a[1] - b[1]).map(([id]) => id)
+    expect(best[0]![1]).not.toBe(best[1]![1])
+    const bestHeader = page.getByRole('columnheader', { name: /Best valLoss/ })
     await page.getByRole('button', { name: /Best valLoss/ }).click()
-    await page.waitForTimeout(500)
-    const ascending = await attrs(rows, 'data-run-id')
+    await expect.poll(() => bestHeader.getAttribute('aria-sort'), { timeout: 15_000 }).toBe('ascending')
+    await expect.poll(() => attrs(rows, 'data-run-id'), { timeout: 15_000 }).toEqual(ascending)
     await page.getByRole('button', { name: /Best valLoss/ }).click()
-    await page.waitForTimeout(500)
-    const descending = await attrs(rows, 'data-run-id')
-    expect(descending).toEqual([...ascending].reverse())
+    await expect.poll(() => bestHeader.getAttribute('aria-sort'), { timeout: 15_000 }).toBe('descending')
+    await expect.poll(() => attrs(rows, 'data-run-id'), { timeout: 15_000 }).toEqual([...ascending].reverse())
     expect(page.url()).toContain('sort=summary%3AvalLoss%3Amin')
 
     // Click one checkbox, shift-click the other: both selected, Compare enabled.
@@ -256,7 +265,7 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
 
   it('shows a run in detail and saves its notes and tags', async () => {
     await page.getByTestId('run-config').waitFor()
-    await expect(page.getByTestId('run-config').textContent()).resolves.toMatch(/seqLen\s*10/)
+    await expect(page.getByTestId('run-config').textContent()).resolves.toMatch(/seqLen\s*40/)
     await expect(page.getByTestId('run-best').textContent()).resolves.toMatch(/valLoss at epoch \d/)
     // Predictions against truth, computed on the host from the run's stored best weights on its own test split.
     const predictions = page.getByTestId('predictions')

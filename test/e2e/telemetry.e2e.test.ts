@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { waitForRunCompleted } from '../helpers/host'
 
 describe('gate telemetry in the lab', () => {
   let lab: LabPage | undefined
@@ -27,12 +28,8 @@ describe('gate telemetry in the lab', () => {
       configs: [{ task: 'adding', seqLen: 12, samples: 96, valSamples: 32, testSamples: 16, units: 8, epochs: 3, seed: 4, cell: 'lstm' }]
     })
     const id = runIds[0]!
-    for (let i = 0; i < 240; i++) {
-      const run = await call<{ status: string }>('getRun', { id })
-      if (run.status === 'completed') break
-      if (run.status === 'failed') throw new Error('the run failed')
-      await new Promise((r) => setTimeout(r, 250))
-    }
+    // Completed, or the test stops here saying how it ended (this loop used to go on after a minute as if it had).
+    await waitForRunCompleted(host, id)
     await page.goto(`${host.url}#/runs/${id}`)
     const folded = page.locator('details.telemetry')
     await folded.waitFor({ timeout: 20_000 })

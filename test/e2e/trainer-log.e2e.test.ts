@@ -87,7 +87,10 @@ describe('the run page shows a trainer log a person can read', () => {
 
   it('follows a running run live, says how a cancel ended it, and shows the same log after a reload', async () => {
     expect(lab.host.child.exitCode, `the host stopped: ${lab.host.stderr()}`).toBe(null)
-    const { runIds } = await callApi<{ runIds: string[] }>(lab.host, 'startRuns', { configs: [{ ...base, name: 'log long', samples: 1024, valSamples: 64, epochs: 400, seed: 8 }] })
+    // Long enough to still be training when the page has loaded, shown three epochs and been checked, however loaded
+    // the machine: 400 epochs of a 48-unit LSTM over 60 steps (about half a second an epoch with the whole fused step;
+    // the 8-unit, 8-step model ran all 400 in about 6 s, which a reload under load could outlast). It is cancelled.
+    const { runIds } = await callApi<{ runIds: string[] }>(lab.host, 'startRuns', { configs: [{ ...base, name: 'log long', seqLen: 60, units: 48, samples: 512, valSamples: 64, epochs: 400, seed: 8 }] })
     const id = runIds[0]!
     await page.goto(`${lab.host.url}#/runs/${id}`)
     const card = page.locator('section.run-log-card')

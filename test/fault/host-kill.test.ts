@@ -35,7 +35,12 @@ function generator(s: number): () => number {
   }
 }
 
-const tiny = { task: 'adding', seqLen: 8, samples: 256, valSamples: 64, testSamples: 64, units: 6, epochs: 4, batch: 16 }
+/**
+ * A run that lasts a few seconds, so the kill moments (up to 1.5 s after the start call or the first flush) fall while
+ * it trains: the work per step sets that, not the engine's speed. With the whole fused step the old 6-unit, 8-step run
+ * of 4 epochs ended within about 0.3 s, so most kills came after it had completed and tested nothing of training.
+ */
+const tiny = { task: 'adding', seqLen: 50, samples: 256, valSamples: 64, testSamples: 64, units: 32, epochs: 12, batch: 16 }
 
 function post(host: RunningHost, method: string, args: unknown): Promise<{ ok: boolean; result?: Record<string, unknown>; error?: { message: string } }> {
   const { port, host: hostHeader } = new URL(host.origin)
@@ -134,11 +139,15 @@ describe('the host killed at random moments of training and sweeps', () => {
     let trainerKills = 0
     let sweeps = 0
     let runsSeen = 0
+    /** Runs the host was killed under while they trained (metrics flushed, then interrupted), and runs done before it. */
+    let killedTraining = 0
+    let endedBefore = 0
     const phases = { startHost: 0, toFlush: 0, flushWaits: 0, check: 0 }
     // Two lanes, each a host after host on its own lab file, so the test fits CI's time on two cores.
     const lane = async (laneIndex: number, laneKills: number): Promise<void> => {
     const random = generator(seed + laneIndex)
     const dbPath = join(tempDir('gatelab-host-kill-'), 'lab.db')
+    const counted = new Set<string>()
     for (let k = 0; k < laneKills; k++) {
       const where = `lane ${laneIndex + 1}, kill ${k + 1} of ${laneKills} (seed ${seed})`
       let t = performance.now()
@@ -185,8 +194,14 @@ describe('the host killed at random moments of training and sweeps', () => {
       try {
         expect(store.integrityCheck(), where).toEqual(['ok'])
         const runs = store.listRuns({ limit: 1000 }).rows
-        const stuck = runs.filter((r) => r.status === 'running' || r.status === 'queued')
+        const stuck = runs.filter((r) => r.status === 'running' || r.status === 'queued' || r.status === 'preparing')
         expect(stuck.map((r) => `${r.id} ${r.status}`), `${where}: runs left running after the stale limit`).toEqual([])
+        for (const r of runs) {
+          if (counted.has(r.id)) continue
+          counted.add(r.id)
+          if (r.status === 'interrupted' && flushed.has(r.id)) killedTraining++
+          if (r.status === 'completed') endedBefore++
+        }
         for (const [runId, byName] of flushed) {
           runsSeen++
           for (const [name, steps] of byName) {
@@ -204,7 +219,9 @@ describe('the host killed at random moments of training and sweeps', () => {
     }
     await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i, Math.floor(kills / lanes) + (i < kills % lanes ? 1 : 0))))
     const seconds = (performance.now() - t0) / 1000
-    console.log(`host-kill: ${kills} kills (${sweeps} during sweeps, ${trainerKills} with a trainer killed first), ${runsSeen} runs with flushed metrics, ${flushedPoints} flushed points checked, ${seconds.toFixed(1)} s (per kill in a lane: host start ${(phases.startHost / kills / 1000).toFixed(2)} s, start call to first flush ${(phases.toFlush / Math.max(1, phases.flushWaits) / 1000).toFixed(2)} s, checks ${(phases.check / kills / 1000).toFixed(2)} s)`)
+    console.log(`host-kill: ${kills} kills (${sweeps} during sweeps, ${trainerKills} with a trainer killed first), ${runsSeen} runs with flushed metrics, ${flushedPoints} flushed points checked, ${killedTraining} runs killed while training and ${endedBefore} completed before the kill, ${seconds.toFixed(1)} s (per kill in a lane: host start ${(phases.startHost / kills / 1000).toFixed(2)} s, start call to first flush ${(phases.toFlush / Math.max(1, phases.flushWaits) / 1000).toFixed(2)} s, checks ${(phases.check / kills / 1000).toFixed(2)} s)`)
     expect(flushedPoints, 'some kills must come after metrics were flushed, or the test checks nothing').toBeGreaterThan(0)
+    // Runs that complete before the kill test nothing of training: if none is caught training, the runs are too short.
+    if (kills >= 10) expect(killedTraining, 'no run was killed while it trained: make the runs longer (work per step)').toBeGreaterThan(0)
   }, 1_200_000)
 })

@@ -65,7 +65,7 @@ describe('backups', () => {
     off()
     expect(listBackups(store.path)).toHaveLength(0)
     const stop = scheduleBackups(store, { everyHours: 6, keep: 5 })
-    for (let i = 0; i < 100 && listBackups(store.path).length === 0; i++) await new Promise((r) => setTimeout(r, 50))
+    for (let i = 0; i < 400 && listBackups(store.path).length === 0; i++) await new Promise((r) => setTimeout(r, 50)) // up to 20 s under load
     stop()
     expect(listBackups(store.path)).toHaveLength(1)
     store.close()

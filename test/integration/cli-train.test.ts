@@ -77,7 +77,8 @@ describe('gatelab train', () => {
 
   it('keeps every metric written before the host was killed (SIGKILL mid-training)', async () => {
     const db = join(tempDir(), 'lab.db')
-    const child = spawn(process.execPath, [cliEntry, 'train', ...tiny, '--samples', '4096', '--epochs', '500', '--db', db], { cwd: repoRoot, stdio: 'ignore' })
+    // 100,000 epochs (the most allowed): the run cannot complete before the kill, however fast the engine or slow the poll.
+    const child = spawn(process.execPath, [cliEntry, 'train', ...tiny, '--samples', '4096', '--epochs', '100000', '--db', db], { cwd: repoRoot, stdio: 'ignore' })
     const reader = await waitForMetrics(db)
     child.kill('SIGKILL')
     await new Promise((r) => child.on('exit', r))

@@ -3,7 +3,7 @@
  * then `exportRuns` as the UI's export buttons call it — the files come back as base64, ready to download.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHost, type RunningHost } from '../helpers/host'
+import { startHost, waitForRunCompleted, type RunningHost } from '../helpers/host'
 
 describe('exportRuns over HTTP (browser mode)', () => {
   let host: RunningHost
@@ -18,13 +18,9 @@ describe('exportRuns over HTTP (browser mode)', () => {
     const config = { task: 'adding', seqLen: 10, samples: 256, valSamples: 64, testSamples: 64, epochs: 2, units: 8, seed: 3 }
     const started = await call('startRuns', { configs: [config] })
     runId = (started.body.value as unknown as { runIds: string[] }).runIds[0]!
-    const deadline = Date.now() + 90_000
-    for (;;) {
-      const run = (await call('getRun', { id: runId })).body.value as unknown as { status: string }
-      if (run.status !== 'queued' && run.status !== 'running') break
-      if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after 90 s`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
+    // Until it completes: the loop here stopped at any status but queued and running, so a run still "preparing"
+    // (building its data and model) was exported half made.
+    await waitForRunCompleted(host, runId)
   }, 120_000)
   afterAll(async () => {
     await host?.stop()

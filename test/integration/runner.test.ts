@@ -54,7 +54,9 @@ describe('run queue', () => {
 
   it('cancels a queued run at once and a running one within a batch, keeping its metrics', async () => {
     const { lab, events } = openLab(1)
-    const long: RunConfigInput = { ...tiny, samples: 2048, epochs: 200 }
+    // Far more epochs than it can train before the cancel (the most the schema allows): with the whole fused step 200
+    // epochs of this model took about 6 s, which a loaded machine could spend before the first metrics arrive.
+    const long: RunConfigInput = { ...tiny, samples: 2048, epochs: 100_000 }
     const [running, queued] = lab.startRuns([long, long])
     await expect(lab.api.cancelRun({ id: queued! })).resolves.toEqual({ status: 'cancelled' })
     expect(lab.store.getRunSummary(queued!).status).toBe('cancelled')
@@ -70,7 +72,8 @@ describe('run queue', () => {
 
   it('marks a run failed with the reason when its trainer is killed, and carries on', async () => {
     const { lab, events } = openLab(1)
-    const [victim, next] = lab.startRuns([{ ...tiny, samples: 2048, epochs: 200 }, tiny])
+    // The victim cannot finish before it is killed (see the cancel test above).
+    const [victim, next] = lab.startRuns([{ ...tiny, samples: 2048, epochs: 100_000 }, tiny])
     await waitFor(() => events.some((e) => e.type === 'run:metrics' && e.runId === victim))
     const pid = lab.trainerPids()[0]!
     process.kill(pid, 'SIGKILL')
