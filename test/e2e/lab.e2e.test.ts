@@ -230,7 +230,7 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
 
     // Sort by the best validation loss, both directions: the rows come in the order of the runs' own best values (read
     // from the host), waited for rather than slept on, since the host sorts them.
-    const best = await Promise.all(runIds.map(async (id) => [id, (await callApi<RunDetail>(host, 'getRun', { id })).summary.valLoss!.min] as const))
+    const best = await Promise.all(runIds.map(async (id) => [id, (await callApi<RunDetail>(host, 'getRun', { id })).summary.valLoss!.min!] as const))
     const ascending = [...best].sort((a, b) => a[1] - b[1]).map(([id]) => id)
     expect(best[0]![1]).not.toBe(best[1]![1])
     const bestHeader = page.getByRole('columnheader', { name: /Best valLoss/ })
