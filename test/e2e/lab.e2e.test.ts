@@ -5,11 +5,11 @@
  * cell; the runs table filters, sorts, selects and opens runs by keyboard; the detail page saves notes and tags.
  * Screenshots go to test-results/ (the ones in docs/screenshots are copies of these, looked at).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { openLabPageForTests, screenshotDir } from '../helpers/browser'
 import { callApi, tempDir, type RunningHost } from '../helpers/host'
 import type { RunDetail } from '../../src/shared/api'
 
@@ -30,14 +30,7 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await page.screenshot({ path: join(screenshotDir, name), fullPage })
   }
 
-  let lab: LabPage | undefined
-  beforeAll(async () => {
-    lab = await openLabPage(consoleErrors)
-    ;({ host, page } = lab)
-  })
-  afterAll(async () => {
-    await lab?.close()
-  })
+  openLabPageForTests(consoleErrors, (lab) => void ({ host, page } = lab))
 
   it('opens on the runs table, whose empty state says how to start', async () => {
     const calls: string[] = []

@@ -3,25 +3,17 @@
  * host's memory and time estimate; a configuration above the lab's memory limit shows the refusal as a form error
  * (the estimate, the limit, what to shrink in the form's words) and disables both Train buttons; the API refuses it too.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { openLabPageForTests, screenshotDir } from '../helpers/browser'
 import { callApi, type RunningHost } from '../helpers/host'
 
 describe('the New run form’s estimate (browser mode)', () => {
-  let lab: LabPage | undefined
   let host: RunningHost
   let page: Page
   const consoleErrors: string[] = []
-
-  beforeAll(async () => {
-    lab = await openLabPage(consoleErrors)
-    ;({ host, page } = lab)
-  })
-  afterAll(async () => {
-    await lab?.close()
-  })
+  openLabPageForTests(consoleErrors, (lab) => void ({ host, page } = lab))
 
   it('shows the estimate, and above the limit a form error with Train disabled', async () => {
     await page.goto(`${host.url}#/new`)

@@ -5,11 +5,11 @@
  * view is the spec it made, and the sweep it starts runs with matched units. Screenshots go to test-results/ (copies in
  * docs/screenshots, looked at).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import type { RunDetail } from '../../src/shared/api'
-import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { openLabPageForTests, screenshotDir } from '../helpers/browser'
 import { callApi, type RunningHost } from '../helpers/host'
 
 async function waitDone(host: RunningHost, ids: string[]): Promise<RunDetail[]> {
@@ -25,18 +25,10 @@ async function waitDone(host: RunningHost, ids: string[]): Promise<RunDetail[]> 
 }
 
 describe('fair pairs and the sweep form in Chromium (browser mode, real trainers)', () => {
-  let lab: LabPage | undefined
   let host: RunningHost
   let page: Page
   const consoleErrors: string[] = []
-
-  beforeAll(async () => {
-    lab = await openLabPage(consoleErrors)
-    ;({ host, page } = lab)
-  })
-  afterAll(async () => {
-    await lab?.close()
-  })
+  openLabPageForTests(consoleErrors, (lab) => void ({ host, page } = lab))
 
   it('"Train LSTM and GRU" states matched units by default, and the runs train with them', async () => {
     await page.goto(`${host.url}#/new`)

@@ -6,10 +6,10 @@
  * groups, a paired test and a verdict, and follows the metric and stat pickers; the Compare view carries the same
  * panel; "cancel remaining" stops a second sweep's unfinished runs. Screenshots go to test-results/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { openLabPageForTests, screenshotDir } from '../helpers/browser'
 import type { RunningHost } from '../helpers/host'
 
 const tinySpec = {
@@ -54,14 +54,7 @@ describe('sweeps in the lab UI (browser mode, real store, real trainers)', () =>
   const consoleErrors: string[] = []
   const shot = (name: string, fullPage = true): Promise<Buffer> => page.screenshot({ path: join(screenshotDir, name), fullPage })
 
-  let lab: LabPage | undefined
-  beforeAll(async () => {
-    lab = await openLabPage(consoleErrors)
-    ;({ host, page } = lab)
-  })
-  afterAll(async () => {
-    await lab?.close()
-  })
+  openLabPageForTests(consoleErrors, (lab) => void ({ host, page } = lab))
 
   it('opens Sweeps from the top navigation with an empty list and a valid example spec', async () => {
     await page.goto(host.url)

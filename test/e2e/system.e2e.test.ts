@@ -2,10 +2,10 @@
  * The walking skeleton end to end, in a real browser: Chromium opens the URL the host printed, the page asks the
  * host for system info, the host starts a real trainer process, and what the trainer reported shows on the page.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { openLabPage, screenshotDir, type LabPage } from '../helpers/browser'
+import { openLabPageForTests, screenshotDir } from '../helpers/browser'
 import { gatelab } from '../helpers/cli'
 import { callApi, type RunningHost } from '../helpers/host'
 import type { LabSettings } from '../../src/shared/limits'
@@ -17,15 +17,8 @@ describe('the lab in Chromium (browser mode)', () => {
   let page: Page
   const consoleErrors: string[] = []
 
-  let lab: LabPage | undefined
-  beforeAll(async () => {
-    // CSP violations and failed requests surface as console errors: there must be none.
-    lab = await openLabPage(consoleErrors, { viewport: { width: 1280, height: 820 } })
-    ;({ host, browser, page } = lab)
-  })
-  afterAll(async () => {
-    await lab?.close()
-  })
+  // CSP violations and failed requests surface as console errors: there must be none.
+  openLabPageForTests(consoleErrors, (lab) => void ({ host, browser, page } = lab), { viewport: { width: 1280, height: 820 } })
 
   it('shows what a real trainer process reported, live', async () => {
     await page.goto(`${host.url}#/system`)

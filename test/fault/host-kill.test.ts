@@ -18,22 +18,12 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { Store } from '../../src/main/store/store'
 import { cliEntry, startHost, tempDir, type RunningHost } from '../helpers/host'
+import { mulberry32 } from '../helpers/random'
 
 const seed = Number(process.env.GATELAB_FAULT_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const kills = Number(process.env.GATELAB_HOST_KILLS ?? 50)
 const lanes = Math.min(2, kills)
 
-/** mulberry32: a small seeded generator, so a failing sequence of moments can be replayed. */
-function generator(s: number): () => number {
-  let a = s >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A run that lasts a few seconds, so the kill moments (up to 1.5 s after the start call or the first flush) fall while
@@ -145,7 +135,7 @@ describe('the host killed at random moments of training and sweeps', () => {
     const phases = { startHost: 0, toFlush: 0, flushWaits: 0, check: 0 }
     // Two lanes, each a host after host on its own lab file, so the test fits CI's time on two cores.
     const lane = async (laneIndex: number, laneKills: number): Promise<void> => {
-    const random = generator(seed + laneIndex)
+    const random = mulberry32(seed + laneIndex) // seeded, so a failing sequence of moments can be replayed
     const dbPath = join(tempDir('gatelab-host-kill-'), 'lab.db')
     const counted = new Set<string>()
     for (let k = 0; k < laneKills; k++) {

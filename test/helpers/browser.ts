@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { repoRoot, startHost, type RunningHost } from './host'
 
 export const chromiumPath = process.env.GATELAB_CHROMIUM ?? '/usr/bin/chromium'
@@ -55,4 +56,19 @@ export async function openLabPage(errors: string[], options: { viewport?: { widt
       await host.stop()
     }
   }
+}
+
+/**
+ * For a describe block: opens a lab page (openLabPage) before its tests, hands it to `ready` (which takes the host and
+ * page it needs, and may set the page up), and closes it after them.
+ */
+export function openLabPageForTests(errors: string[], ready: (lab: LabPage) => void | Promise<void>, options: Parameters<typeof openLabPage>[1] = {}): void {
+  let lab: LabPage | undefined
+  beforeAll(async () => {
+    lab = await openLabPage(errors, options)
+    await ready(lab)
+  }, 60_000)
+  afterAll(async () => {
+    await lab?.close()
+  })
 }

@@ -7,18 +7,10 @@ import { normalizeRunConfig, type RunConfigInput } from '../../src/shared/config
 import type { MetricPoint } from '../../src/shared/protocol'
 import type { RunData } from '../../src/main/report/source'
 import type { ReportEnvironment } from '../../src/main/report/model'
+import { mulberry32 } from '../helpers/random'
 
-/** A small deterministic PRNG (mulberry32), so every fixture is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small deterministic PRNG, so every fixture is the same on every run. */
+const prng = mulberry32
 
 export interface FixtureOptions {
   id: string

@@ -4,17 +4,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import { M4, bucketOf, downsampleM4, makeBuckets } from '../../src/main/store/downsample'
+import { mulberry32 } from '../helpers/random'
 
-/** A small deterministic generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small deterministic generator, so failures reproduce. */
+const rng = mulberry32
 
 describe('buckets', () => {
   it('cut [lo, hi] into budget/4 equal buckets and clamp the ends', () => {
