@@ -312,7 +312,7 @@ static wpack wpack_make(const float *B, int ldb, int K, int N) {
   return w;
 }
 // C[M, N] (+)= A·w, A's element (i, k) at A[i·sai + k·sak].
-static void wpack_gemm(int M, const float *A, int sai, int sak, const wpack *w, float *C, int ldc, int accumulate) {
+static void wpack_gemm(int M, const float *A, int sai, int sak, wpack *w, float *C, int ldc, int accumulate) {
   gemm(M, w->N, w->K, A, sai, sak, w->B, w->ldb, C, ldc, accumulate);
 }
 static void wpack_free(wpack *w) { (void)w; }
@@ -332,10 +332,13 @@ static void to_time_major(const float *x, float *xt, int B, int T, int D) {
     for (int t = 0; t < T; t++) copy(xt + (t * B + b) * D, x + (b * T + t) * D, D);
 }
 
-// Input projection for all steps at once: P[T·B, G] = xt[T·B, D]·W[D, G] + bias.
-static void input_projection(const float *xt, const float *W, const float *bias, float *P, int TB, int D, int G) {
-  for (int m = 0; m < TB; m++) copy(P + m * G, bias, G);
-  gemm(TB, G, D, xt, D, 1, W, G, P, G, 1);
+// Input projection of one step: Z[B, G] (row stride ldz) = x_t[B, D]·W[D, G] + bias, done inside the time loop just
+// before the step's recurrent product adds to Z (or its gate pass reads it), so Z_t is in cache when it is used. Done
+// for all T·B rows before the loop (as before), the product found each step's Z_t evicted to memory at 256 units.
+// Rows are independent, so per step or all at once gives the same sums.
+static void step_projection(const float *x_t, wpack *w, const float *bias, float *Z, int B, int ldz) {
+  for (int b = 0; b < B; b++) copy(Z + b * ldz, bias, w->N);
+  wpack_gemm(B, x_t, w->K, 1, w, Z, ldz, 1);
 }
 
 // Transposes U [H, G] into UT [G, H] so the backward step dh = dZ·Uᵀ streams rows like the forward step does.
@@ -416,14 +419,14 @@ void lstm_forward(int T, int B, int D, int H, int hard, int seq, const float *x,
                   const float *bias, float *xt, float *gates, float *cs, float *tcs, float *hs, float *y) {
   int G = 4 * H, BH = B * H;
   to_time_major(x, xt, B, T, D);
-  input_projection(xt, W, bias, gates, T * B, D, G);
   zero(cs, BH);
   zero(hs, BH);
-  wpack u = wpack_make(U, G, H, G);
+  wpack u = wpack_make(U, G, H, G), w = wpack_make(W, G, D, G);
   for (int t = 0; t < T; t++) {
     float *Z = gates + t * B * G;
     const float *hp = hs + t * BH, *cp = cs + t * BH;
     float *c = cs + (t + 1) * BH, *tc = tcs + t * BH, *h = hs + (t + 1) * BH;
+    step_projection(xt + t * B * D, &w, bias, Z, B, G);
     if (t > 0) wpack_gemm(B, hp, H, 1, &u, Z, G, 1);  // h0 = 0: nothing to add at t = 0
     // One pass per sample: gate activations, cell update, tanh(c) and h, all on the same four vectors.
     for (int b = 0; b < B; b++) {
@@ -460,6 +463,7 @@ void lstm_forward(int T, int B, int D, int H, int hard, int seq, const float *x,
     }
   }
   wpack_free(&u);
+  wpack_free(&w);
   write_output(hs, y, B, T, H, seq);
 }
 
@@ -525,13 +529,13 @@ void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const floa
   int G = 3 * H, BH = B * H;
   const float *brec = bias + G;
   to_time_major(x, xt, B, T, D);
-  input_projection(xt, W, bias, gates, T * B, D, G);
   zero(hs, BH);
-  wpack u = wpack_make(U, G, H, G);
+  wpack u = wpack_make(U, G, H, G), w = wpack_make(W, G, D, G);
   for (int t = 0; t < T; t++) {
     float *Z = gates + t * B * G;
     const float *hp = hs + t * BH;
     float *h = hs + (t + 1) * BH, *rnt = rn + t * BH;
+    step_projection(xt + t * B * D, &w, bias, Z, B, G);
     for (int b = 0; b < B; b++) copy(R + b * G, brec, G);
     if (t > 0) wpack_gemm(B, hp, H, 1, &u, R, G, 1);
     // One pass per sample: add the recurrent product, gate activations, candidate and h on the same vectors.
@@ -565,6 +569,7 @@ void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const floa
     }
   }
   wpack_free(&u);
+  wpack_free(&w);
   write_output(hs, y, B, T, H, seq);
 }
 
@@ -640,13 +645,13 @@ void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const flo
                         const float *bias, float *xt, float *gates, float *rh, float *hs, float *R, float *y) {
   int G = 3 * H, BH = B * H;
   to_time_major(x, xt, B, T, D);
-  input_projection(xt, W, bias, gates, T * B, D, G);
   zero(hs, BH);
-  wpack u_zr = wpack_make(U, G, H, 2 * H), u_n = wpack_make(U + 2 * H, G, H, H);
+  wpack u_zr = wpack_make(U, G, H, 2 * H), u_n = wpack_make(U + 2 * H, G, H, H), w = wpack_make(W, G, D, G);
   for (int t = 0; t < T; t++) {
     float *Z = gates + t * B * G;
     const float *hp = hs + t * BH;
     float *h = hs + (t + 1) * BH, *rht = rh + t * BH;
+    step_projection(xt + t * B * D, &w, bias, Z, B, G);
     if (t > 0) wpack_gemm(B, hp, H, 1, &u_zr, Z, G, 1);
     for (int b = 0; b < B; b++) {
       float *z = Z + b * G;
@@ -673,6 +678,7 @@ void gru_before_forward(int T, int B, int D, int H, int hard, int seq, const flo
   }
   wpack_free(&u_zr);
   wpack_free(&u_n);
+  wpack_free(&w);
   write_output(hs, y, B, T, H, seq);
 }
 
@@ -754,16 +760,17 @@ void rnn_forward(int T, int B, int D, int H, int hard, int seq, const float *x, 
   (void)hard;
   int BH = B * H;
   to_time_major(x, xt, B, T, D);
-  input_projection(xt, W, bias, pre, T * B, D, H);
   zero(hs, BH);
-  wpack u = wpack_make(U, H, H, H);
+  wpack u = wpack_make(U, H, H, H), w = wpack_make(W, H, D, H);
   for (int t = 0; t < T; t++) {
     float *Z = pre + t * BH, *h = hs + (t + 1) * BH;
+    step_projection(xt + t * B * D, &w, bias, Z, B, H);
     if (t > 0) wpack_gemm(B, hs + t * BH, H, 1, &u, Z, H, 1);
     copy(h, Z, BH);
     tanh_row(h, BH);
   }
   wpack_free(&u);
+  wpack_free(&w);
   write_output(hs, y, B, T, H, seq);
 }
 

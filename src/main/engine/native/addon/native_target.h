@@ -37,6 +37,14 @@ static inline gl_vf gl_vsplat(float x) {
 // sequential stream the prefetcher follows, instead of one cache line per k at a stride of a whole B row — at 256
 // units that stride is 4 KiB, which maps every row of the strip into the same L1 set and evicted it between row blocks.
 #define GL_KC 256
+#ifndef GL_PACKA
+#define GL_PACKA 1
+#endif
+#ifndef GL_PFC
+#define GL_PFC 0
+#endif
+// The per-step products pack their A operand (the [B, K-panel] state) on the stack up to this many floats (64 KiB).
+#define GL_APACK_MAX (64 * GL_KC)
 
 // C[0:mr, 0:GL_NR] (+)= A[0:mr, 0:K]·Bp, Bp packed [K][GL_NR]. mr ≤ GL_MR is a constant after inlining, so the row
 // loops unroll and the accumulators stay in registers. Full tiles are stored with vector stores; partial ones (the
@@ -46,6 +54,10 @@ __attribute__((always_inline)) static inline void GL_NAME(micro)(const int mr, i
                                                                   int accumulate) {
   gl_vf s0[GL_MR], s1[GL_MR];
   for (int r = 0; r < mr; r++) s0[r] = s1[r] = gl_vsplat(0.f);
+#if GL_PFC
+  if (accumulate)
+    for (int r = 0; r < mr; r++) __builtin_prefetch(C + r * ldc + GL_NR, 1, 3);
+#endif
   const float *a = A;
   for (int k = 0; k < K; k++, Bp += GL_NR, a += sak) {
     gl_vf b0 = gl_vload(Bp), b1 = gl_vload(Bp + GL_VL);
@@ -92,20 +104,66 @@ static void GL_NAME(pack_strip)(int K, int nr, const float *B, int ldb, float *B
   }
 }
 
-// All row blocks of C[0:M, strip] (+)= A·Bp over one packed strip.
-static void GL_NAME(strip_rows)(int M, int nr, int K, const float *A, int sai, int sak, const float *Bp, float *C,
-                                int ldc, int accumulate) {
-  int i = 0;
-  for (; i + GL_MR <= M; i += GL_MR) GL_NAME(micro)(GL_MR, nr, K, A + i * sai, sai, sak, Bp, C + i * ldc, ldc, accumulate);
-  const float *a = A + i * sai;
-  float *c = C + i * ldc;
-  switch (M - i) {
+// The row blocks a product's M rows are cut into: GL_MR rows each, except that a remainder of 1 or 2 rows is avoided
+// by ending on 4 + 3 or 4 + 4 (M = 32, the batch: 6·4 + 4 + 4, not 6·5 + 2). A block of r rows keeps 2r accumulators;
+// with the FMA latency of 4 cycles and two FMA pipes a block needs 8 independent chains to run at full rate, so a
+// 2-row block takes as long per k as a 4-row one, and the 2-row tail cost the batch-32 products about 6%.
+static inline int GL_NAME(block_rows)(int M, int i) {
+  int left = M - i;
+  if (left >= GL_MR + 4 || left == GL_MR) return GL_MR;
+  if (left > GL_MR) return 4;  // 7 → 4 + 3, 8 → 4 + 4, 9 → 4 + 5
+  return left;
+}
+
+// C[i:i+mr, strip] (+)= A[i:i+mr]·Bp for a block size known at run time (one of 1..GL_MR), each size its own
+// unrolled instance of the micro-kernel.
+__attribute__((always_inline)) static inline void GL_NAME(micro_any)(int mr, int nr, int K, const float *a, int sai,
+                                                                      int sak, const float *Bp, float *c, int ldc,
+                                                                      int accumulate) {
+  switch (mr) {
+    case 6: GL_NAME(micro)(6, nr, K, a, sai, sak, Bp, c, ldc, accumulate); break;
     case 5: GL_NAME(micro)(5, nr, K, a, sai, sak, Bp, c, ldc, accumulate); break;
     case 4: GL_NAME(micro)(4, nr, K, a, sai, sak, Bp, c, ldc, accumulate); break;
     case 3: GL_NAME(micro)(3, nr, K, a, sai, sak, Bp, c, ldc, accumulate); break;
     case 2: GL_NAME(micro)(2, nr, K, a, sai, sak, Bp, c, ldc, accumulate); break;
     case 1: GL_NAME(micro)(1, nr, K, a, sai, sak, Bp, c, ldc, accumulate); break;
     default: break;
+  }
+}
+
+// Packs A[0:M, 0:K] (element (i, k) at A[i·sai + k·sak]) into Ap, block by block as strip_rows cuts the rows: the
+// block of rows i..i+mr at Ap + i·K, laid out [K][mr], so the micro-kernel's broadcasts for one k are mr consecutive
+// floats (sai = 1, sak = mr) instead of mr rows a whole A row apart (4 KiB for dZ at 256 units: one L1 set).
+static void GL_NAME(pack_a)(int M, int K, const float *A, int sai, int sak, float *Ap) {
+  for (int i = 0, mr; i < M; i += mr) {
+    mr = GL_NAME(block_rows)(M, i);
+    float *p = Ap + (int64_t)i * K;
+    const float *a = A + (int64_t)i * sai;
+    if (sak == 1) {
+      for (int r = 0; r < mr; r++)
+        for (int k = 0; k < K; k++) p[k * mr + r] = a[r * sai + k];
+    } else {
+      for (int k = 0; k < K; k++)
+        for (int r = 0; r < mr; r++) p[k * mr + r] = a[r * sai + (int64_t)k * sak];
+    }
+  }
+}
+
+// All row blocks of C[0:M, strip] (+)= Ap·Bp over one packed strip, A packed by pack_a (K = the packed depth).
+static void GL_NAME(strip_rows_packed)(int M, int nr, int K, const float *Ap, const float *Bp, float *C, int ldc,
+                                       int accumulate) {
+  for (int i = 0, mr; i < M; i += mr) {
+    mr = GL_NAME(block_rows)(M, i);
+    GL_NAME(micro_any)(mr, nr, K, Ap + (int64_t)i * K, 1, mr, Bp, C + (int64_t)i * ldc, ldc, accumulate);
+  }
+}
+
+// All row blocks of C[0:M, strip] (+)= A·Bp over one packed strip.
+static void GL_NAME(strip_rows)(int M, int nr, int K, const float *A, int sai, int sak, const float *Bp, float *C,
+                                int ldc, int accumulate) {
+  for (int i = 0, mr; i < M; i += mr) {
+    mr = GL_NAME(block_rows)(M, i);
+    GL_NAME(micro_any)(mr, nr, K, A + (int64_t)i * sai, sai, sak, Bp, C + (int64_t)i * ldc, ldc, accumulate);
   }
 }
 
@@ -116,14 +174,29 @@ static void GL_NAME(strip_rows)(int M, int nr, int K, const float *A, int sai, i
 static void GL_NAME(gemm_panel)(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C,
                                 int ldc, int accumulate) {
   float Bp[GL_KC * GL_NR] __attribute__((aligned(64)));
+#if GL_PACKA
+  float *Ap = (M >= GL_MR && N > GL_NR) ? aligned_alloc(64, (((size_t)M * GL_KC * sizeof(float)) + 63) & ~(size_t)63) : NULL;
+#endif
   for (int k0 = 0; k0 < K; k0 += GL_KC) {
     int kc = K - k0 < GL_KC ? K - k0 : GL_KC;
+#if GL_PACKA
+    if (Ap) GL_NAME(pack_a)(M, kc, A + (int64_t)k0 * sak, sai, sak, Ap);
+#endif
     for (int j = 0; j < N; j += GL_NR) {
       int nr = N - j < GL_NR ? N - j : GL_NR;
       GL_NAME(pack_strip)(kc, nr, B + (int64_t)k0 * ldb + j, ldb, Bp);
+#if GL_PACKA
+      if (Ap) {
+        GL_NAME(strip_rows_packed)(M, nr, kc, Ap, Bp, C + j, ldc, accumulate || k0 > 0);
+        continue;
+      }
+#endif
       GL_NAME(strip_rows)(M, nr, kc, A + (int64_t)k0 * sak, sai, sak, Bp, C + j, ldc, accumulate || k0 > 0);
     }
   }
+#if GL_PACKA
+  free(Ap);
+#endif
 }
 
 // Weights packed once per kernel call (rnn.c's wpack): U in the forward pass, Uᵀ in the backward pass are the B operand
@@ -135,31 +208,37 @@ typedef struct {
   const float *B;
   int ldb, K, N;
   float *p;
+  unsigned calls;
 } wpack;
 static void gemm(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C, int ldc,
                  int accumulate);
 static wpack wpack_make(const float *B, int ldb, int K, int N) {
-  wpack w = {B, ldb, K, N, NULL};
+  wpack w = {B, ldb, K, N, NULL, 0};
   int strips = (N + GL_NR - 1) / GL_NR;
   size_t bytes = ((size_t)strips * (size_t)K * GL_NR * sizeof(float) + 63) & ~(size_t)63;
-  if (K <= 0 || N <= 0 || !(w.p = aligned_alloc(64, bytes))) return w;
+  // Short K (an input projection of a few features) runs best as rnn.c's row-streaming product on W as it is.
+  if (K < 8 || N <= 0 || !(w.p = aligned_alloc(64, bytes))) return w;
   for (int s = 0; s < strips; s++) {
     int j = s * GL_NR, nr = N - j < GL_NR ? N - j : GL_NR;
     GL_NAME(pack_strip)(K, nr, B + j, ldb, w.p + (size_t)s * K * GL_NR);
   }
   return w;
 }
-static void wpack_gemm(int M, const float *A, int sai, int sak, const wpack *w, float *C, int ldc, int accumulate) {
+static void wpack_gemm(int M, const float *A, int sai, int sak, wpack *w, float *C, int ldc, int accumulate) {
   if (!w->p) {
     gemm(M, w->N, w->K, A, sai, sak, w->B, w->ldb, C, ldc, accumulate);
     return;
   }
-  // K in panels of GL_KC so the part of a strip all row blocks read stays in L1 (Uᵀ's strips are 4H deep: 64 KiB at
-  // 256 units).
-  for (int k0 = 0; k0 < w->K; k0 += GL_KC) {
-    int kc = w->K - k0 < GL_KC ? w->K - k0 : GL_KC;
-    for (int j = 0, s = 0; j < w->N; j += GL_NR, s++) {
-      int nr = w->N - j < GL_NR ? w->N - j : GL_NR;
+  // Strips outside, K panels of GL_KC inside (so the part of a strip all row blocks read stays in L1: Uᵀ's strips are
+  // 4H deep, 64 KiB at 256 units); every element of C still adds its panels in ascending order. Successive calls on the
+  // same weights walk the strips in alternate directions: at 256 units the packed U is 1 MiB (LSTM) or 768 KiB (GRU),
+  // more than the 512 KiB L2, and a product that starts where the previous one ended finds its first strips still in
+  // L2 instead of streaming the whole matrix from L3 again. Strips are independent, so the order changes no result.
+  int strips = (w->N + GL_NR - 1) / GL_NR, rev = w->calls++ & 1;
+  for (int q = 0; q < strips; q++) {
+    int s = rev ? strips - 1 - q : q, j = s * GL_NR, nr = w->N - j < GL_NR ? w->N - j : GL_NR;
+    for (int k0 = 0; k0 < w->K; k0 += GL_KC) {
+      int kc = w->K - k0 < GL_KC ? w->K - k0 : GL_KC;
       GL_NAME(strip_rows)(M, nr, kc, A + (int64_t)k0 * sak, sai, sak, w->p + ((size_t)s * w->K + k0) * GL_NR, C + j,
                           ldc, accumulate || k0 > 0);
     }
