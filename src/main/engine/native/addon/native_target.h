@@ -2,7 +2,7 @@
 // name suffix) and GL_VBYTES (vector bytes: 16 SSE/NEON, 32 AVX2, 64 AVX-512) and is compiled with that ISA's flags
 // (binding.gyp). The kernels are the very source of the WebAssembly build (fused/kernels/rnn.c) on the 128-bit shim
 // (shim/wasm_simd128.h); what differs is the blocked matrix product's micro-kernel, which here uses the full vector
-// width: a 4 × 2V block of C in eight vector registers (V = GL_VBYTES / 4 floats).
+// width: a 6 × 2V block of C in twelve vector registers (V = GL_VBYTES / 4 floats).
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -37,14 +37,6 @@ static inline gl_vf gl_vsplat(float x) {
 // sequential stream the prefetcher follows, instead of one cache line per k at a stride of a whole B row — at 256
 // units that stride is 4 KiB, which maps every row of the strip into the same L1 set and evicted it between row blocks.
 #define GL_KC 256
-#ifndef GL_PACKA
-#define GL_PACKA 1
-#endif
-#ifndef GL_PFC
-#define GL_PFC 0
-#endif
-// The per-step products pack their A operand (the [B, K-panel] state) on the stack up to this many floats (64 KiB).
-#define GL_APACK_MAX (64 * GL_KC)
 
 // C[0:mr, 0:GL_NR] (+)= A[0:mr, 0:K]·Bp, Bp packed [K][GL_NR]. mr ≤ GL_MR is a constant after inlining, so the row
 // loops unroll and the accumulators stay in registers. Full tiles are stored with vector stores; partial ones (the
@@ -54,10 +46,6 @@ __attribute__((always_inline)) static inline void GL_NAME(micro)(const int mr, i
                                                                   int accumulate) {
   gl_vf s0[GL_MR], s1[GL_MR];
   for (int r = 0; r < mr; r++) s0[r] = s1[r] = gl_vsplat(0.f);
-#if GL_PFC
-  if (accumulate)
-    for (int r = 0; r < mr; r++) __builtin_prefetch(C + r * ldc + GL_NR, 1, 3);
-#endif
   const float *a = A;
   for (int k = 0; k < K; k++, Bp += GL_NR, a += sak) {
     gl_vf b0 = gl_vload(Bp), b1 = gl_vload(Bp + GL_VL);
@@ -174,29 +162,24 @@ static void GL_NAME(strip_rows)(int M, int nr, int K, const float *A, int sai, i
 static void GL_NAME(gemm_panel)(int M, int N, int K, const float *A, int sai, int sak, const float *B, int ldb, float *C,
                                 int ldc, int accumulate) {
   float Bp[GL_KC * GL_NR] __attribute__((aligned(64)));
-#if GL_PACKA
-  float *Ap = (M >= GL_MR && N > GL_NR) ? aligned_alloc(64, (((size_t)M * GL_KC * sizeof(float)) + 63) & ~(size_t)63) : NULL;
-#endif
+  // A is packed too (pack_a) when enough strips reuse it: in dU = Σ h_{t−1}ᵀ·dZ_t (M = H rows, K = (T−1)·B) each row
+  // block otherwise broadcast from 6 rows of hᵀ a whole state row (1 KiB at 256 units) apart per k. Without the buffer,
+  // A is read in place.
+  float *Ap = (M >= GL_MR && N >= 4 * GL_NR) ? aligned_alloc(64, (((size_t)M * GL_KC * sizeof(float)) + 63) & ~(size_t)63) : NULL;
   for (int k0 = 0; k0 < K; k0 += GL_KC) {
     int kc = K - k0 < GL_KC ? K - k0 : GL_KC;
-#if GL_PACKA
     if (Ap) GL_NAME(pack_a)(M, kc, A + (int64_t)k0 * sak, sai, sak, Ap);
-#endif
     for (int j = 0; j < N; j += GL_NR) {
       int nr = N - j < GL_NR ? N - j : GL_NR;
       GL_NAME(pack_strip)(kc, nr, B + (int64_t)k0 * ldb + j, ldb, Bp);
-#if GL_PACKA
       if (Ap) {
         GL_NAME(strip_rows_packed)(M, nr, kc, Ap, Bp, C + j, ldc, accumulate || k0 > 0);
         continue;
       }
-#endif
       GL_NAME(strip_rows)(M, nr, kc, A + (int64_t)k0 * sak, sai, sak, Bp, C + j, ldc, accumulate || k0 > 0);
     }
   }
-#if GL_PACKA
   free(Ap);
-#endif
 }
 
 // Weights packed once per kernel call (rnn.c's wpack): U in the forward pass, Uᵀ in the backward pass are the B operand
