@@ -41,6 +41,8 @@ export interface FlatVerdict {
   last: number
   /** Mean peak of the first 5 judged epochs minus epoch 1's peak: the one-time rise, MB. */
   warmUpRiseMb: number
+  /** The highest per-epoch peak of the warm-up minus epoch 1's peak, MB (a rise that came back down shows here only). */
+  warmUpHighMb: number
   /** Slope over the judged epochs, MB per epoch, and what it adds up to over their span. */
   slopeMbPerEpoch: number
   fittedGrowthMb: number
@@ -55,6 +57,7 @@ export function judgeFlat(samples: Array<{ epoch: number; peakMb: number }>): Fl
   const lastEpoch = samples.at(-1)!.epoch
   const warmUp = warmUpEpochs(lastEpoch)
   const judged = samples.filter((s) => s.epoch > warmUp)
+  const warm = samples.filter((s) => s.epoch <= warmUp)
   if (judged.length < 3) return null
   const k = slope(
     judged.map((s) => s.epoch),
@@ -71,6 +74,7 @@ export function judgeFlat(samples: Array<{ epoch: number; peakMb: number }>): Fl
     first: samples[0]!.peakMb,
     last: samples.at(-1)!.peakMb,
     warmUpRiseMb: early.reduce((a, s) => a + s.peakMb, 0) / early.length - samples[0]!.peakMb,
+    warmUpHighMb: Math.max(...warm.map((s) => s.peakMb)) - samples[0]!.peakMb,
     slopeMbPerEpoch: k,
     fittedGrowthMb: growth,
     allowanceMb: allowance,

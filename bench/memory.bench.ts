@@ -132,6 +132,7 @@ function verdictFields(v: FlatVerdict): Record<string, unknown> {
     warmUpEpochs: `1-${v.warmUp}`,
     judgedEpochs: `${v.warmUp + 1}-${v.lastEpoch}`,
     warmUpRiseMb: round(v.warmUpRiseMb, 2),
+    warmUpHighMb: round(v.warmUpHighMb, 2),
     slopeMbPerEpoch: round(v.slopeMbPerEpoch, 3),
     fittedGrowthMb: round(v.fittedGrowthMb, 2),
     allowanceMb: round(v.allowanceMb, 2)
@@ -144,7 +145,9 @@ const TRAINER_RISE = 'initialisation, V8\'s young generation reaching its workin
 /** The verdict in words: which epochs were judged, the one-time rise apart, and why flat or not. */
 function why(v: FlatVerdict, tensorsFlat: boolean, riseWhy = TRAINER_RISE): string {
   const judged = `epochs ${v.warmUp + 1}-${v.lastEpoch}`
-  const rise = `one-time rise +${round(v.warmUpRiseMb, 1)} MB over the warm-up (epochs 1-${v.warmUp}: ${riseWhy}; not counted as growth)`
+  const rise =
+    `one-time rise +${round(v.warmUpRiseMb, 1)} MB over the warm-up (epochs 1-${v.warmUp}, highest +${round(v.warmUpHighMb, 1)} MB above epoch 1: ` +
+    `${riseWhy}; not counted as growth)`
   const growth = `${round(v.slopeMbPerEpoch, 3)} MB/epoch over ${judged}, ${round(v.fittedGrowthMb, 1)} MB in all`
   const verdict = !tensorsFlat
     ? 'NOT flat: the live tensor count grows'
