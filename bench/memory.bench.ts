@@ -131,11 +131,11 @@ function verdictFields(v: FlatVerdict): Record<string, unknown> {
     lastEpochPeakMb: mb(v.last),
     warmUpEpochs: `1-${v.warmUp}`,
     judgedEpochs: `${v.warmUp + 1}-${v.lastEpoch}`,
-    warmUpRiseMb: round(v.warmUpRiseMb, 2),
-    warmUpHighMb: round(v.warmUpHighMb, 2),
+    warmUpRiseMb: Number(v.warmUpRiseMb.toFixed(2)),
+    warmUpHighMb: Number(v.warmUpHighMb.toFixed(2)),
     slopeMbPerEpoch: round(v.slopeMbPerEpoch, 3),
-    fittedGrowthMb: round(v.fittedGrowthMb, 2),
-    allowanceMb: round(v.allowanceMb, 2)
+    fittedGrowthMb: Number(v.fittedGrowthMb.toFixed(2)),
+    allowanceMb: Number(v.allowanceMb.toFixed(2))
   }
 }
 
@@ -146,13 +146,18 @@ const TRAINER_RISE = 'initialisation, V8\'s young generation reaching its workin
 function why(v: FlatVerdict, tensorsFlat: boolean, riseWhy = TRAINER_RISE): string {
   const judged = `epochs ${v.warmUp + 1}-${v.lastEpoch}`
   const rise =
-    `one-time rise +${round(v.warmUpRiseMb, 1)} MB over the warm-up (epochs 1-${v.warmUp}, highest +${round(v.warmUpHighMb, 1)} MB above epoch 1: ` +
+    `one-time rise +${fixed(v.warmUpRiseMb)} MB over the warm-up (epochs 1-${v.warmUp}, highest +${fixed(v.warmUpHighMb)} MB above epoch 1: ` +
     `${riseWhy}; not counted as growth)`
-  const growth = `${round(v.slopeMbPerEpoch, 3)} MB/epoch over ${judged}, ${round(v.fittedGrowthMb, 1)} MB in all`
+  const growth = `${v.slopeMbPerEpoch.toFixed(3)} MB/epoch over ${judged}, ${fixed(v.fittedGrowthMb)} MB in all`
   const verdict = !tensorsFlat
     ? 'NOT flat: the live tensor count grows'
     : v.flat
-      ? `flat: within the allowance of ${round(v.allowanceMb, 1)} MB (max of 5 MB and 2% of the mean peak)`
-      : `NOT flat: more than the allowance of ${round(v.allowanceMb, 1)} MB (max of 5 MB and 2% of the mean peak)`
+      ? `flat: within the allowance of ${fixed(v.allowanceMb)} MB (max of 5 MB and 2% of the mean peak)`
+      : `NOT flat: more than the allowance of ${fixed(v.allowanceMb)} MB (max of 5 MB and 2% of the mean peak)`
   return `${rise}; ${growth}; ${verdict}`
+}
+
+/** MB to one decimal, for the row's words (round() keeps significant digits: 24 would read 20). */
+function fixed(mbValue: number): string {
+  return mbValue.toFixed(1)
 }
