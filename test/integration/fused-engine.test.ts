@@ -27,6 +27,8 @@ describe('engine "fused" in a trainer process', () => {
     // The whole training step in one call (engine/step), and the run says so.
     expect(fused.started?.versions['fused-step']).toBe('whole-step')
     expect(fused.started?.versions['fused-step-why']).toContain('one call per step')
+    // Its own loops (head, clipping, optimizer) beside the kernels: native beside native kernels, else WebAssembly.
+    expect(fused.started?.versions['fused-step-loops']).toBe(native.used ? 'native' : 'relaxed-simd')
     const valLoss = series(fused.points, 'valLoss')
     expect(valLoss).toHaveLength(3)
     expect(valLoss[2]!).toBeLessThan(valLoss[0]!)

@@ -235,7 +235,9 @@ async function trainSeeded({ runId, seq, config, backend, backendWhy, send, canc
       // (relaxed-simd: fused multiply-add; simd128: the baseline).
       ...(config.engine === 'fused' ? { 'fused-kernels': defaultKernelBuild(), 'fused-kernels-why': nativeKernelStatus().reason } : {}),
       // Which training step ran: 'whole-step' (engine/step: one call per step) or 'tfjs' (TF.js head, loss, optimizer).
-      ...(config.engine === 'fused' ? { 'fused-step': whole ? 'whole-step' : 'tfjs', 'fused-step-why': wholeStep.reason } : {})
+      ...(config.engine === 'fused' ? { 'fused-step': whole ? 'whole-step' : 'tfjs', 'fused-step-why': wholeStep.reason } : {}),
+      // Where the whole step's own loops (head, clipping, optimizer: engine/step/loops.ts) ran: 'native' or a WebAssembly build.
+      ...(whole ? { 'fused-step-loops': whole.loopsBuild } : {})
     },
     dataset: {
       name: data.name,
