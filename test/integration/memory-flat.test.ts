@@ -7,7 +7,7 @@
  * Why this catches the old growth: the TF.js step promotes about 12 KB of per-op JavaScript objects per step to V8's old
  * generation, which V8 collects only at up to ~4× the live heap (src/main/engine/heap.ts). Before the heap keeper, this
  * very test measured +0.25 MB per epoch, i.e. ~15 MB over the 60 judged epochs (the same run with
- * GATELAB_HEAP_KEEPER=off shows it: the bound is printed either way); with the keeper, ~0.02–0.04 MB per epoch. The
+ * GATELAB_HEAP_KEEPER=off shows it: 0.22–0.26 MB per epoch, 12.7–15.1 MB); with the keeper 0.04–0.05 MB per epoch. The
  * sizes are small (16 units, T = 20, 20 batches per epoch, no telemetry) so 80 epochs take ~15 s; the growth is per
  * step, not per byte of model, so small steps show it as well as large ones.
  */

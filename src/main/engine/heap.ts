@@ -10,7 +10,7 @@
  * collects the old generation only when it reaches a limit it sets at up to about 4× the live heap, so the resident
  * set grew linearly for hundreds of epochs (+0.29 MB per epoch over 120 epochs in the bench) before the first
  * collection. Collecting once per `allowance` of promoted garbage bounds that growth to the allowance. A full GC of
- * this heap takes 15–40 ms; with 4 MB it runs about every 16 epochs of a 64-unit dropout run, well under 1% of the
+ * this heap took 15–70 ms in GC traces; with 4 MB it runs about every 16 epochs of a 64-unit dropout run, about 1% of the
  * training time, and seldom or never for the whole fused step, whose old generation V8 already collects by itself.
  *
  * The collector is V8's own `gc()`: exposed for new contexts with --expose-gc and taken from one (as Jest's leak
