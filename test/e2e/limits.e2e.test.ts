@@ -50,6 +50,17 @@ describe('the New run form’s estimate (browser mode)', () => {
     await page.getByLabel('Sequence length T').fill('50')
     await expect.poll(() => trainPair.isDisabled(), { timeout: 15_000 }).toBe(false)
     await expect(error.count()).resolves.toBe(0)
+    // No empty gaps in the Start panel (issue 17): between one block and the next only the panel's own 10 px gap, once
+    // the parameter counts and the estimate are in (a reserved 40 px under "Ready to train" and the budget block's own
+    // margins used to leave 20-30 px holes above and below its divider).
+    await page.getByTestId('pair-models').waitFor({ timeout: 15_000 })
+    await expect.poll(() => line.textContent(), { timeout: 15_000 }).toMatch(/^Estimate: /)
+    const gaps = await page.locator('.form-side .sticky').evaluate((panel) => {
+      const shown = [...panel.children].filter((k) => k.getBoundingClientRect().height > 0)
+      return shown.slice(1).map((k, i) => Math.round(k.getBoundingClientRect().top - shown[i]!.getBoundingClientRect().bottom))
+    })
+    expect(gaps.length).toBeGreaterThanOrEqual(5)
+    for (const gap of gaps) expect(gap).toBeLessThanOrEqual(12)
     await page.locator('.form-side .card').screenshot({ path: join(screenshotDir, 'new-run-estimate.png') })
     expect(consoleErrors).toEqual([])
   }, 120_000)

@@ -1,11 +1,11 @@
 /**
- * The README's picture (docs/screenshots/compare-t40.png) and the user guide's dark-theme Compare (compare-dark.png),
- * retaken from real runs in Debian's Chromium: an LSTM and a GRU on the adding problem at T = 40 with the same data
+ * Pictures in the docs retaken in Debian's Chromium: the New run form as it opens (docs/screenshots/new-run.png), and
+ * the README's picture (compare-t40.png) and the user guide's dark-theme Compare (compare-dark.png) from real runs: an LSTM and a GRU on the adding problem at T = 40 with the same data
  * and seed (4), 20 epochs of the defaults, shown on the epoch axis with a log scale. The screenshots go to
  * test-results/; copy them to docs/screenshots after looking at them.
  *
  * It trains for about half a minute on a quiet machine only to take two pictures, so it runs when asked:
- * GATELAB_DOCS_SCREENSHOTS=1 npx vitest run test/e2e/docs-compare.e2e.test.ts (after `npm run build`).
+ * GATELAB_DOCS_SCREENSHOTS=1 npx vitest run test/e2e/docs-screenshots.e2e.test.ts (after `npm run build`).
  */
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
@@ -14,9 +14,9 @@ import { openLabPageForTests, screenshotDir } from '../helpers/browser'
 import { callApi, waitForRunCompleted, type RunningHost } from '../helpers/host'
 
 const wanted = process.env.GATELAB_DOCS_SCREENSHOTS === '1'
-if (!wanted) console.log('docs-compare: skipped (it only retakes docs pictures); run it with GATELAB_DOCS_SCREENSHOTS=1')
+if (!wanted) console.log('docs-screenshots: skipped (it only retakes docs pictures); run it with GATELAB_DOCS_SCREENSHOTS=1')
 
-describe.runIf(wanted)('the docs’ Compare pictures from real runs (adding, T = 40, seed 4)', () => {
+describe.runIf(wanted)('the docs’ New run and Compare pictures (Compare: real runs, adding, T = 40, seed 4)', () => {
   let host: RunningHost
   let page: Page
   const consoleErrors: string[] = []
@@ -30,13 +30,23 @@ describe.runIf(wanted)('the docs’ Compare pictures from real runs (adding, T =
     { viewport: { width: 1440, height: 1000 } }
   )
 
+  it('takes new-run.png: the form as it opens', async () => {
+    await page.goto(`${host.url}#/new`)
+    await page.getByText('Ready to train').waitFor({ timeout: 30_000 })
+    await page.getByTestId('pair-models').waitFor({ timeout: 30_000 })
+    await page.getByTestId('run-estimate').getByText(/^Estimate: /).waitFor({ timeout: 30_000 })
+    await page.getByText(/host up/).waitFor({ timeout: 30_000 })
+    await page.evaluate('window.scrollTo(0, 0)')
+    await page.screenshot({ path: join(screenshotDir, 'new-run.png'), fullPage: true })
+  })
+
   it('trains the pair and takes compare-t40.png and compare-dark.png', async () => {
     const { runIds } = await callApi<{ runIds: string[] }>(host, 'startRuns', {
       configs: (['lstm', 'gru'] as const).map((cell) => ({ name: `adding T40 ${cell.toUpperCase()}`, cell, task: 'adding', seqLen: 40, epochs: 20, seed: 4 }))
     })
     for (const id of runIds) await waitForRunCompleted(host, id, 600_000)
     const finals = await Promise.all(runIds.map((id) => callApi<{ cell: string; summary: { valLoss?: { min: number | null } } }>(host, 'getRun', { id })))
-    console.log(`docs-compare: best valLoss ${finals.map((r) => `${r.cell} ${r.summary.valLoss?.min}`).join(', ')}`)
+    console.log(`docs-screenshots: best valLoss ${finals.map((r) => `${r.cell} ${r.summary.valLoss?.min}`).join(', ')}`)
 
     await page.goto(`${host.url}#/compare?ids=${runIds.join(',')}`)
     const charts = page.locator('figure[data-testid^="chart-"]')
