@@ -134,7 +134,7 @@ export class WholeStep {
   private readonly norm: number
   private readonly scratch: number
   private rowsReserved = 0
-  private views?: { buffer: ArrayBufferLike; params: Float32Array[]; grads: Float32Array[]; state: Float32Array[][] }
+  private views?: { buffer: ArrayBufferLike; params: Float32Array[]; grads: Float32Array[]; state: Float32Array[][]; sum: Float64Array }
 
   constructor(
     private readonly config: StepConfig,
@@ -222,7 +222,8 @@ export class WholeStep {
     })
     const grads = slice(this.G)
     const slotViews = this.S.map((s) => slice(s))
-    this.views = { buffer: f32.buffer, params: slice(this.P), grads, state: grads.map((_, i) => slotViews.map((v) => v[i]!)) }
+    const sum = new Float64Array(f32.buffer, this.norm, 1)
+    this.views = { buffer: f32.buffer, params: slice(this.P), grads, state: grads.map((_, i) => slotViews.map((v) => v[i]!)), sum }
     return this.views
   }
 
@@ -269,11 +270,11 @@ export class WholeStep {
     const O = this.shape.outputSize
     const values = this.loss(f32.subarray(L.out / 4, L.out / 4 + rows * O), batch.y, rows, f32.subarray(L.dOut / 4, L.dOut / 4 + rows * O))
     this.lap('loss')
-    this.backward(rows)
+    this.backward(rows, L)
     let scale = 1
     if (this.config.clip !== null) {
       this.mem.sumSquares(this.total, this.G, this.norm)
-      const sum = new Float64Array(this.mem.f32.buffer, this.norm, 1)[0]!
+      const sum = this.view().sum[0]!
       const norm = Math.fround(Math.sqrt(sum))
       scale = Math.fround(this.config.clip / Math.max(norm, this.config.clip))
       values.push(norm)
@@ -385,9 +386,8 @@ export class WholeStep {
   }
 
   /** Backward pass: the head (loops.ts), then the recurrent layers; fills the gradient region. */
-  private backward(rows: number): void {
+  private backward(rows: number, L: ReturnType<WholeStep['scratchLayout']>): void {
     const features = this.shapes[this.head]![0]!
-    const L = this.scratchLayout(rows)
     const dK = this.G + this.at[this.head]! * 4
     const db = this.G + this.at[this.head + 1]! * 4
     this.mem.headBackward(rows, features, this.shape.outputSize, L.hidden, this.P + this.at[this.head]! * 4, L.dOut, dK, db, L.dh)
