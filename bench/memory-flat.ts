@@ -5,7 +5,8 @@
  * A trainer's memory first rises once — TF.js and the kernels initialise, V8's young generation grows to its working
  * size, the optimizer state and the first validation pass are allocated, and garbage ArrayBuffers reach the level at
  * which V8 collects them — and should then stay level. So the epochs are split in two:
- *   - warm-up: the first quarter of the epochs, at least 10 (`warmUpEpochs`); what they add is reported as the one-time
+ *   - warm-up: the first quarter of the epochs, at least 20 (`warmUpEpochs`; the whole step's rise took 10–20 epochs in
+ *     every measured run); what they add is reported as the one-time
  *     rise (the mean peak of the first 5 judged epochs minus epoch 1's peak), not as growth;
  *   - judged: every epoch after the warm-up; the least-squares slope of the per-epoch peak over them, times their
  *     span, is the growth, and the run is "flat" when that is at most max(5 MB, 2% of their mean peak).
@@ -26,9 +27,9 @@ export function slope(xs: number[], ys: number[]): number {
   return den === 0 ? 0 : num / den
 }
 
-/** Epochs 1..warmUpEpochs(n) are the warm-up of an n-epoch run: a quarter of them, at least 10. */
+/** Epochs 1..warmUpEpochs(n) are the warm-up of an n-epoch run: a quarter of them, at least 20. */
 export function warmUpEpochs(epochs: number): number {
-  return Math.max(10, Math.ceil(epochs / 4))
+  return Math.max(20, Math.ceil(epochs / 4))
 }
 
 export interface FlatVerdict {
