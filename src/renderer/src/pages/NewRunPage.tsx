@@ -89,6 +89,20 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
       )}
     </Field>
   )
+  /** A setting picked from a list of [value, label] pairs. */
+  const selectField = <K extends 'cell' | 'optimizer'>(key: K, label: string, options: ReadonlyArray<readonly [Draft[K], string]>): React.JSX.Element => (
+    <Field label={label}>
+      {(id) => (
+        <select id={id} value={draft[key]} onChange={(e) => set(key, e.target.value as Draft[K])}>
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  )
 
   return (
     <div className="page new-run">
@@ -204,15 +218,11 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
           <section className="card form-section" aria-labelledby="model-h">
             <h2 id="model-h">Model</h2>
             <div className="field-row">
-              <Field label="Cell (for Train one)">
-                {(id) => (
-                  <select id={id} value={draft.cell} onChange={(e) => set('cell', e.target.value as Draft['cell'])}>
-                    <option value="lstm">LSTM</option>
-                    <option value="gru">GRU</option>
-                    <option value="rnn">RNN (vanilla tanh)</option>
-                  </select>
-                )}
-              </Field>
+              {selectField('cell', 'Cell (for Train one)', [
+                ['lstm', 'LSTM'],
+                ['gru', 'GRU'],
+                ['rnn', 'RNN (vanilla tanh)']
+              ])}
               {numField('units', 'Units per layer', { width: 90 })}
               {numField('layers', 'Layers', { width: 70 })}
               {numField('dropout', 'Dropout', { width: 80, hint: '0 to 0.95' })}
@@ -230,15 +240,11 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
           <section className="card form-section" aria-labelledby="train-h">
             <h2 id="train-h">Training</h2>
             <div className="field-row">
-              <Field label="Optimizer">
-                {(id) => (
-                  <select id={id} value={draft.optimizer} onChange={(e) => set('optimizer', e.target.value as Draft['optimizer'])}>
-                    <option value="adam">Adam</option>
-                    <option value="rmsprop">RMSprop</option>
-                    <option value="sgd">SGD (momentum 0.9)</option>
-                  </select>
-                )}
-              </Field>
+              {selectField('optimizer', 'Optimizer', [
+                ['adam', 'Adam'],
+                ['rmsprop', 'RMSprop'],
+                ['sgd', 'SGD (momentum 0.9)']
+              ])}
               {numField('lr', 'Learning rate', { width: 90 })}
               {numField('batch', 'Batch size', { width: 80 })}
               {numField('epochs', 'Epochs', { width: 80 })}
