@@ -1185,17 +1185,7 @@ export class Store {
            where r.status in ('queued', 'running') and (r.owner_id is null or r.owner_id != ?)
              and not exists (select 1 from cluster_runs c where c.run_rid = r.rid)`
         )
-        .all(this.ownerId) as {
-        rid: number
-        id: string
-        owner: number | null
-        pid: number
-        hostname: string
-        kind: string
-        identity: string | null
-        heartbeat_at: number
-        closed_at: number | null
-      }[]
+        .all(this.ownerId) as Array<Omit<OwnerDb, 'id'> & { rid: number; id: string; owner: number | null }>
       const done: string[] = []
       for (const c of candidates) {
         let gone: boolean
