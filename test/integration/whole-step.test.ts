@@ -114,3 +114,37 @@ describe('the whole training step equals the TF.js fused path (1e-5, several ste
     expect(wholeStepSupport({ engine: 'fused', dropout: 0 }, { GATELAB_FUSED_STEP: 'off' })).toMatchObject({ ok: false, reason: expect.stringContaining('GATELAB_FUSED_STEP=off') })
   })
 })
+
+describe('the whole step’s memory', () => {
+  it('grows for a batch with more rows than any before and keeps every weight (WebAssembly memory, whose views a grow detaches)', () => {
+    const parsed = normalizeRunConfig({ cell: 'gru', units: 64, seqLen: 50, batch: 128, engine: 'fused', optimizer: 'sgd', momentum: 0, lr: 0.05, clip: 1 })
+    if (!parsed.ok) throw new Error(parsed.message)
+    const shape = { kind: 'regression' as const, seqLen: 50, inputSize: 1, outputSize: 1, perStep: true }
+    const r = (seed: number): (() => number) => {
+      let s = seed
+      return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5)
+    }
+    const fill = (n: number, next: () => number): Float32Array => Float32Array.from({ length: n }, next)
+    const next = r(5)
+    const initial = [fill(192, next), fill(64 * 192, next), fill(2 * 192, next), fill(64, next), fill(1, next)]
+    const batch = (n: number): { n: number; x: Float32Array; y: Float32Array } => ({ n, x: fill(n * 50, next), y: fill(n * 50, next) })
+    const small = batch(2)
+    const big = batch(128) // 6,400 head rows: the head's scratch (1.6 MB each for its input and gradient) outgrows the first memory
+    const grown = new WholeStep(parsed.config, shape, initial, { build: 'simd128', epsilon: 1e-7 })
+    const ready = new WholeStep(parsed.config, shape, initial, { build: 'simd128', epsilon: 1e-7 })
+    // `ready` grows first with a step that changes nothing (SGD at learning rate 0), then both take the same two steps.
+    ready.setLearningRate(0)
+    ready.train(big)
+    ready.setLearningRate(0.05)
+    ready.params.forEach((p, k) => expect(Array.from(p)).toEqual(Array.from(initial[k]!)))
+    for (const step of [grown, ready]) {
+      step.train(small)
+      step.train(big)
+    }
+    grown.params.forEach((p, k) => {
+      expect(p.length).toBe(initial[k]!.length)
+      expect(Array.from(p), `weight ${k}`).toEqual(Array.from(ready.params[k]!))
+      expect(Array.from(p)).not.toEqual(Array.from(initial[k]!))
+    })
+  })
+})
