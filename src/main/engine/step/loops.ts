@@ -7,8 +7,8 @@
  *
  * Every pointer argument is a byte offset into `f32`'s buffer; counts are element counts; constants are float32.
  */
-import { KernelInstance, kernelVariant, type KernelFunctions, type KernelVariant } from '../fused/wasm'
-import { nativeStepLoops, type NativeTarget } from '../native'
+import { KernelInstance, kernelVariant, type KernelFunctions, type KernelMemory, type KernelVariant } from '../fused/wasm'
+import { NativeKernelInstance, nativeStepLoops, type NativeTarget } from '../native'
 import type { KernelBuild } from '../fused/kernel'
 
 type Fn = (...args: number[]) => void
@@ -33,107 +33,56 @@ export interface StepLoops {
 
 const names = ['step_head_forward', 'step_head_backward', 'step_sum_squares', 'step_adam', 'step_rmsprop', 'step_momentum', 'step_sgd'] as const
 
-function bind(call: (fn: number) => Fn): Omit<StepLoops, 'build' | 'start' | 'reserve' | 'f32'> {
-  return {
-    headForward: call(0),
-    headBackward: call(1),
-    sumSquares: call(2),
-    adam: call(3),
-    rmsprop: call(4),
-    momentum: call(5),
-    sgd: call(6)
+/** The loops on a kernel memory (a WebAssembly instance's, or a native one's ArrayBuffer), one function per loop in `names`' order. */
+class KernelStepLoops implements StepLoops {
+  readonly headForward: Fn
+  readonly headBackward: Fn
+  readonly sumSquares: Fn
+  readonly adam: Fn
+  readonly rmsprop: Fn
+  readonly momentum: Fn
+  readonly sgd: Fn
+
+  constructor(readonly build: StepLoops['build'], private readonly memory: KernelMemory, loops: Fn[]) {
+    ;[this.headForward, this.headBackward, this.sumSquares, this.adam, this.rmsprop, this.momentum, this.sgd] = loops as [Fn, Fn, Fn, Fn, Fn, Fn, Fn]
+  }
+
+  get start(): number {
+    return this.memory.start
+  }
+
+  reserve(bytes: number): void {
+    this.memory.reserve(bytes)
+  }
+
+  get f32(): Float32Array {
+    return this.memory.f32
   }
 }
 
 /** The loops in a WebAssembly instance of the kernel module (its own memory). */
-class WasmStepLoops implements StepLoops {
-  readonly build: KernelVariant
-  private readonly instance: KernelInstance
-  readonly headForward: Fn
-  readonly headBackward: Fn
-  readonly sumSquares: Fn
-  readonly adam: Fn
-  readonly rmsprop: Fn
-  readonly momentum: Fn
-  readonly sgd: Fn
-
-  constructor(variant: KernelVariant) {
-    this.build = variant
-    this.instance = new KernelInstance(variant)
-    const exports = this.instance.exports as KernelFunctions & Partial<Record<(typeof names)[number], Fn>>
-    const missing = names.filter((n) => typeof exports[n] !== 'function')
-    if (missing.length > 0) {
-      throw new Error(`The fused kernel module lacks the whole step's loops (${missing.join(', ')}): it was built from older sources; rebuild it with \`npm run build:kernels\``)
-    }
-    this.headForward = exports.step_head_forward!
-    this.headBackward = exports.step_head_backward!
-    this.sumSquares = exports.step_sum_squares!
-    this.adam = exports.step_adam!
-    this.rmsprop = exports.step_rmsprop!
-    this.momentum = exports.step_momentum!
-    this.sgd = exports.step_sgd!
+function wasmStepLoops(variant: KernelVariant): StepLoops {
+  const instance = new KernelInstance(variant)
+  const exports = instance.exports as KernelFunctions & Partial<Record<(typeof names)[number], Fn>>
+  const missing = names.filter((n) => typeof exports[n] !== 'function')
+  if (missing.length > 0) {
+    throw new Error(`The fused kernel module lacks the whole step's loops (${missing.join(', ')}): it was built from older sources; rebuild it with \`npm run build:kernels\``)
   }
-
-  get start(): number {
-    return this.instance.start
-  }
-
-  reserve(bytes: number): void {
-    this.instance.reserve(bytes)
-  }
-
-  get f32(): Float32Array {
-    return this.instance.f32
-  }
-}
-
-/** The loops in the native module, on an ArrayBuffer of this object's own. */
-class NativeStepLoops implements StepLoops {
-  readonly build = 'native' as const
-  readonly start = 0
-  private buffer = new ArrayBuffer(1 << 16)
-  private view = new Float32Array(this.buffer)
-  readonly headForward: Fn
-  readonly headBackward: Fn
-  readonly sumSquares: Fn
-  readonly adam: Fn
-  readonly rmsprop: Fn
-  readonly momentum: Fn
-  readonly sgd: Fn
-
-  constructor(step: (fn: number, buffer: ArrayBuffer, ...args: number[]) => void) {
-    const loops = bind((fn) => (...args: number[]): void => step(fn, this.buffer, ...args))
-    this.headForward = loops.headForward
-    this.headBackward = loops.headBackward
-    this.sumSquares = loops.sumSquares
-    this.adam = loops.adam
-    this.rmsprop = loops.rmsprop
-    this.momentum = loops.momentum
-    this.sgd = loops.sgd
-  }
-
-  reserve(bytes: number): void {
-    if (bytes <= this.buffer.byteLength) return
-    const next = new ArrayBuffer(Math.ceil(bytes / 65536) * 65536)
-    new Uint8Array(next).set(new Uint8Array(this.buffer))
-    this.buffer = next
-    this.view = new Float32Array(next)
-  }
-
-  get f32(): Float32Array {
-    return this.view
-  }
+  return new KernelStepLoops(variant, instance, names.map((n) => exports[n]!))
 }
 
 /**
  * The step loops beside recurrent layers running `build`: native when those are native kernels and the module has the
- * loops (a module built before them has not: then the WebAssembly ones run), else the same WebAssembly build.
+ * loops (a module built before them has not: then the WebAssembly ones run), on a native kernel memory (an ArrayBuffer
+ * of its own); else the same WebAssembly build.
  */
 export function stepLoops(build: KernelBuild): StepLoops {
   if (build.startsWith('native-')) {
-    const step = nativeStepLoops(build.slice('native-'.length) as NativeTarget)
-    if (step) return new NativeStepLoops(step)
-    return new WasmStepLoops(kernelVariant())
+    const target = build.slice('native-'.length) as NativeTarget
+    const step = nativeStepLoops(target)
+    if (!step) return wasmStepLoops(kernelVariant())
+    const memory = new NativeKernelInstance(target)
+    return new KernelStepLoops('native', memory, names.map((_, fn) => (...args: number[]): void => step(fn, memory.f32.buffer as ArrayBuffer, ...args)))
   }
-  return new WasmStepLoops(build as KernelVariant)
+  return wasmStepLoops(build as KernelVariant)
 }
