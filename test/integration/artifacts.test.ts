@@ -19,7 +19,7 @@ import { ARTIFACT_CHUNK_BYTES, type ArtifactChunk, type ArtifactListing, type Ar
 import { createClient, type ApiResponse, type SerializedError } from '../../src/shared/api'
 import { downloadProblem, fetchArtifact } from '../../src/renderer/src/components/RunArtifacts/fetchArtifact'
 import { ArtifactPathError, resolveArtifactFile } from '../../src/main/artifacts'
-import { readArtifact } from '../../src/main/cluster/results'
+import { artifactRefusal, readArtifact } from '../../src/main/cluster/results'
 import { tempDir } from '../helpers/host'
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex')
@@ -218,5 +218,16 @@ describe('artifact files on disk stay inside their folder', () => {
     expect(readArtifact(attempt, entry('link-out.bin'))).toBeNull()
     const inside = new Uint8Array([1, 2, 3])
     expect(readArtifact(attempt, { ...entry('weights.bin'), bytes: 3, sha256: sha(inside) })).toEqual(inside)
+  })
+
+  it('the cluster importer tells a refused name from a missing file: refused ones say why, missing ones wait', () => {
+    const attempt = join(root, 'attempt-0')
+    const entry = (name: string) => ({ name, kind: 'weights', mediaType: 'application/octet-stream', bytes: 3, sha256: 'x' })
+    expect(artifactRefusal(attempt, entry('../../secret.bin'))).toMatch(/^The artifact name "\.\.\/\.\.\/secret\.bin" contains a folder/)
+    expect(artifactRefusal(attempt, entry('link-out.bin'))).toMatch(/is a link to .*secret\.bin, outside the run's folder/)
+    expect(artifactRefusal(attempt, entry('folder.bin'))).toMatch(/is not a regular file/)
+    // Not there (yet): a copy may still be under way, so that is not a refusal.
+    expect(artifactRefusal(attempt, entry('gone.bin'))).toBeNull()
+    expect(artifactRefusal(attempt, entry('weights.bin'))).toBeNull()
   })
 })

@@ -167,6 +167,21 @@ describe.skipIf(skip !== null)('Slurm sweeps (real one-node Slurm)', () => {
     expect(JSON.parse(laptop.stdout)).toMatchObject({ created: 20, finished: 20, counts: { completed: 20 } })
     expect(metricRows(laptopDb)).toEqual(cluster)
     expect((await cli(['import', copy, '--db', laptopDb, '--json'])).stdout).toMatch(/"points":0,"finished":0/)
+
+    // A summary naming an artifact that is not a plain file name in the attempt's folder: the import says it will not
+    // read it (not that it is "missing", which waiting would fix) and leaves that run unfinished.
+    const tampered = join(dir, 'tampered-bundle')
+    cpSync(out.bundleDir, tampered, { recursive: true })
+    const victim = out.runs[0]!.id
+    const summaryPath = join(tampered, 'results', victim, 'summary.json')
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { artifacts: { name: string }[] }
+    summary.artifacts[0]!.name = `../${summary.artifacts[0]!.name}`
+    writeFileSync(summaryPath, JSON.stringify(summary))
+    const refused = JSON.parse((await cli(['import', tampered, '--db', join(dir, 'tampered.db'), '--json'])).stdout) as { problems: string[]; incomplete: number; counts: Record<string, number> }
+    expect(refused.problems).toEqual([expect.stringMatching(new RegExp(`^Run ${victim}: its summary\\.json in .* names an artifact GateLab will not read: The artifact name "\\.\\./\\S+" contains a folder`))])
+    expect(refused.problems[0]).not.toMatch(/missing/)
+    expect(refused.incomplete).toBe(1)
+    expect(refused.counts.completed).toBe(19)
   }, 420_000)
 
   it.concurrent('a task cancelled with scancel ends cancelled, with the points it trained kept', async () => {

@@ -18,7 +18,7 @@ import type { ClusterImportStep, ClusterRunRow } from '../store/store'
 import { StoreError } from '../store/errors'
 import { readBundleInfo, readManifest, jobIdOfTrial } from './bundle'
 import type { ClusterStore } from './clusterStore'
-import { attemptDir, attemptsOf, LOG_FILE, readArtifact, readMetricLines, readStarted, readSummary } from './results'
+import { artifactRefusal, attemptDir, attemptsOf, LOG_FILE, readArtifact, readMetricLines, readStarted, readSummary } from './results'
 
 const finalStatuses = new Set<RunStatus>(['completed', 'failed', 'cancelled'])
 
@@ -123,8 +123,11 @@ function planFinished(bundleDir: string, row: ClusterRunRow, summary: TrialSumma
   }
   if (notWhole) {
     // The summary is there but the files it describes are not (yet) whole: a copy still under way. Import the lines
-    // that are there; finish later.
-    const problem = `Run ${row.id}: the summary is written but ${notWhole} ${notWhole.includes('lines') ? 'are' : 'is'} missing or not whole in ${dir}; left for a later import`
+    // that are there; finish later. A name refused outright is not "missing": waiting will not bring it, so it is said.
+    const refused = summary.artifacts.map((a) => artifactRefusal(dir, a)).find((r) => r !== null)
+    const problem = refused
+      ? `Run ${row.id}: its summary.json in ${dir} names an artifact GateLab will not read: ${refused} Nothing outside the attempt's artifacts folder was read; the run stays unfinished until the summary names only files in that folder`
+      : `Run ${row.id}: the summary is written but ${notWhole} ${notWhole.includes('lines') ? 'are' : 'is'} missing or not whole in ${dir}; left for a later import`
     return { step: metrics.lines > 0 || !sameAttempt ? base : null, incomplete: true, problem: metrics.problem ?? problem }
   }
   const { status, error, final, test, best, epochs, steps, durationMs } = summary

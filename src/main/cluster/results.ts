@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import type { TrialSummary } from '../../shared/cluster'
 import { runStartedSchema, type MetricPoint } from '../../shared/protocol'
 import type { RunStartInfo } from '../store/store'
-import { resolveArtifactFile } from '../artifacts/paths'
+import { ArtifactPathError, resolveArtifactFile } from '../artifacts/paths'
 
 export const SUMMARY_FILE = 'summary.json'
 export const STARTED_FILE = 'started.json'
@@ -154,6 +154,20 @@ export function readArtifact(dir: string, entry: TrialSummary['artifacts'][numbe
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
   } catch {
     return null
+  }
+}
+
+/**
+ * Why an artifact a summary names is refused outright, never to be read however long the import waits: a name that
+ * is not a plain file name (folders, "..", an absolute path), a link to a file outside the attempt's folder, or not a
+ * regular file. Null when it is a plain file inside the folder, or not there (yet).
+ */
+export function artifactRefusal(dir: string, entry: TrialSummary['artifacts'][number]): string | null {
+  try {
+    resolveArtifactFile(join(dir, 'artifacts'), entry.name)
+    return null
+  } catch (error) {
+    return error instanceof ArtifactPathError && error.code !== 'missing' ? error.message : null
   }
 }
 
