@@ -39,6 +39,7 @@ function started(overrides: { train?: number; val?: number; test?: number; versi
       'fused-kernels-why': 'native avx2 kernels (the widest of avx2, sse this CPU runs)',
       'fused-step': 'whole-step',
       'fused-step-why': 'forward, head, loss, backward, clipping and optimizer in one call per step (engine/step)',
+      'fused-step-loops': 'native',
       ...overrides.versions
     },
     dataset: {
@@ -110,7 +111,8 @@ describe('trainer log', () => {
     expect(byTag(lines, 'model')[0]).toBe('model    LSTM (lstm sigmoid unit-forget-bias), 6 units, 223 parameters')
     expect(byTag(lines, 'backend')[0]).toMatch(/^backend {2}wasm: the fastest one available here; tensorflow is not used: @tensorflow\/tfjs-node is not installed$/)
     expect(byTag(lines, 'kernels')[0]).toBe('kernels  native-avx2: native avx2 kernels (the widest of avx2, sse this CPU runs)')
-    expect(byTag(lines, 'step')[0]).toMatch(/^step {5}whole step fused: forward, head, loss, backward.*; TF\.js only evaluates$/)
+    expect(byTag(lines, 'step')[0]).toMatch(/^step {5}whole step fused: forward, head, loss, backward.*; head, clipping and optimizer loops native; TF\.js only evaluates$/)
+    expect(byTag(logOf(config({ task: 'adding' }), [started({ versions: { 'fused-step-loops': 'simd128' } })]).lines, 'step')[0]).toMatch(/loops in WebAssembly \(simd128\); TF\.js only evaluates$/)
     expect(byTag(lines, 'data')[0]).toBe('data     adding: 256/64/64 sequences (train/val/test), sequence length 8')
     expect(byTag(lines, 'train')[0]).toBe('train    3 epochs × 8 batches of 32 = 24 steps · adam, learning rate 0.001 · loss MSE · no clipping · no early stopping')
     for (const l of lines) if (tagOfLine(l)) expect(l.slice(0, LOG_TAG_WIDTH)).toMatch(/^[a-z]+ +$/)

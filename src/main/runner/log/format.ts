@@ -67,7 +67,9 @@ export function startLines(f: StartFacts): string[] {
     const kernels = v['fused-kernels']
     out.push(line(logTags.kernels, kernels ? `${kernelWords(kernels)}${v['fused-kernels-why'] ? `: ${v['fused-kernels-why']}` : ''}` : 'not recorded by this trainer'))
     const step = v['fused-step']
-    if (step === 'whole-step') out.push(line(logTags.step, `whole step fused: ${v['fused-step-why'] ?? 'one call per step'}; TF.js only evaluates`))
+    const loops = v['fused-step-loops']
+    const loopsWords = loops ? `; head, clipping and optimizer loops ${loops === 'native' ? 'native' : `in WebAssembly (${loops})`}` : ''
+    if (step === 'whole-step') out.push(line(logTags.step, `whole step fused: ${v['fused-step-why'] ?? 'one call per step'}${loopsWords}; TF.js only evaluates`))
     else if (step) out.push(line(logTags.step, `TF.js step around the fused layers${v['fused-step-why'] ? `: ${v['fused-step-why']}` : ''}`))
   } else {
     out.push(line(logTags.kernels, `TF.js ${s.backend} ops (the layers engine runs no fused kernels)`))
