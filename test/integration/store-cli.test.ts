@@ -79,6 +79,26 @@ describe('gatelab runs', () => {
     }
     expect(existsSync(missing)).toBe(false) // listing never creates a database
   })
+  it('writes its whole output into a pipe (no cut at 64 KiB), and stops quietly when the reader closes it early', () => {
+    const path = tempDbPath()
+    const store = openTemp({}, path)
+    for (let i = 0; i < 300; i++) store.createRun({ config: config({ name: `run ${i}`, cell: i % 2 ? 'gru' : 'lstm', tags: ['pipe'] }) })
+    store.close()
+    // `gatelab runs --json | jq`: a reader slower than the writer fills the pipe's 64 KiB buffer, so the rest waits in
+    // Node's queue; exiting before it drained cut the JSON off there.
+    const piped = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliEntry}" runs --db "${path}" --json --limit 300 | (sleep 0.5; cat)`], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20
+    })
+    expect(piped.stderr).toBe('')
+    expect(piped.status).toBe(0)
+    expect(piped.stdout.length).toBeGreaterThan(128 * 1024)
+    expect(JSON.parse(piped.stdout)).toHaveLength(300)
+    // `gatelab runs --json | head -c 100`: no EPIPE stack trace, exit 0.
+    const early = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliEntry}" runs --db "${path}" --json --limit 300 | head -c 100 > /dev/null`], { encoding: 'utf8' })
+    expect(early.stderr).toBe('')
+    expect(early.status).toBe(0)
+  })
 })
 
 describe('gatelab show', () => {

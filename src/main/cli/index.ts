@@ -99,14 +99,36 @@ function isBadInput(error: unknown): boolean {
   return error instanceof StoreError && !['disk_full', 'locked', 'io'].includes(error.code)
 }
 
+// Output piped into a reader that stops early (`gatelab runs | head`): the closed pipe ends the command quietly, as
+// for any Unix tool, instead of an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
+}
+
 // Errors the user can fix (bad flags, unusable files) are expected; anything else is reported without a stack
 // unless GATELAB_DEBUG is set.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterOutput(code),
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error)
     console.error(`gatelab: ${message}`)
     if (process.env.GATELAB_DEBUG && error instanceof Error) console.error(error.stack)
-    process.exit(error instanceof UsageError || isBadInput(error) ? 2 : 1)
+    exitAfterOutput(error instanceof UsageError || isBadInput(error) ? 2 : 1)
   }
 )
+
+/**
+ * Exits once everything written so far has reached stdout and stderr. Writes to a pipe are asynchronous in Node, so
+ * exiting at once cut `gatelab runs --json | jq` off at 64 KiB; an empty write's callback runs after the writes before it.
+ */
+function exitAfterOutput(code: number): void {
+  let pending = 2
+  const done = (): void => {
+    if (--pending === 0) process.exit(code)
+  }
+  process.stdout.write('', done)
+  process.stderr.write('', done)
+}
