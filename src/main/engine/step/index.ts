@@ -175,7 +175,6 @@ export class WholeStep {
     const slots = config.optimizer === 'adam' || config.optimizer === 'rmsprop' ? 2 : config.momentum > 0 ? 1 : 0
     this.mem = stepLoops(this.build)
     this.loopsBuild = this.mem.build
-    const region = (at: number, floats: number): number => at + Math.ceil((floats * 4) / 64) * 64
     this.P = align64(this.mem.start)
     this.G = region(this.P, total)
     this.S = []
@@ -198,7 +197,6 @@ export class WholeStep {
   private scratchLayout(rows: number): { hidden: number; out: number; dOut: number; dh: number; end: number } {
     const features = this.shapes[this.head]![0]!
     const O = this.shape.outputSize
-    const region = (at: number, floats: number): number => at + Math.ceil((floats * 4) / 64) * 64
     const hidden = this.scratch
     const out = region(hidden, rows * features)
     const dOut = region(out, rows * O)
@@ -456,6 +454,11 @@ export class WholeStep {
     const params = this.params
     return { kernel: params[dir.param]!, recurrentKernel: params[dir.param + 1]!, bias: params[dir.param + 2]! }
   }
+}
+
+/** The byte offset after a region of `floats` float32 values starting at byte `at`, kept on 64-byte boundaries. */
+function region(at: number, floats: number): number {
+  return at + align64(floats * 4)
 }
 
 function align64(n: number): number {
