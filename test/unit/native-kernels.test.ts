@@ -117,9 +117,12 @@ describe.each<NativeTarget | '(none)'>(targets.length ? targets : ['(none)'])('n
       const f = new Float32Array(buffer)
       for (let i = 0; i < 16; i++) { f[i] = i; f[16 + i] = i % 4 === 0 ? 1 : 0 }
       mod.exports.call(mod.exports.targets.indexOf(workerData.target), 0, buffer, 4, 4, 4, 0, 64, 128)
-      parentPort.postMessage({ targets: mod.exports.targets, c: Array.from(f.slice(32, 48)) })`
+      // Anything but an ArrayBuffer (a typed array over one included) is refused by name, by both entry points.
+      const refusal = (attempt) => { try { attempt(); return 'accepted' } catch (e) { return e.message } }
+      const refused = [refusal(() => mod.exports.call(0, 0, f, 4, 4, 4, 0, 64, 128)), refusal(() => mod.exports.step(0, {}))]
+      parentPort.postMessage({ targets: mod.exports.targets, c: Array.from(f.slice(32, 48)), refused })`
     const worker = new Worker(code, { eval: true, workerData: { path, target } })
-    const reply = await new Promise<{ targets: string[]; c: number[] }>((resolve, reject) => {
+    const reply = await new Promise<{ targets: string[]; c: number[]; refused: string[] }>((resolve, reject) => {
       worker.once('message', resolve)
       worker.once('error', reject)
     })
@@ -127,6 +130,7 @@ describe.each<NativeTarget | '(none)'>(targets.length ? targets : ['(none)'])('n
     expect(reply.targets).toEqual(targets)
     // A [4×4]·[4×4] product whose second factor sums each row into column 0.
     expect(reply.c.filter((_, i) => i % 4 === 0)).toEqual([6, 22, 38, 54])
+    expect(reply.refused).toEqual(['buffer must be an ArrayBuffer', 'buffer must be an ArrayBuffer'])
   })
 
   it('refuses arguments outside its memory instead of reading past it', () => {

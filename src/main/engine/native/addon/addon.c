@@ -62,6 +62,15 @@ static napi_value fail(napi_env env, const char *message) {
   return NULL;
 }
 
+// The kernels' memory argument: an ArrayBuffer's data and length, or a thrown "buffer must be an ArrayBuffer" (false).
+static bool get_buffer(napi_env env, napi_value value, void **data, size_t *length) {
+  bool is_buffer = false;
+  napi_is_arraybuffer(env, value, &is_buffer);
+  if (is_buffer && napi_get_arraybuffer_info(env, value, data, length) == napi_ok) return true;
+  fail(env, "buffer must be an ArrayBuffer");
+  return false;
+}
+
 static napi_value call(napi_env env, napi_callback_info info) {
   size_t argc = MAX_ARGS + 3;
   napi_value argv[MAX_ARGS + 3];
@@ -73,9 +82,7 @@ static napi_value call(napi_env env, napi_callback_info info) {
   if (napi_get_value_int32(env, argv[1], &fn) != napi_ok) return fail(env, "fn must be a number");
   void *data = NULL;
   size_t length = 0;
-  bool is_buffer = false;
-  napi_is_arraybuffer(env, argv[2], &is_buffer);
-  if (!is_buffer || napi_get_arraybuffer_info(env, argv[2], &data, &length) != napi_ok) return fail(env, "buffer must be an ArrayBuffer");
+  if (!get_buffer(env, argv[2], &data, &length)) return NULL;
   int64_t a[MAX_ARGS];
   int n = (int)argc - 3;
   for (int i = 0; i < n; i++) {
@@ -99,9 +106,7 @@ static napi_value step(napi_env env, napi_callback_info info) {
   if (napi_get_value_int32(env, argv[0], &fn) != napi_ok) return fail(env, "fn must be a number");
   void *data = NULL;
   size_t length = 0;
-  bool is_buffer = false;
-  napi_is_arraybuffer(env, argv[1], &is_buffer);
-  if (!is_buffer || napi_get_arraybuffer_info(env, argv[1], &data, &length) != napi_ok) return fail(env, "buffer must be an ArrayBuffer");
+  if (!get_buffer(env, argv[1], &data, &length)) return NULL;
   double a[MAX_ARGS];
   int n = (int)argc - 2;
   for (int i = 0; i < n; i++) {
