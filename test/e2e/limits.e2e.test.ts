@@ -62,6 +62,12 @@ describe('the New run form’s estimate (browser mode)', () => {
     expect(gaps.length).toBeGreaterThanOrEqual(5)
     for (const gap of gaps) expect(gap).toBeLessThanOrEqual(12)
     await page.locator('.form-side .card').screenshot({ path: join(screenshotDir, 'new-run-estimate.png') })
+    // The form's rows keep the fields' own 12 px row gap between them: the Training section's "Early stopping" label
+    // used to sit right on the Seed hint of the row above.
+    const seedHint = await page.getByText('Empty: chosen at random and recorded').boundingBox()
+    const earlyStopping = await page.locator('label', { hasText: /^Early stopping$/ }).boundingBox()
+    expect(Math.round(earlyStopping!.y - (seedHint!.y + seedHint!.height))).toBeGreaterThanOrEqual(10)
+    await page.locator('section[aria-labelledby="train-h"]').screenshot({ path: join(screenshotDir, 'new-run-training.png') })
     expect(consoleErrors).toEqual([])
   }, 120_000)
 })
