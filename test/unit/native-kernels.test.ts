@@ -56,7 +56,8 @@ describe('native kernel loader', () => {
 const shapes: Array<{ shape: FusedShape; units: number }> = [
   { shape: { batch: 9, steps: 5, inputDim: 3 }, units: 20 }, // LSTM G = 80: full 4 × 16 and 4 × 32 tiles, ragged rows
   { shape: { batch: 32, steps: 3, inputDim: 1 }, units: 36 }, // dh = dZ·Uᵀ with N = 36: one full strip and a tail
-  { shape: { batch: 4, steps: 2, inputDim: 10 }, units: 7 } // everything ragged
+  { shape: { batch: 4, steps: 2, inputDim: 10 }, units: 7 }, // everything ragged
+  { shape: { batch: 5, steps: 4, inputDim: 2 }, units: 70 } // dU's B packed 8 strips at a time: LSTM G = 280 = 2 groups, a full strip and a ragged one
 ]
 
 describe.each<NativeTarget | '(none)'>(targets.length ? targets : ['(none)'])('native %s kernels', (target) => {

@@ -92,6 +92,16 @@ static void GL_NAME(pack_strip)(int K, int nr, const float *B, int ldb, float *B
   }
 }
 
+#define GL_GROUP 8
+static void GL_NAME(pack_group)(int K, const float *B, int ldb, float *Bg) {
+  for (int k = 0; k < K; k++, B += ldb)
+    for (int s = 0; s < GL_GROUP; s++) {
+      float *d = Bg + ((size_t)s * K + k) * GL_NR;
+      gl_vstore(d, gl_vload(B + s * GL_NR));
+      gl_vstore(d + GL_VL, gl_vload(B + s * GL_NR + GL_VL));
+    }
+}
+
 // The row blocks a product's M rows are cut into: GL_MR rows each, except that a remainder of 1 or 2 rows is avoided
 // by ending on 4 + 3 or 4 + 4 (M = 32, the batch: 6·4 + 4 + 4, not 6·5 + 2). A block of r rows keeps 2r accumulators;
 // with the FMA latency of 4 cycles and two FMA pipes a block needs 8 independent chains to run at full rate, so a
@@ -166,10 +176,19 @@ static void GL_NAME(gemm_panel)(int M, int N, int K, const float *A, int sai, in
   // block otherwise broadcast from 6 rows of hᵀ a whole state row (1 KiB at 256 units) apart per k. Without the buffer,
   // A is read in place.
   float *Ap = (M >= GL_MR && N >= 4 * GL_NR) ? aligned_alloc(64, (((size_t)M * GL_KC * sizeof(float)) + 63) & ~(size_t)63) : NULL;
+  float *Bg = Ap ? aligned_alloc(64, (size_t)GL_GROUP * GL_KC * GL_NR * sizeof(float)) : NULL;
   for (int k0 = 0; k0 < K; k0 += GL_KC) {
     int kc = K - k0 < GL_KC ? K - k0 : GL_KC;
     if (Ap) GL_NAME(pack_a)(M, kc, A + (int64_t)k0 * sak, sai, sak, Ap);
-    for (int j = 0; j < N; j += GL_NR) {
+    int j = 0;
+    if (Bg)
+      for (; j + GL_GROUP * GL_NR <= N; j += GL_GROUP * GL_NR) {
+        GL_NAME(pack_group)(kc, B + (int64_t)k0 * ldb + j, ldb, Bg);
+        for (int s = 0; s < GL_GROUP; s++)
+          GL_NAME(strip_rows_packed)(M, GL_NR, kc, Ap, Bg + (size_t)s * kc * GL_NR, C + j + s * GL_NR, ldc,
+                                     accumulate || k0 > 0);
+      }
+    for (; j < N; j += GL_NR) {
       int nr = N - j < GL_NR ? N - j : GL_NR;
       GL_NAME(pack_strip)(kc, nr, B + (int64_t)k0 * ldb + j, ldb, Bp);
       if (Ap) {
@@ -180,6 +199,7 @@ static void GL_NAME(gemm_panel)(int M, int N, int K, const float *A, int sai, in
     }
   }
   free(Ap);
+  free(Bg);
 }
 
 // Weights packed once per kernel call (rnn.c's wpack): U in the forward pass, Uᵀ in the backward pass are the B operand
