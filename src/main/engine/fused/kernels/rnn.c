@@ -648,11 +648,13 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
   // dU_zr = Σ_t h_{t-1}ᵀ·[daz, dar], dU_n = Σ_t h_{t-1}ᵀ·(dan ⊙ r), each one product over all steps t ≥ 1.
   recurrent_grad(hs, gates, G, T, B, H, 2 * H, dU, G);
   recurrent_grad(hs, rn, H, T, B, H, H, dU + 2 * H, G);
-  // The recurrent bias acts at every step, t = 0 included.
+  // The recurrent bias acts at every step, t = 0 included. Its z and r parts are the input bias's (Σ daz, Σ dar over
+  // the same rows in the same order), so they are copied from db rather than summed in a second pass over the
+  // [T·B, 3H] gate gradients (about 4% of a GRU 128 backward pass, for a pass that read memory and added nothing new).
   float *dbrec = db + G;
-  col_sums(gates, TB, 2 * H, G, dbrec, 0);
-  col_sums(rn, TB, H, H, dbrec + 2 * H, 0);
   input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
+  copy(dbrec, db, 2 * H);
+  col_sums(rn, TB, H, H, dbrec + 2 * H, 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
