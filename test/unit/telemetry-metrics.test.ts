@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { telemetryMetrics } from '../../src/main/engine/telemetry'
-import { accumulateTrace, accumulatorsFor, cellVariants, networkBackward, networkForward, sequenceLoss, type Network } from '../../src/shared/cells'
+import { accumulateTrace, accumulatorsFor, cellVariants, networkBackward, networkBackwardBatch, networkForward, networkForwardBatch, sequenceLoss, type Network } from '../../src/shared/cells'
 import { gateMetric, gradMetric, layerKey, telemetryGates, type GateStat } from '../../src/shared/telemetry'
 import type { Probe } from '../../src/main/engine/telemetry'
 import { randomNetwork, randomProbe } from '../helpers/network'
@@ -81,5 +81,35 @@ describe.each(cellVariants)('%s', (variant) => {
     const ratios = Object.keys(expected).filter((n) => n.startsWith('grad/'))
     expect(ratios.length).toBe(shape.layers * (shape.bidirectional ? 2 : 1))
     for (const name of ratios) expect(expected[name]!).toBeGreaterThan(0)
+  })
+})
+
+describe('networkForwardBatch / networkBackwardBatch', () => {
+  const bits = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex')
+  it.each(cellVariants)('%s, 2 bidirectional layers, batch of 3: every trace and gradient bit-identical to one sequence at a time', (variant) => {
+    const net = randomNetwork({ variant, units: 7, layers: 2, bidirectional: true, inputDim: 2, outputs: 2 }, 7)
+    const probe = randomProbe(net, 9, 3, 8)
+    const passes = networkForwardBatch(net, probe.x, 9)
+    const grads = networkBackwardBatch(net, passes, passes.map((p, i) => sequenceLoss(net, p.y, probe.y[i]!).dy))
+    probe.x.forEach((x, i) => {
+      const pass = networkForward(net, x, 9)
+      const g = networkBackward(net, pass, sequenceLoss(net, pass.y, probe.y[i]!).dy)
+      expect(bits(passes[i]!.y)).toBe(bits(pass.y))
+      pass.layers.forEach((lp, l) => {
+        expect(bits(passes[i]!.layers[l]!.output)).toBe(bits(lp.output))
+        lp.traces.forEach((trace, d) => {
+          for (const [name, values] of Object.entries(trace.values)) expect(bits(passes[i]!.layers[l]!.traces[d]!.values[name]!), `${name} l${l} d${d}`).toBe(bits(values))
+        })
+        g.layers[l]!.forEach((cg, d) => {
+          const bg = grads[i]!.layers[l]![d]!
+          expect(bits(bg.dh)).toBe(bits(cg.dh))
+          expect(bits(bg.dx)).toBe(bits(cg.dx))
+          if (cg.dc) expect(bits(bg.dc!)).toBe(bits(cg.dc))
+        })
+      })
+      expect(bits(grads[i]!.dx)).toBe(bits(g.dx))
+    })
+    // The sequences differ, so equal arrays above are not equal by accident.
+    expect(bits(passes[0]!.y)).not.toBe(bits(passes[1]!.y))
   })
 })

@@ -13,7 +13,7 @@ import type * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/config'
 import type { SequenceDataset } from '../../shared/data/types'
 import { createRng, deriveSeed } from '../../shared/random'
-import { accumulateTrace, accumulatorsFor, networkBackward, networkForward, sequenceLoss, type CellParams, type CellVariant, type Network, type NetworkLayer } from '../../shared/cells'
+import { accumulateTrace, accumulatorsFor, networkBackwardBatch, networkForwardBatch, sequenceLoss, type CellParams, type CellVariant, type Network, type NetworkLayer } from '../../shared/cells'
 import { gateMetric, gradMetric, layerKey, telemetryGates, type GateStat } from '../../shared/telemetry'
 import { resolveGruForm } from './model'
 
@@ -113,12 +113,17 @@ export function telemetryMetrics(net: Network, probe: Probe): Record<string, num
   // Σ over sequences of ‖∂L_i/∂h‖² at the first and the last processed step, per layer and direction.
   const first = net.layers.map((layer) => layer.directions.map(() => 0))
   const last = net.layers.map((layer) => layer.directions.map(() => 0))
-  probe.x.forEach((x, i) => {
-    const pass = networkForward(net, x, T)
+  // The whole probe batch at once: each sequence's numbers are bit-identical to networkForward / networkBackward on it
+  // alone (test/unit/telemetry-metrics.test.ts); the batch only shares each pass over the weights between sequences.
+  const passes = networkForwardBatch(net, probe.x, T)
+  const gradients = networkBackwardBatch(
+    net,
+    passes,
+    passes.map((pass, i) => sequenceLoss(net, pass.y, probe.y[i]!).dy)
+  )
+  passes.forEach((pass, i) => {
     pass.layers.forEach((lp, l) => lp.traces.forEach((trace, d) => accumulateTrace(accumulators[l]![d]!, trace)))
-    const { dy } = sequenceLoss(net, pass.y, probe.y[i]!)
-    const grads = networkBackward(net, pass, dy)
-    grads.layers.forEach((dirs, l) =>
+    gradients[i]!.layers.forEach((dirs, l) =>
       dirs.forEach((g, d) => {
         const H = net.layers[l]!.spec.units
         let a = 0

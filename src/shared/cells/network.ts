@@ -8,7 +8,7 @@
  * the cell on the reversed sequence (its "previous step" is t+1 and its last step is t = 0); tfjs' Bidirectional
  * (mergeMode concat) concatenates [forward, backward] per step, the backward outputs re-aligned to t.
  */
-import { cellBackward, cellForward, type AfterStep, type CellGradients, type CellParams, type CellSpec, type CellTrace } from './cell'
+import { cellBackwardBatch, cellForwardBatch, type AfterStep, type CellGradients, type CellParams, type CellSpec, type CellTrace } from './cell'
 
 export interface NetworkLayer {
   spec: CellSpec
@@ -65,29 +65,47 @@ export function layerWidth(layer: NetworkLayer): number {
 
 /** `afterStep(layer, direction)` hooks into one layer direction's steps (cell.ts AfterStep; tests only). */
 export function networkForward(net: Network, x: ArrayLike<number>, steps: number, afterStep?: (layer: number, direction: number) => AfterStep | undefined): NetworkPass {
+  return networkForwardBatch(net, [x], steps, afterStep)[0]!
+}
+
+/**
+ * networkForward for several sequences of the same length: each pass is bit-identical to networkForward's on that
+ * sequence alone; each layer direction runs all of them at once (cellForwardBatch). `afterStep(layer, direction,
+ * sequence)` hooks into one sequence's steps.
+ */
+export function networkForwardBatch(net: Network, xs: readonly ArrayLike<number>[], steps: number, afterStep?: (layer: number, direction: number, sequence: number) => AfterStep | undefined): NetworkPass[] {
   const T = steps
-  if (x.length !== T * net.inputDim) throw new Error(`input has ${x.length} values, expected T·D = ${T}·${net.inputDim}`)
-  const input = Float64Array.from(x)
-  let current: Float64Array = input
-  const layers: LayerPass[] = []
+  for (const x of xs) if (x.length !== T * net.inputDim) throw new Error(`input has ${x.length} values, expected T·D = ${T}·${net.inputDim}`)
+  const inputs = xs.map((x) => Float64Array.from(x))
+  let currents: Float64Array[] = inputs
+  const passes: LayerPass[][] = xs.map(() => [])
   for (const [l, layer] of net.layers.entries()) {
     const H = layer.spec.units
     const width = layerWidth(layer)
-    const output = new Float64Array(T * width)
-    const traces = layer.directions.map((params, dir) => {
-      const trace = cellForward(layer.spec, params, dir === 0 ? current : reverseSteps(current, T, layer.spec.inputDim), T, afterStep?.(l, dir))
-      const h = trace.values.h!
-      for (let s = 0; s < T; s++) {
-        const t = dir === 0 ? s : T - 1 - s
-        output.set(h.subarray(s * H, (s + 1) * H), t * width + dir * H)
-      }
-      return trace
+    const outputs = xs.map(() => new Float64Array(T * width))
+    const byDirection = layer.directions.map((params, dir) => {
+      const ins = dir === 0 ? currents : currents.map((current) => reverseSteps(current, T, layer.spec.inputDim))
+      const traces = cellForwardBatch(layer.spec, params, ins, T, afterStep ? (b) => afterStep(l, dir, b) : undefined)
+      traces.forEach((trace, b) => {
+        const h = trace.values.h!
+        for (let s = 0; s < T; s++) {
+          const t = dir === 0 ? s : T - 1 - s
+          outputs[b]!.set(h.subarray(s * H, (s + 1) * H), t * width + dir * H)
+        }
+      })
+      return traces
     })
-    layers.push({ traces, output })
-    current = output
+    passes.forEach((layers, b) => layers.push({ traces: byDirection.map((traces) => traces[b]!), output: outputs[b]! }))
+    currents = outputs
   }
-  // The head reads the last layer's output at every step (perStep), or its final state: the forward direction's
-  // h at t = T−1 and the backward direction's at t = 0 (its last step).
+  return passes.map((layers, b) => ({ steps: T, x: inputs[b]!, layers, y: headForward(net, layers, T) }))
+}
+
+/**
+ * The head reads the last layer's output at every step (perStep), or its final state: the forward direction's h at
+ * t = T−1 and the backward direction's at t = 0 (its last step).
+ */
+function headForward(net: Network, layers: LayerPass[], T: number): Float64Array {
   const last = net.layers[net.layers.length - 1]!
   const lastPass = layers[layers.length - 1]!
   const { head } = net
@@ -107,7 +125,7 @@ export function networkForward(net: Network, x: ArrayLike<number>, steps: number
     y = new Float64Array(head.units)
     apply(finalState(last, lastPass, T), y, 0)
   }
-  return { steps: T, x: input, layers, y }
+  return y
 }
 
 function finalState(layer: NetworkLayer, pass: LayerPass, T: number): Float64Array {
@@ -126,9 +144,20 @@ export interface NetworkGradients {
 
 /** Backpropagates dy = ∂L/∂y (same shape as pass.y) through the head and every layer. */
 export function networkBackward(net: Network, pass: NetworkPass, dy: ArrayLike<number>): NetworkGradients {
-  const T = pass.steps
+  return networkBackwardBatch(net, [pass], [dy])[0]!
+}
+
+/**
+ * networkBackward for several passes of the same length at once: each sequence's gradients are bit-identical to
+ * networkBackward's on it alone; each layer direction backpropagates all of them at once (cellBackwardBatch).
+ */
+export function networkBackwardBatch(net: Network, passes: readonly NetworkPass[], dys: readonly ArrayLike<number>[]): NetworkGradients[] {
+  const T = passes[0]?.steps ?? 0
   const { head } = net
-  if (dy.length !== pass.y.length) throw new Error(`dy has ${dy.length} values, expected ${pass.y.length}`)
+  for (const [b, pass] of passes.entries()) {
+    if (pass.steps !== T) throw new Error(`pass ${b} has ${pass.steps} steps, expected ${T}`)
+    if (dys[b]!.length !== pass.y.length) throw new Error(`dy has ${dys[b]!.length} values, expected ${pass.y.length}`)
+  }
   const backHead = (g: ArrayLike<number>, gOffset: number, out: Float64Array, offset: number): void => {
     for (let i = 0; i < head.inputDim; i++) {
       let s = 0
@@ -138,41 +167,55 @@ export function networkBackward(net: Network, pass: NetworkPass, dy: ArrayLike<n
   }
   const L = net.layers.length
   const last = net.layers[L - 1]!
-  // ∂L/∂(output of the layer), [T, width] on the time axis.
-  let dOutput = new Float64Array(T * layerWidth(last))
-  if (net.perStep) {
-    for (let t = 0; t < T; t++) backHead(dy, t * head.units, dOutput, t * layerWidth(last))
-  } else {
-    const dFinal = new Float64Array(layerWidth(last))
-    backHead(dy, 0, dFinal, 0)
-    // forward direction: h at t = T−1; backward direction: its last step, t = 0
-    const H = last.spec.units
-    dOutput.set(dFinal.subarray(0, H), (T - 1) * layerWidth(last))
-    if (last.directions.length === 2) dOutput.set(dFinal.subarray(H, 2 * H), 0 * layerWidth(last) + H)
-  }
-  const grads: CellGradients[][] = new Array(L)
+  // ∂L/∂(output of the layer), [T, width] on the time axis, per sequence.
+  let dOutputs = dys.map((dy) => {
+    const dOutput = new Float64Array(T * layerWidth(last))
+    if (net.perStep) {
+      for (let t = 0; t < T; t++) backHead(dy, t * head.units, dOutput, t * layerWidth(last))
+    } else {
+      const dFinal = new Float64Array(layerWidth(last))
+      backHead(dy, 0, dFinal, 0)
+      // forward direction: h at t = T−1; backward direction: its last step, t = 0
+      const H = last.spec.units
+      dOutput.set(dFinal.subarray(0, H), (T - 1) * layerWidth(last))
+      if (last.directions.length === 2) dOutput.set(dFinal.subarray(H, 2 * H), 0 * layerWidth(last) + H)
+    }
+    return dOutput
+  })
+  const grads: CellGradients[][][] = passes.map(() => new Array(L))
   for (let l = L - 1; l >= 0; l--) {
     const layer = net.layers[l]!
     const H = layer.spec.units
     const D = layer.spec.inputDim
     const width = layerWidth(layer)
-    const dInput = new Float64Array(T * D)
-    grads[l] = layer.directions.map((params, dir) => {
-      const dOut = new Float64Array(T * H)
-      for (let s = 0; s < T; s++) {
-        const t = dir === 0 ? s : T - 1 - s
-        for (let k = 0; k < H; k++) dOut[s * H + k] = dOutput[t * width + dir * H + k]!
-      }
-      const g = cellBackward(params, pass.layers[l]!.traces[dir]!, dOut)
-      for (let s = 0; s < T; s++) {
-        const t = dir === 0 ? s : T - 1 - s
-        for (let d = 0; d < D; d++) dInput[t * D + d] = dInput[t * D + d]! + g.dx[s * D + d]!
-      }
-      return g
+    const dInputs = passes.map(() => new Float64Array(T * D))
+    const byDirection = layer.directions.map((params, dir) => {
+      const dOuts = dOutputs.map((dOutput) => {
+        const dOut = new Float64Array(T * H)
+        for (let s = 0; s < T; s++) {
+          const t = dir === 0 ? s : T - 1 - s
+          for (let k = 0; k < H; k++) dOut[s * H + k] = dOutput[t * width + dir * H + k]!
+        }
+        return dOut
+      })
+      const gs = cellBackwardBatch(
+        params,
+        passes.map((pass) => pass.layers[l]!.traces[dir]!),
+        dOuts
+      )
+      gs.forEach((g, b) => {
+        const dInput = dInputs[b]!
+        for (let s = 0; s < T; s++) {
+          const t = dir === 0 ? s : T - 1 - s
+          for (let d = 0; d < D; d++) dInput[t * D + d] = dInput[t * D + d]! + g.dx[s * D + d]!
+        }
+      })
+      return gs
     })
-    dOutput = dInput
+    grads.forEach((perLayer, b) => (perLayer[l] = byDirection.map((gs) => gs[b]!)))
+    dOutputs = dInputs
   }
-  return { layers: grads, dx: dOutput }
+  return passes.map((_, b) => ({ layers: grads[b]!, dx: dOutputs[b]! }))
 }
 
 /**
