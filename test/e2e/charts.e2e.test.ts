@@ -200,6 +200,10 @@ describe('the app charts: log axis, group legend and hover on the mean line', ()
     expect(d.yMax).toBeGreaterThanOrEqual(hi)
     expect(d.yMin).toBeGreaterThan(lo * 0.9)
     expect(d.yMax).toBeLessThan(hi * 1.1)
+    // ...with room: neither the lowest nor the highest point sits on the frame (at least 3 px inside it).
+    const px = (a: number, b: number): number => (Math.log(b / a) / Math.log(d.yMax / d.yMin)) * d.rect.height
+    expect(px(d.yMin, lo)).toBeGreaterThanOrEqual(3)
+    expect(px(hi, d.yMax)).toBeGreaterThanOrEqual(3)
     assertAxis(d)
     await chart.screenshot({ path: join(screenshotDir, 'charts-log.png') })
   })

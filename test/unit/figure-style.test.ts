@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { reportFigures, predictionsFigure, type Figure } from '../../src/main/report/charts'
 import { buildReportModel } from '../../src/main/report/model'
-import { cellColors, echartsMinorAxis, echartsValueAxis, formatTick, linearAxis, logAxis, MAX_TICK_CHARS, metricTitle, runStyles } from '../../src/shared/figures'
+import { AXIS_PAD, cellColors, echartsMinorAxis, echartsValueAxis, formatTick, linearAxis, logAxis, MAX_TICK_CHARS, metricTitle, runStyles } from '../../src/shared/figures'
 import { clipped, overlaps, svgTextBoxes } from '../helpers/svgText'
 import { fixedEnv, makeRun } from './report.fixtures'
 
@@ -96,20 +96,21 @@ describe('axes', () => {
   it('fits a log axis to narrow data with labelled 1-2-5 or finer steps and minor ticks', () => {
     const a = logAxis(0.145, 0.19)
     expect(a.min).toBeGreaterThanOrEqual(0.14)
-    expect(a.max).toBeLessThanOrEqual(0.2)
+    // 0.19 would be the frame itself: the axis goes on to 0.2 so that the curve does not sit on its top edge.
+    expect(a.max).toBe(0.2)
     expect(a.ticks.length).toBeGreaterThanOrEqual(3)
     // Minor ticks between every two labels (at a quarter of the 0.02 step), and only labels get grid lines.
-    expect(a.ticks).toEqual([0.14, 0.16, 0.18])
-    expect(a.minor).toEqual([0.14, 0.145, 0.15, 0.155, 0.16, 0.165, 0.17, 0.175, 0.18, 0.185, 0.19])
+    expect(a.ticks).toEqual([0.14, 0.16, 0.18, 0.2])
+    expect(a.minor).toEqual([0.14, 0.145, 0.15, 0.155, 0.16, 0.165, 0.17, 0.175, 0.18, 0.185, 0.19, 0.195, 0.2])
     const look = { text: '#000', line: '#000', grid: '#eee' }
     expect((echartsValueAxis(a, look).axisTick as { customValues: number[] }).customValues).toEqual(a.ticks)
     const [minorAxis] = echartsMinorAxis(a, look, 'left')
-    expect((minorAxis!.axisTick as { customValues: number[] }).customValues).toEqual([0.145, 0.15, 0.155, 0.165, 0.17, 0.175, 0.185, 0.19])
+    expect((minorAxis!.axisTick as { customValues: number[] }).customValues).toEqual([0.145, 0.15, 0.155, 0.165, 0.17, 0.175, 0.185, 0.19, 0.195])
     expect(echartsMinorAxis(linearAxis(0.1, 0.2), look, 'left')).toEqual([])
     // Curves from 0.07 to 0.2 (a mean with its band): labels up where the curves are, not 0.07, 0.08, 0.09, 0.1 and
     // nothing above (what a 0.15-0.2 curve with a band reaching 0.07 once got).
     expect(logAxis(0.0705, 0.198).ticks).toEqual([0.1, 0.15, 0.2])
-    expect(logAxis(0.06, 0.15).ticks).toEqual([0.06, 0.08, 0.1, 0.12, 0.14])
+    expect(logAxis(0.06, 0.15).ticks).toEqual([0.06, 0.08, 0.1, 0.12, 0.14, 0.16])
   })
 
   it('labels every log range with at least three ticks spread over it, at 1-2-5 × 10ⁿ or one 1-2-5 step, with minor ticks between', () => {
@@ -121,6 +122,9 @@ describe('axes', () => {
       expect(a.ticks.length, where).toBeGreaterThanOrEqual(3)
       expect(a.min, where).toBeLessThanOrEqual(lo)
       expect(a.max, where).toBeGreaterThanOrEqual(hi)
+      // Room between the data and the frame at both ends (no curve sits on the plot's edge).
+      expect(Math.log(lo / a.min) / Math.log(a.max / a.min), where).toBeGreaterThanOrEqual(AXIS_PAD / 2)
+      expect(Math.log(a.max / hi) / Math.log(a.max / a.min), where).toBeGreaterThanOrEqual(AXIS_PAD / 2)
       for (const t of a.ticks) expect(a.format(t).length, where).toBeLessThanOrEqual(MAX_TICK_CHARS)
       const mantissa = (v: number): number => Math.round((v / 10 ** Math.floor(Math.log10(v) + 1e-9)) * 1000) / 1000
       const decades = a.ticks.every((t) => [1, 2, 5].includes(mantissa(t)))
@@ -138,10 +142,13 @@ describe('axes', () => {
     const wide = logAxis(0.0021, 2.9)
     // Over three decades 1-2-5 would be 10 labels: decades only, with 1…9 × 10ⁿ minor ticks.
     expect(wide.ticks).toEqual([0.01, 0.1, 1])
-    expect(logAxis(0.02, 0.9).ticks).toEqual([0.02, 0.05, 0.1, 0.2, 0.5])
+    expect(logAxis(0.02, 0.9).ticks).toEqual([0.02, 0.05, 0.1, 0.2, 0.5, 1])
     expect(wide.minor).toContain(0.003)
-    expect(wide.min).toBe(0.002)
-    expect(wide.max).toBe(3)
+    // 0.002 and 3 (the 1…9 × 10ⁿ values around the data) would leave the curves on the frame (1.5 % and 0.5 % of the
+    // height): the ends move out by AXIS_PAD, at two significant digits.
+    expect(wide.min).toBe(0.0016)
+    expect(wide.max).toBe(3.7)
+    expect([logAxis(0.0095, 0.2).min, logAxis(0.0095, 0.2).max]).toEqual([0.0086, 0.22])
   })
 
   it('rounds linear ticks to what the step needs', () => {
@@ -150,8 +157,18 @@ describe('axes', () => {
     expect(linearAxis(-0.003, 0.0021).format(-1e-19)).toBe('0.000')
     const fine = linearAxis(0.0121, 0.1234)
     expect(fine.ticks.map(fine.format)).toEqual(['0.000', '0.025', '0.050', '0.075', '0.100', '0.125'])
-    // Ends are clean numbers (0.7, not 0.7000000000000001, which ECharts' interval scale rejects).
-    expect([linearAxis(0.71, 1.19).min, linearAxis(0.71, 1.19).max]).toEqual([0.7, 1.2])
+    // 0.1234 would sit 1 % below a 0.125 frame: that end moves out to the next fifth of a step.
+    expect(fine.max).toBe(0.13)
+    // Ends are clean numbers (0.68, not 0.6799999999999999, which ECharts' interval scale rejects), with room: 0.7 and
+    // 1.2 would be 2 % from the data.
+    expect([linearAxis(0.71, 1.19).min, linearAxis(0.71, 1.19).max]).toEqual([0.68, 1.22])
+    // Data that does not cross zero keeps zero as its end rather than a negative one.
+    expect(linearAxis(1, 162.2315293782161).min).toBe(0)
+    expect(linearAxis(-162, -1).max).toBe(0)
+    for (const [lo, hi] of [[0.71, 1.19], [0.0121, 0.1234], [-3.2, 7.9], [-0.004, -0.001], [250, 251]] as const) {
+      const a = linearAxis(lo, hi)
+      expect(Math.min(lo - a.min, a.max - hi) / (a.max - a.min), `[${lo}, ${hi}]`).toBeGreaterThanOrEqual(AXIS_PAD / 2)
+    }
     const big = linearAxis(1, 162.2315293782161)
     expect(big.ticks.map(big.format)).toEqual(['0', '50', '100', '150', '200'])
     expect(formatTick(0.000123456)).toBe('1.235e−4')

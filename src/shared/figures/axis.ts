@@ -2,7 +2,8 @@
  * Axes fitted to the data with tick labels rounded to what the axis needs: a linear axis steps by 1, 2, 2.5 or 5 × 10ⁿ
  * and prints as many decimals as its step has; a log axis spans the data from a 1-2-5 × 10ⁿ value below to one above,
  * labels 1-2-5 × 10ⁿ (every 1…9 × 10ⁿ, or finer, when the data spans less than that) and puts minor ticks at every
- * 1…9 × 10ⁿ. No tick label is longer than 8 characters. The lab's charts and every exported figure use these.
+ * 1…9 × 10ⁿ. No tick label is longer than 8 characters. Both keep the data off the frame (AXIS_PAD). The lab's charts
+ * and every exported figure use these.
  */
 
 export interface AxisSpec {
@@ -18,6 +19,21 @@ export interface AxisSpec {
 }
 
 export const MAX_TICK_CHARS = 8
+
+/**
+ * Room between the data and the frame, as a fraction of the axis: where a fitted end falls closer than this to the
+ * data, that end moves out by this much (rounded outward by `round`), so that no line sits on the plot's edge.
+ */
+export const AXIS_PAD = 0.03
+
+/** `fitted` ([min, max] around [lo, hi]) with AXIS_PAD of room at each end; `log` measures room in decades. */
+function withRoom(lo: number, hi: number, fitted: [number, number], log: boolean, round: (v: number, below: boolean) => number): [number, number] {
+  const [min, max] = fitted
+  const room = log ? (max / min) ** AXIS_PAD : (max - min) * AXIS_PAD
+  const lowTight = log ? lo / min < room : lo - min < room
+  const highTight = log ? max / hi < room : max - hi < room
+  return [lowTight ? round(log ? lo / room : lo - room, true) : min, highTight ? round(log ? hi * room : hi + room, false) : max]
+}
 
 /** Shortest clean text for a number: at most `digits` significant digits, exponent form when very small or large. */
 export function formatTick(value: number, digits = 4): string {
@@ -72,10 +88,14 @@ export function linearAxis(lo: number, hi: number, options: { target?: number; i
   }
   let step = niceStep(hi - lo, target, options.steps125 ? [1, 2, 5, 10] : undefined)
   if (options.integer) step = Math.max(1, Math.round(step))
-  // `exact` keeps the data's own ends (an epoch axis starts at the first epoch); otherwise the ends are whole steps.
+  // `exact` keeps the data's own ends (an epoch axis starts at the first epoch); otherwise the ends are whole steps,
+  // with room between them and the data (a value axis; whole-number axes count epochs and steps, which start at theirs).
+  // An end moved out for room stops at a fifth of a step (and at zero, when the data does not cross it).
   const clean = (v: number): number => Number(v.toPrecision(12))
-  const min = options.exact ? lo : clean(Math.floor(lo / step + 1e-9) * step)
-  const max = options.exact ? hi : clean(Math.ceil(hi / step - 1e-9) * step)
+  const outward = (v: number, unit: number, below: boolean): number => clean((below ? Math.floor(v / unit + 1e-9) : Math.ceil(v / unit - 1e-9)) * unit)
+  const whole: [number, number] = [outward(lo, step, true), outward(hi, step, false)]
+  const roomEnd = (v: number, below: boolean): number => (below ? (lo >= 0 ? Math.max(0, outward(v, step / 5, true)) : outward(v, step / 5, true)) : hi <= 0 ? Math.min(0, outward(v, step / 5, false)) : outward(v, step / 5, false))
+  const [min, max] = options.exact ? [lo, hi] : options.integer ? whole : withRoom(lo, hi, whole, false, roomEnd)
   const decimals = decimalsOf(step)
   const ticks: number[] = []
   for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toFixed(Math.min(decimals + 2, 15))))
@@ -127,19 +147,26 @@ export function logAxis(lo: number, hi: number): AxisSpec {
   if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) return { ...linearAxis(lo, hi), log: false }
   if (hi < lo) [lo, hi] = [hi, lo]
   const wide = hi / lo >= 3
-  const min = wide ? snap(lo, mantissas19, true) : outward2(lo, true)
-  let max = wide ? snap(hi, mantissas19, false) : outward2(hi, false)
-  if (max <= min) max = outward2(min * 1.05, false)
+  const first = wide ? snap(lo, mantissas19, true) : outward2(lo, true)
+  const last = wide ? snap(hi, mantissas19, false) : outward2(hi, false)
+  // An end moved out for room stops at two significant digits (0.0086, not the next 1…9 × 10ⁿ, 0.008).
+  const [min, max] = withRoom(lo, hi, [first, last > first ? last : outward2(first * 1.05, false)], true, outward2)
   let minor = logValues(min, max, mantissas19)
   let ticks = logValues(min, max, mantissas125)
   if (ticks.length > 8) ticks = logValues(min, max, [1])
   if (ticks.length < 3) {
     // Less than a factor of ~5: labels at whole multiples of one 1, 2 or 5 × 10ⁿ step, as few as give at least three
     // inside the range (a log axis still spaces them), so that the labels span the data rather than one end of it; minor
-    // ticks subdivide each step as a linear axis would (5 parts for a 1 or 5 step, 4 for a 2 step).
-    let lin = linearAxis(min, max, { target: 4, steps125: true })
+    // ticks subdivide each step as a linear axis would (5 parts for a 1 or 5 step, 4 for a 2 step). Finer steps too
+    // while an end of the axis is left without a label over more than 40 % of its height.
+    let lin = linearAxis(min, max, { target: 4, steps125: true, exact: true })
     const inside = (a: AxisSpec): number[] => a.ticks.filter((v) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9))
-    for (let target = 5; inside(lin).length < 3 && target <= 12; target++) lin = linearAxis(min, max, { target, steps125: true })
+    const span = Math.log(max / min)
+    const sparse = (a: AxisSpec): boolean => {
+      const t = inside(a)
+      return t.length < 3 || Math.log(t[0]! / min) > 0.4 * span || Math.log(max / t[t.length - 1]!) > 0.4 * span
+    }
+    for (let target = 5; sparse(lin) && target <= 12; target++) lin = linearAxis(min, max, { target, steps125: true, exact: true })
     ticks = inside(lin)
     const step = lin.ticks[1]! - lin.ticks[0]!
     const mantissa = Math.round(step / 10 ** Math.floor(Math.log10(step) + 1e-9))
