@@ -58,6 +58,11 @@ describe('the lab UI in Chromium (browser mode, real store, real trainers)', () 
     await expect(page.getByTestId('form-validation').textContent()).resolves.toBe('Units per layer: Enter a number')
     await page.getByLabel('Units per layer').fill('8')
     await page.getByText('Ready to train').waitFor()
+    // The cell choice names the single run's button; back to LSTM for the tests that follow.
+    await page.getByLabel('Cell (for Train one)').selectOption('gru')
+    await page.getByRole('button', { name: 'Train one GRU' }).waitFor({ timeout: 5_000 })
+    await page.getByLabel('Cell (for Train one)').selectOption('lstm')
+    await page.getByRole('button', { name: 'Train one LSTM' }).waitFor({ timeout: 5_000 })
   })
 
   it('previews a CSV file through the host before training on it', async () => {

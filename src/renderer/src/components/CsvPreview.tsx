@@ -9,6 +9,7 @@ import { inWords } from '../../../shared/wording'
 import { formatBytes } from '../format'
 import type { CsvChoices } from '../lib/runForm'
 import { ImportPlanNotes } from './SplitWarnings'
+import { Choice } from './bits'
 import type { InspectionState } from '../forms/useCsvInspection'
 
 const delimiterNames: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }
@@ -41,13 +42,7 @@ export function CsvPreview({
   const choice = <K extends keyof CsvChoices>(key: K, label: string, options: Array<[CsvChoices[K], string]>): React.JSX.Element => (
     <label className="field-inline">
       <span>{label}</span>
-      <select value={choices[key]} onChange={(e) => onChoices({ ...choices, [key]: e.target.value as CsvChoices[K] })}>
-        {options.map(([value, name]) => (
-          <option key={value} value={value}>
-            {name}
-          </option>
-        ))}
-      </select>
+      <Choice value={choices[key]} options={options} onChange={(value) => onChoices({ ...choices, [key]: value })} />
     </label>
   )
   const detectedDelimiter = detected && !choices.delimiter ? ` (${delimiterNames[detected.delimiter] ?? detected.delimiter})` : ''

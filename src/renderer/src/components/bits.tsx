@@ -1,4 +1,4 @@
-/** Small pieces used across pages: cell chips, status with live progress, tags, errors. */
+/** Small pieces used across pages: cell chips, status with live progress, tags, errors, choices. */
 import { useState } from 'react'
 import type { RunStatus } from '../../../shared/protocol'
 import { cellLabels, formatEta } from '../format'
@@ -110,5 +110,18 @@ export function TagEditor({ tags, onChange, disabled, id }: { tags: string[]; on
         }}
       />
     </div>
+  )
+}
+
+/** A <select> over [value, text] pairs, typed by its values (the form's choices: cell, optimizer, CSV reading). */
+export function Choice<T extends string>({ id, value, options, onChange }: { id?: string; value: T; options: ReadonlyArray<readonly [T, string]>; onChange: (value: T) => void }): React.JSX.Element {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)}>
+      {options.map(([v, text]) => (
+        <option key={v} value={v}>
+          {text}
+        </option>
+      ))}
+    </select>
   )
 }

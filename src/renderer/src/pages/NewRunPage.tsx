@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useState } from 'react'
 import { useApi } from '../api/context'
-import { ErrorNote, TagEditor } from '../components/bits'
+import { Choice, ErrorNote, TagEditor } from '../components/bits'
 import { CsvPreview } from '../components/CsvPreview'
 import { BundledPreview } from '../components/BundledPreview'
 import { defaultDraft, draftFromConfig, draftToConfig, pairConfigs, randomSeed, taskPresets, validateDraft, type Draft, type Source } from '../lib/runForm'
@@ -92,15 +92,7 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
   /** A setting picked from a list of [value, label] pairs. */
   const selectField = <K extends 'cell' | 'optimizer'>(key: K, label: string, options: ReadonlyArray<readonly [Draft[K], string]>): React.JSX.Element => (
     <Field label={label}>
-      {(id) => (
-        <select id={id} value={draft[key]} onChange={(e) => set(key, e.target.value as Draft[K])}>
-          {options.map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      )}
+      {(id) => <Choice id={id} value={draft[key]} options={options} onChange={(value) => set(key, value)} />}
     </Field>
   )
 
