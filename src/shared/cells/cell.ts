@@ -6,11 +6,13 @@
  * Weight layout and gate order are those of tfjs-layers / Keras, which both engines store: kernel [D, G], recurrent
  * kernel [H, G] (G = k·H, gate blocks side by side), LSTM i,f,c,o; GRU z,r,h; the reset-after GRU has a second bias
  * row (recurrent bias, Keras layout [2, G]). This is the one implementation: the inspector, the fused kernels' test
- * yardstick (src/main/engine/fused/reference.ts) and the exactness tests all call it.
+ * yardstick (src/main/engine/fused/reference.ts) and the exactness tests all call it. The matrix products run in a
+ * small WebAssembly module (products.ts), operation for operation the JavaScript loop, so bit-identical to it.
  *
  * Steps are in processing order (s = 0 … T−1). A backward-direction layer is the same cell run on the reversed
  * sequence; mapping back to the input's time axis is the caller's business (network.ts).
  */
+import { productBatch, transposeInto, workspace } from './products'
 
 /** The cell forms (CELLS.md): LSTM, GRU reset-after (Keras 2+, PyTorch, cuDNN), GRU reset-before (tfjs-layers), tanh RNN. */
 export type CellVariant = 'lstm' | 'gru-after' | 'gru-before' | 'rnn'
@@ -86,83 +88,6 @@ function checkSizes(spec: CellSpec, w: CellParams, x: ArrayLike<number>, steps: 
 export type AfterStep = (step: number, values: Record<string, Float64Array>) => void
 
 /**
- * u[from..to) = v[vOffset …] · M[:, from..to) for M [rows, stride] (the recurrent kernel), summed over the rows in
- * ascending order: u[j] = ((0 + v_0·M_0j) + v_1·M_1j) + … . Four rows per pass over u: a quarter of the loads and
- * stores of u, which dominate this loop in JavaScript; the order of the additions is the row order all the same.
- * `firstRow` > 0 continues a product whose earlier rows are already in u (productPair's remainder).
- */
-function productRows(v: Float64Array, vOffset: number, M: Float64Array, stride: number, rows: number, u: Float64Array, from: number, to: number, firstRow = 0): void {
-  if (firstRow === 0) u.fill(0, from, to)
-  let k = firstRow
-  for (; k + 4 <= rows; k += 4) {
-    const h0 = v[vOffset + k]!
-    const h1 = v[vOffset + k + 1]!
-    const h2 = v[vOffset + k + 2]!
-    const h3 = v[vOffset + k + 3]!
-    const r0 = k * stride
-    const r1 = r0 + stride
-    const r2 = r1 + stride
-    const r3 = r2 + stride
-    for (let j = from; j < to; j++) u[j] = u[j]! + h0 * M[r0 + j]! + h1 * M[r1 + j]! + h2 * M[r2 + j]! + h3 * M[r3 + j]!
-  }
-  for (; k + 2 <= rows; k += 2) {
-    const h0 = v[vOffset + k]!
-    const h1 = v[vOffset + k + 1]!
-    const r0 = k * stride
-    const r1 = r0 + stride
-    for (let j = from; j < to; j++) u[j] = u[j]! + h0 * M[r0 + j]! + h1 * M[r1 + j]!
-  }
-  if (k < rows) {
-    const hv = v[vOffset + k]!
-    const row = k * stride
-    for (let j = from; j < to; j++) u[j] = u[j]! + hv * M[row + j]!
-  }
-}
-
-/**
- * productRows for two sequences at once: each weight is loaded once for both (the weights, not the vectors, are what
- * a wide layer streams from memory). Each sequence's sums are exactly productRows' (same additions, same order).
- */
-function productPair(v0: Float64Array, v1: Float64Array, vOffset: number, M: Float64Array, stride: number, rows: number, u0: Float64Array, u1: Float64Array, from: number, to: number): void {
-  u0.fill(0, from, to)
-  u1.fill(0, from, to)
-  let k = 0
-  for (; k + 4 <= rows; k += 4) {
-    const a0 = v0[vOffset + k]!
-    const a1 = v0[vOffset + k + 1]!
-    const a2 = v0[vOffset + k + 2]!
-    const a3 = v0[vOffset + k + 3]!
-    const b0 = v1[vOffset + k]!
-    const b1 = v1[vOffset + k + 1]!
-    const b2 = v1[vOffset + k + 2]!
-    const b3 = v1[vOffset + k + 3]!
-    const r0 = k * stride
-    const r1 = r0 + stride
-    const r2 = r1 + stride
-    const r3 = r2 + stride
-    for (let j = from; j < to; j++) {
-      const w0 = M[r0 + j]!
-      const w1 = M[r1 + j]!
-      const w2 = M[r2 + j]!
-      const w3 = M[r3 + j]!
-      u0[j] = u0[j]! + a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3
-      u1[j] = u1[j]! + b0 * w0 + b1 * w1 + b2 * w2 + b3 * w3
-    }
-  }
-  if (k < rows) {
-    productRows(v0, vOffset, M, stride, rows, u0, from, to, k)
-    productRows(v1, vOffset, M, stride, rows, u1, from, to, k)
-  }
-}
-
-/** productRows for every sequence of a batch: in pairs (productPair), the odd one alone. */
-function productBatch(vs: readonly Float64Array[], vOffset: number, M: Float64Array, stride: number, rows: number, us: readonly Float64Array[], from: number, to: number): void {
-  let b = 0
-  for (; b + 2 <= vs.length; b += 2) productPair(vs[b]!, vs[b + 1]!, vOffset, M, stride, rows, us[b]!, us[b + 1]!, from, to)
-  if (b < vs.length) productRows(vs[b]!, vOffset, M, stride, rows, us[b]!, from, to)
-}
-
-/**
  * Runs the cell over x [T, D] (row-major, processing order) from zero initial state, recording every gate and state.
  */
 export function cellForward(spec: CellSpec, w: CellParams, x: ArrayLike<number>, steps: number, afterStep?: AfterStep): CellTrace {
@@ -193,10 +118,14 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, xs: readonly Arr
   })
   const hss = all.map((values) => values.h!)
   const as = xs.map(() => new Float64Array(G))
-  const us = xs.map(() => new Float64Array(G))
   const zeros = xs.map(() => new Float64Array(H))
   const candidates = variant === 'gru-after' ? xs.map(() => new Float64Array(T * H)) : undefined
-  const rhs = variant === 'gru-before' ? xs.map(() => new Float64Array(H)) : undefined
+  // The products' operands in the WebAssembly module's memory (products.ts): U, each sequence's h_{s−1} (the
+  // reset-before GRU's r ⊙ h_{s−1} after it) and its recurrent products u.
+  const [Uw, ...slots] = workspace([H * G, ...xs.map(() => H), ...xs.map(() => G)])
+  Uw!.set(U)
+  const vs = slots.slice(0, B)
+  const us = slots.slice(B)
   for (let s = 0; s < T; s++) {
     const prevs = s === 0 ? zeros : hss
     const po = s === 0 ? 0 : (s - 1) * H
@@ -213,7 +142,8 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, xs: readonly Arr
         for (let j = 0; j < G; j++) a[j] = a[j]! + xv * W[row + j]!
       }
     }
-    productBatch(prevs, po, U, G, H, us, 0, variant === 'gru-before' ? 2 * H : G)
+    for (let b = 0; b < B; b++) vs[b]!.set(prevs[b]!.subarray(po, po + H))
+    productBatch(vs, 0, Uw!, 0, G, H, us, 0, variant === 'gru-before' ? 2 * H : G)
     for (let b = 0; b < B; b++) {
       const values = all[b]!
       const hs = hss[b]!
@@ -251,7 +181,7 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, xs: readonly Arr
         }
       } else if (variant === 'gru-before') {
         const Z = values.z!, R = values.r!
-        const rh = rhs![b]!
+        const rh = vs[b]!
         for (let k = 0; k < H; k++) {
           const z = gate(a[k]! + u[k]!)
           const r = gate(a[H + k]! + u[H + k]!)
@@ -264,7 +194,7 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, xs: readonly Arr
       }
     }
     if (variant === 'gru-before') {
-      productBatch(rhs!, 0, U, G, H, us, 2 * H, G)
+      productBatch(vs, 0, Uw!, 0, G, H, us, 2 * H, G)
       for (let b = 0; b < B; b++) {
         const values = all[b]!
         const hs = hss[b]!
@@ -283,103 +213,6 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, xs: readonly Arr
     for (let b = 0; b < B; b++) hooks[b]?.(s, all[b]!)
   }
   return all.map((values, b) => ({ spec, steps: T, values, ...(candidates ? { recurrentCandidate: candidates[b]! } : {}) }))
-}
-
-/**
- * out[outOffset + k] = Σ_j v[vOffset + j] · M[k·stride + column + j] over j = 0 … length−1, for rows k = 0 … rows−1
- * (plus the old out[outOffset + k] when `accumulate`): the products of a gradient with a weight matrix's transpose.
- * Each sum runs from 0 over j in ascending order, so every result is bit-identical to the plain loop; four rows share
- * a pass over v, which gives four independent chains of additions instead of one (the plain loop waits on each add).
- * `firstRow` > 0 finishes rows a caller (rowDotsPair) left.
- */
-function rowDots(v: Float64Array, vOffset: number, M: Float64Array, stride: number, column: number, length: number, rows: number, out: Float64Array, outOffset: number, accumulate: boolean, firstRow = 0): void {
-  let k = firstRow
-  for (; k + 4 <= rows; k += 4) {
-    const r0 = k * stride + column
-    const r1 = r0 + stride
-    const r2 = r1 + stride
-    const r3 = r2 + stride
-    let s0 = 0
-    let s1 = 0
-    let s2 = 0
-    let s3 = 0
-    for (let j = 0; j < length; j++) {
-      const g = v[vOffset + j]!
-      s0 += g * M[r0 + j]!
-      s1 += g * M[r1 + j]!
-      s2 += g * M[r2 + j]!
-      s3 += g * M[r3 + j]!
-    }
-    store4(out, outOffset + k, accumulate, s0, s1, s2, s3)
-  }
-  for (; k < rows; k++) {
-    const row = k * stride + column
-    let sum = 0
-    for (let j = 0; j < length; j++) sum += v[vOffset + j]! * M[row + j]!
-    out[outOffset + k] = accumulate ? out[outOffset + k]! + sum : sum
-  }
-}
-
-function store4(out: Float64Array, o: number, accumulate: boolean, s0: number, s1: number, s2: number, s3: number): void {
-  if (accumulate) {
-    out[o] = out[o]! + s0
-    out[o + 1] = out[o + 1]! + s1
-    out[o + 2] = out[o + 2]! + s2
-    out[o + 3] = out[o + 3]! + s3
-  } else {
-    out[o] = s0
-    out[o + 1] = s1
-    out[o + 2] = s2
-    out[o + 3] = s3
-  }
-}
-
-/** rowDots for two sequences at once, each weight loaded once for both; each sum exactly rowDots'. */
-function rowDotsPair(v0: Float64Array, v1: Float64Array, vOffset: number, M: Float64Array, stride: number, column: number, length: number, rows: number, out0: Float64Array, out1: Float64Array, outOffset: number, accumulate: boolean): void {
-  let k = 0
-  for (; k + 4 <= rows; k += 4) {
-    const r0 = k * stride + column
-    const r1 = r0 + stride
-    const r2 = r1 + stride
-    const r3 = r2 + stride
-    let s0 = 0
-    let s1 = 0
-    let s2 = 0
-    let s3 = 0
-    let t0 = 0
-    let t1 = 0
-    let t2 = 0
-    let t3 = 0
-    for (let j = 0; j < length; j++) {
-      const g = v0[vOffset + j]!
-      const e = v1[vOffset + j]!
-      const w0 = M[r0 + j]!
-      const w1 = M[r1 + j]!
-      const w2 = M[r2 + j]!
-      const w3 = M[r3 + j]!
-      s0 += g * w0
-      s1 += g * w1
-      s2 += g * w2
-      s3 += g * w3
-      t0 += e * w0
-      t1 += e * w1
-      t2 += e * w2
-      t3 += e * w3
-    }
-    store4(out0, outOffset + k, accumulate, s0, s1, s2, s3)
-    store4(out1, outOffset + k, accumulate, t0, t1, t2, t3)
-  }
-  if (k < rows) {
-    rowDots(v0, vOffset, M, stride, column, length, rows, out0, outOffset, accumulate, k)
-    rowDots(v1, vOffset, M, stride, column, length, rows, out1, outOffset, accumulate, k)
-  }
-}
-
-/** rowDots for every sequence of a batch: in pairs (rowDotsPair), the odd one alone. */
-function rowDotsBatch(vs: readonly Float64Array[], vOffset: number, M: Float64Array, stride: number, column: number, length: number, rows: number, outs: readonly Float64Array[], outOffset: number, accumulate: boolean): void {
-  let b = 0
-  for (; b + 2 <= vs.length; b += 2) rowDotsPair(vs[b]!, vs[b + 1]!, vOffset, M, stride, column, length, rows, outs[b]!, outs[b + 1]!, outOffset, accumulate)
-  if (b < vs.length) rowDots(vs[b]!, vOffset, M, stride, column, length, rows, outs[b]!, outOffset, accumulate)
 }
 
 export interface CellGradients {
@@ -418,11 +251,20 @@ export function cellBackwardBatch(w: CellParams, traces: readonly CellTrace[], d
   const dhs = traces.map(() => new Float64Array(T * H))
   const dcs = variant === 'lstm' ? traces.map(() => new Float64Array(T * H)) : undefined
   const dxs = traces.map(() => new Float64Array(T * D))
-  const das = traces.map(() => new Float64Array(G)) // ∂L/∂(input pre-activations) of the current step
-  const dus = traces.map(() => new Float64Array(G)) // ∂L/∂(recurrent products) of the current step
   const carries = traces.map(() => new Float64Array(H)) // ∂L/∂h_{s} through step s+1
   const cCarries = traces.map(() => new Float64Array(H)) // LSTM: ∂L/∂c_s through c_{s+1}
-  const drhs = variant === 'gru-before' ? traces.map(() => new Float64Array(H)) : undefined
+  // In the WebAssembly module's memory (products.ts): Uᵀ [G, H] and Wᵀ [G, D], so that da·Wᵀ and du·Uᵀ are products
+  // over rows (each sum Σ_j in ascending j); per sequence ∂L/∂(input pre-activations) da and ∂L/∂(recurrent products)
+  // du of the current step, du·Uᵀ, da·Wᵀ and (reset-before GRU) ∂L/∂(r ⊙ h_{s−1}).
+  const per = (n: number): number[] => traces.map(() => n)
+  const [UT, WT, ...rest] = workspace([G * H, G * D, ...per(G), ...per(G), ...per(H), ...per(D), ...(variant === 'gru-before' ? per(H) : [])])
+  transposeInto(U, H, G, UT!)
+  transposeInto(W, D, G, WT!)
+  const das = rest.slice(0, B)
+  const dus = rest.slice(B, 2 * B)
+  const sums = rest.slice(2 * B, 3 * B)
+  const dxSteps = rest.slice(3 * B, 4 * B)
+  const drhs = variant === 'gru-before' ? rest.slice(4 * B) : undefined
   for (let s = T - 1; s >= 0; s--) {
     const o = s * H
     const po = (s - 1) * H
@@ -486,7 +328,7 @@ export function cellBackwardBatch(w: CellParams, traces: readonly CellTrace[], d
     }
     if (variant === 'gru-before') {
       // n = tanh(a_n + (r ⊙ h_{s−1}) · U_n): ∂L/∂(r ⊙ h_{s−1}) = da_n · U_nᵀ
-      rowDotsBatch(das, 2 * H, U, G, 2 * H, H, H, drhs!, 0, false)
+      productBatch(das, 2 * H, UT!, 2 * H, H, H, drhs!, 0, H)
       for (let b = 0; b < B; b++) {
         const values = traces[b]!.values
         const hs = values.h!
@@ -507,10 +349,19 @@ export function cellBackwardBatch(w: CellParams, traces: readonly CellTrace[], d
       }
     }
     // ∂L/∂x_s = da · Wᵀ
-    rowDotsBatch(das, 0, W, G, 0, G, D, dxs, s * D, false)
+    productBatch(das, 0, WT!, 0, D, G, dxSteps, 0, D)
+    for (let b = 0; b < B; b++) dxs[b]!.set(dxSteps[b]!, s * D)
     // ∂L/∂h_{s−1} += du · Uᵀ
-    if (s > 0) rowDotsBatch(dus, 0, U, G, 0, variant === 'gru-before' ? 2 * H : G, H, carries, 0, true)
-    else for (const carry of carries) carry.fill(0)
+    if (s > 0) {
+      productBatch(dus, 0, UT!, 0, H, variant === 'gru-before' ? 2 * H : G, sums, 0, H)
+      for (let b = 0; b < B; b++) {
+        const carry = carries[b]!
+        const sum = sums[b]!
+        for (let k = 0; k < H; k++) carry[k] = carry[k]! + sum[k]!
+      }
+    } else {
+      for (const carry of carries) carry.fill(0)
+    }
   }
   return traces.map((_, b) => ({ dh: dhs[b]!, dx: dxs[b]!, ...(dcs ? { dc: dcs[b]! } : {}) }))
 }
