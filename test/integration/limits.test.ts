@@ -73,8 +73,12 @@ afterEach(async () => {
 describe('preparing, cancel and out of memory with a real lab', () => {
   it('shows a slow build as "preparing" and cancels it within 2 s', async () => {
     const events: ApiEvent[] = []
+    let cancelledAt = Number.NaN // when the lab published the run as cancelled (its final state recorded)
     lab = createNodeLab({ dbPath: join(tempDir(), 'lab.db'), mode: 'node', owner: 'test', concurrency: 1 })
-    lab.events.subscribe((e) => events.push(e))
+    lab.events.subscribe((e) => {
+      events.push(e)
+      if (e.type === 'run:update' && e.run.status === 'cancelled' && Number.isNaN(cancelledAt)) cancelledAt = performance.now()
+    })
     // Allowed (a few hundred MiB) but slow to build: the orthogonal initialisation of a 1,536-unit LSTM's recurrent kernel.
     const config: RunConfigInput = { task: 'adding', seqLen: 4, samples: 16, valSamples: 8, testSamples: 8, units: 1536, batch: 8, epochs: 1, seed: 2 }
     await lab.checkLimits([config]) // fits
@@ -83,14 +87,19 @@ describe('preparing, cancel and out of memory with a real lab', () => {
     await waitFor(() => seen('preparing'))
     expect(lab.store.getRunSummary(id!).status).toBe('preparing')
     expect(lab.store.listRuns({ status: ['preparing'] }).rows.map((r) => r.id)).toEqual([id])
-    // Let the trainer get into its build (it loads TF.js, then builds), then cancel.
+    // Let the trainer get into its build (it loads TF.js, then builds; the build alone takes about a minute), then cancel.
     await new Promise((r) => setTimeout(r, 2500))
     expect(seen('running')).toBe(false)
+    // The product's promise (USER-GUIDE, RELIABILITY): a cancel ends the run within 2 s. Measured in this process from
+    // the API call to the lab publishing the run cancelled, with no polling or browser between: 200 ms of it is the
+    // deliberate wait before the building trainer is killed (PREPARING_CANCEL_MS), the rest the kill, the trainer's
+    // exit and the record (50-90 ms at a load average of 5). The bound stays the promise itself.
     const started = performance.now()
     await lab.api.cancelRun({ id: id! })
     await lab.waitForRun(id!)
-    const took = performance.now() - started
-    console.log(`limits: cancel of a preparing run took ${took.toFixed(0)} ms`)
+    const settled = performance.now() - started
+    const took = cancelledAt - started
+    console.log(`limits: cancel of a preparing run: recorded cancelled after ${took.toFixed(0)} ms (settled after ${settled.toFixed(0)} ms)`)
     expect(took).toBeLessThan(2000)
     expect(lab.store.getRunSummary(id!).status).toBe('cancelled')
     expect(lab.trainerPids()).toEqual([])
