@@ -88,6 +88,17 @@ function checkSizes(spec: CellSpec, w: CellParams, x: ArrayLike<number>, steps: 
 export type AfterStep = (step: number, values: Record<string, Float64Array>) => void
 
 /**
+ * A per-sequence array built by push, so that every such array has the same elements kind whatever array the caller
+ * passed: the batch's loops then see one map at each access, and V8 keeps its optimised code instead of deoptimising
+ * at each new kind (which made the first dozen calls several times slower).
+ */
+function bySequence<V>(n: number, make: (b: number) => V): V[] {
+  const out: V[] = []
+  for (let b = 0; b < n; b++) out.push(make(b))
+  return out
+}
+
+/**
  * Runs the cell over x [T, D] (row-major, processing order) from zero initial state, recording every gate and state.
  */
 export function cellForward(spec: CellSpec, w: CellParams, x: ArrayLike<number>, steps: number, afterStep?: AfterStep): CellTrace {
@@ -99,8 +110,9 @@ export function cellForward(spec: CellSpec, w: CellParams, x: ArrayLike<number>,
  * on it alone (the same float64 operations in the same order); the batch only shares each pass over the weights
  * between sequences (productBatch). `afterStep(b)` hooks into sequence b's steps.
  */
-export function cellForwardBatch(spec: CellSpec, w: CellParams, xs: readonly ArrayLike<number>[], steps: number, afterStep?: (sequence: number) => AfterStep | undefined): CellTrace[] {
-  for (const x of xs) checkSizes(spec, w, x, steps)
+export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly ArrayLike<number>[], steps: number, afterStep?: (sequence: number) => AfterStep | undefined): CellTrace[] {
+  for (const x of inputs) checkSizes(spec, w, x, steps)
+  const xs = bySequence(inputs.length, (b) => inputs[b]!)
   const { variant, units: H, inputDim: D } = spec
   const G = gateBlocks(variant) * H
   const T = steps
@@ -110,19 +122,19 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, xs: readonly Arr
   const U = w.recurrentKernel
   const bias = w.bias
   const names = traceNames[variant]
-  const hooks = xs.map((_, b) => afterStep?.(b))
-  const all = xs.map(() => {
+  const hooks = bySequence(B, (b) => afterStep?.(b))
+  const all = bySequence(B, () => {
     const values: Record<string, Float64Array> = {}
     for (const name of names) values[name] = new Float64Array(T * H)
     return values
   })
-  const hss = all.map((values) => values.h!)
-  const as = xs.map(() => new Float64Array(G))
-  const zeros = xs.map(() => new Float64Array(H))
-  const candidates = variant === 'gru-after' ? xs.map(() => new Float64Array(T * H)) : undefined
+  const hss = bySequence(B, (b) => all[b]!.h!)
+  const as = bySequence(B, () => new Float64Array(G))
+  const zeros = bySequence(B, () => new Float64Array(H))
+  const candidates = variant === 'gru-after' ? bySequence(B, () => new Float64Array(T * H)) : undefined
   // The products' operands in the WebAssembly module's memory (products.ts): U, each sequence's h_{s−1} (the
   // reset-before GRU's r ⊙ h_{s−1} after it) and its recurrent products u.
-  const [Uw, ...slots] = workspace([H * G, ...xs.map(() => H), ...xs.map(() => G)])
+  const [Uw, ...slots] = workspace([H * G, ...bySequence(B, () => H), ...bySequence(B, () => G)])
   Uw!.set(U)
   const vs = slots.slice(0, B)
   const us = slots.slice(B)
@@ -236,7 +248,9 @@ export function cellBackward(w: CellParams, trace: CellTrace, dOut: ArrayLike<nu
  * cellBackward for several sequences' traces of one layer at once (same spec and length): each sequence's gradients
  * are bit-identical to cellBackward's on it alone; the batch only shares each pass over the weights (rowDotsBatch).
  */
-export function cellBackwardBatch(w: CellParams, traces: readonly CellTrace[], dOuts: readonly ArrayLike<number>[]): CellGradients[] {
+export function cellBackwardBatch(w: CellParams, traceList: readonly CellTrace[], dOutList: readonly ArrayLike<number>[]): CellGradients[] {
+  const traces = bySequence(traceList.length, (b) => traceList[b]!)
+  const dOuts = bySequence(traceList.length, (b) => dOutList[b]!)
   const { spec, steps: T } = traces[0]!
   const { variant, units: H, inputDim: D } = spec
   const G = gateBlocks(variant) * H
@@ -248,15 +262,15 @@ export function cellBackwardBatch(w: CellParams, traces: readonly CellTrace[], d
   const hard = spec.hardSigmoid
   const W = w.kernel
   const U = w.recurrentKernel
-  const dhs = traces.map(() => new Float64Array(T * H))
-  const dcs = variant === 'lstm' ? traces.map(() => new Float64Array(T * H)) : undefined
-  const dxs = traces.map(() => new Float64Array(T * D))
-  const carries = traces.map(() => new Float64Array(H)) // ∂L/∂h_{s} through step s+1
-  const cCarries = traces.map(() => new Float64Array(H)) // LSTM: ∂L/∂c_s through c_{s+1}
+  const dhs = bySequence(B, () => new Float64Array(T * H))
+  const dcs = variant === 'lstm' ? bySequence(B, () => new Float64Array(T * H)) : undefined
+  const dxs = bySequence(B, () => new Float64Array(T * D))
+  const carries = bySequence(B, () => new Float64Array(H)) // ∂L/∂h_{s} through step s+1
+  const cCarries = bySequence(B, () => new Float64Array(H)) // LSTM: ∂L/∂c_s through c_{s+1}
   // In the WebAssembly module's memory (products.ts): Uᵀ [G, H] and Wᵀ [G, D], so that da·Wᵀ and du·Uᵀ are products
   // over rows (each sum Σ_j in ascending j); per sequence ∂L/∂(input pre-activations) da and ∂L/∂(recurrent products)
   // du of the current step, du·Uᵀ, da·Wᵀ and (reset-before GRU) ∂L/∂(r ⊙ h_{s−1}).
-  const per = (n: number): number[] => traces.map(() => n)
+  const per = (n: number): number[] => bySequence(B, () => n)
   const [UT, WT, ...rest] = workspace([G * H, G * D, ...per(G), ...per(G), ...per(H), ...per(D), ...(variant === 'gru-before' ? per(H) : [])])
   transposeInto(U, H, G, UT!)
   transposeInto(W, D, G, WT!)
