@@ -111,7 +111,7 @@ export function cellForward(spec: CellSpec, w: CellParams, x: ArrayLike<number>,
  * between sequences (productBatch). `afterStep(b)` hooks into sequence b's steps.
  */
 export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly ArrayLike<number>[], steps: number, afterStep?: (sequence: number) => AfterStep | undefined): CellTrace[] {
-  for (const x of inputs) checkSizes(spec, w, x, steps)
+  for (let b = 0; b < inputs.length; b++) checkSizes(spec, w, inputs[b]!, steps)
   const xs = bySequence(inputs.length, (b) => inputs[b]!)
   const { variant, units: H, inputDim: D } = spec
   const G = gateBlocks(variant) * H
@@ -138,7 +138,9 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly
   Uw!.set(U)
   const vs = slots.slice(0, B)
   const us = slots.slice(B)
-  for (let s = 0; s < T; s++) {
+  // One step for the whole batch as its own function: V8 optimises it after a few calls rather than by on-stack
+  // replacement of one long loop (whose optimised code then meets never-run code at the loop's end and is dropped).
+  const step = (s: number): void => {
     const prevs = s === 0 ? zeros : hss
     const po = s === 0 ? 0 : (s - 1) * H
     const o = s * H
@@ -224,6 +226,7 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly
     }
     for (let b = 0; b < B; b++) hooks[b]?.(s, all[b]!)
   }
+  for (let s = 0; s < T; s++) step(s)
   return all.map((values, b) => ({ spec, steps: T, values, ...(candidates ? { recurrentCandidate: candidates[b]! } : {}) }))
 }
 
@@ -279,7 +282,7 @@ export function cellBackwardBatch(w: CellParams, traceList: readonly CellTrace[]
   const sums = rest.slice(2 * B, 3 * B)
   const dxSteps = rest.slice(3 * B, 4 * B)
   const drhs = variant === 'gru-before' ? rest.slice(4 * B) : undefined
-  for (let s = T - 1; s >= 0; s--) {
+  const step = (s: number): void => {
     const o = s * H
     const po = (s - 1) * H
     for (let b = 0; b < B; b++) {
@@ -377,5 +380,6 @@ export function cellBackwardBatch(w: CellParams, traceList: readonly CellTrace[]
       for (const carry of carries) carry.fill(0)
     }
   }
+  for (let s = T - 1; s >= 0; s--) step(s)
   return traces.map((_, b) => ({ dh: dhs[b]!, dx: dxs[b]!, ...(dcs ? { dc: dcs[b]! } : {}) }))
 }
