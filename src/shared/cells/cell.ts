@@ -368,7 +368,8 @@ export function cellBackwardBatch(w: CellParams, traceList: readonly CellTrace[]
     // ∂L/∂x_s = da · Wᵀ
     productBatch(das, 0, WT!, 0, D, G, dxSteps, 0, D)
     for (let b = 0; b < B; b++) dxs[b]!.set(dxSteps[b]!, s * D)
-    // ∂L/∂h_{s−1} += du · Uᵀ
+    // ∂L/∂h_{s−1} += du · Uᵀ (nothing precedes step 0; no else branch, whose first run at the last step would throw
+    // away this function's optimised code at every call)
     if (s > 0) {
       productBatch(dus, 0, UT!, 0, H, variant === 'gru-before' ? 2 * H : G, sums, 0, H)
       for (let b = 0; b < B; b++) {
@@ -376,8 +377,6 @@ export function cellBackwardBatch(w: CellParams, traceList: readonly CellTrace[]
         const sum = sums[b]!
         for (let k = 0; k < H; k++) carry[k] = carry[k]! + sum[k]!
       }
-    } else {
-      for (const carry of carries) carry.fill(0)
     }
   }
   for (let s = T - 1; s >= 0; s--) step(s)
