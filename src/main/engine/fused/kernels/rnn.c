@@ -594,15 +594,18 @@ void gru_after_forward(int T, int B, int D, int H, int hard, int seq, const floa
 }
 
 // Writes dx, dW [D,3H], dU [H,3H], db [2,3H]. Scratch: UT [3H,H], WT [3H,D], dh, dhn [B,H], dxt [T,B,D].
-// Overwrites gates with the input-side gate gradients (daz, dar, dan) and rn with the recurrent-side candidate gradient
-// dan ⊙ r, so that dU and the recurrent bias come from [daz, dar, dan ⊙ r] without a second [T,B,3H] buffer.
+// Overwrites gates with the recurrent-side gate gradients [daz, dar, dan ⊙ r] and rn with the input-side candidate
+// gradient dan, so that each step's dh_{t-1} is ONE product with Uᵀ (K = 3H) and dU one product over all 3H columns,
+// without a second [T,B,3H] buffer; the input side [daz, dar, dan] is put back together in gates for the input-side
+// gradients at the end. (Until 2026-12-02 it was the other way round: two products per step, U_zrᵀ then U_nᵀ, and two
+// for dU, each packing hᵀ.)
 EXPORT(gru_after_backward)
 void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const float *W, const float *U, const float *xt,
                         float *gates, float *rn, const float *hs, const float *dy, float *dx, float *dW, float *dU,
                         float *db, float *UT, float *WT, float *dh, float *dhn, float *dxt) {
   int G = 3 * H, BH = B * H;
   transpose(U, UT, H, G);
-  wpack ut_zr = wpack_make(UT, H, 2 * H, H), ut_n = wpack_make(UT + 2 * H * H, H, H, H);
+  wpack ut = wpack_make(UT, H, G, H);
   zero(dh, BH);
   f4 one = wasm_f32x4_splat(1.f);
   for (int t = T - 1; t >= 0; t--) {
@@ -623,8 +626,8 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
         wasm_v128_store(dhnb + k, wasm_f32x4_mul(d, z));
         wasm_v128_store(zg + k, daz);
         wasm_v128_store(rg + k, dar);
-        wasm_v128_store(ng + k, dan);
-        wasm_v128_store(rnb + k, wasm_f32x4_mul(dan, r));
+        wasm_v128_store(ng + k, wasm_f32x4_mul(dan, r));
+        wasm_v128_store(rnb + k, dan);
       }
       for (; k < H; k++) {
         float z = zg[k], r = rg[k], n = ng[k], d = dhb[k];
@@ -632,29 +635,29 @@ void gru_after_backward(int T, int B, int D, int H, int hard, int seq, const flo
         float daz = d * (hpb[k] - n) * gate_grad1(z, hard);
         float dar = dan * rnb[k] * gate_grad1(r, hard);
         dhnb[k] = d * z;
-        zg[k] = daz; rg[k] = dar; ng[k] = dan;
-        rnb[k] = dan * r;
+        zg[k] = daz; rg[k] = dar; ng[k] = dan * r;
+        rnb[k] = dan;
       }
     }
     if (t > 0) {
-      wpack_gemm(B, Z, G, 1, &ut_zr, dhn, H, 1);  // + [daz, dar]·U_zrᵀ
-      wpack_gemm(B, rnt, H, 1, &ut_n, dhn, H, 1);  // + (dan ⊙ r)·U_nᵀ
-      copy(dh, dhn, BH);
+      wpack_gemm(B, Z, G, 1, &ut, dhn, H, 1);  // dh_{t-1} = d ⊙ z + [daz, dar, dan ⊙ r]·Uᵀ
+      float *swap = dh;  // dhn holds dh_{t-1} now: the two scratch rows trade places instead of a copy
+      dh = dhn;
+      dhn = swap;
     }
   }
-  wpack_free(&ut_zr);
-  wpack_free(&ut_n);
+  wpack_free(&ut);
   int TB = T * B;
-  // dU_zr = Σ_t h_{t-1}ᵀ·[daz, dar], dU_n = Σ_t h_{t-1}ᵀ·(dan ⊙ r), each one product over all steps t ≥ 1.
-  recurrent_grad(hs, gates, G, T, B, H, 2 * H, dU, G);
-  recurrent_grad(hs, rn, H, T, B, H, H, dU + 2 * H, G);
+  // dU = Σ_t h_{t-1}ᵀ·[daz, dar, dan ⊙ r]: one product over all steps t ≥ 1 and all 3H columns.
+  recurrent_grad(hs, gates, G, T, B, H, G, dU, G);
   // The recurrent bias acts at every step, t = 0 included. Its z and r parts are the input bias's (Σ daz, Σ dar over
   // the same rows in the same order), so they are copied from db rather than summed in a second pass over the
   // [T·B, 3H] gate gradients (about 4% of a GRU 128 backward pass, for a pass that read memory and added nothing new).
   float *dbrec = db + G;
+  col_sums(gates + 2 * H, TB, H, G, dbrec + 2 * H, 0);
+  for (int m = 0; m < TB; m++) copy(gates + m * G + 2 * H, rn + m * H, H);  // the input side: [daz, dar, dan]
   input_grads(xt, W, gates, T, B, D, G, dW, db, dx, WT, dxt);
   copy(dbrec, db, 2 * H);
-  col_sums(rn, TB, H, H, dbrec + 2 * H, 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
