@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """The native single-core sgemm ceiling on given shapes, through PyTorch's BLAS (torch.mm, one thread): what an optimized
-BLAS does on the products of a training step, for bench/fused.bench.ts. Best of the timed runs (a ceiling), and their
-median (gflopsMedian: like for like with a median step time on a machine whose speed moves from minute to minute).
+BLAS does on the products of a training step, for bench/fused.bench.ts. Best of the timed runs (a ceiling).
 
 Usage: python3 torch_gemm.py --shape 32,512,128 [--shape M,N,K ...] [--threads 1]
-Prints one JSON line: {"shapes": [{"m", "n", "k", "gflops", "gflopsMedian"}], "torch", "torchThreads", "blas"} (peer_info.py).
+Prints one JSON line: {"shapes": [{"m", "n", "k", "gflops"}], "torch", "torchThreads", "blas"} (peer_info.py).
 """
 import argparse
 import json
@@ -25,14 +24,13 @@ def rate(m, n, k):
     b = torch.rand(k, n)
     c = torch.empty(m, n)
     reps = max(3, round(4e7 / (2 * m * n * k)))
-    times = []
+    best = float("inf")
     for _ in range(40):
         t = time.perf_counter()
         for _ in range(reps):
             torch.mm(a, b, out=c)
-        times.append((time.perf_counter() - t) / reps)
-    times.sort()
-    return 2 * m * n * k / times[0] / 1e9, 2 * m * n * k / times[len(times) // 2] / 1e9
+        best = min(best, (time.perf_counter() - t) / reps)
+    return 2 * m * n * k / best / 1e9
 
 
 def main():
@@ -44,8 +42,7 @@ def main():
     shapes = []
     for spec in args.shape:
         m, n, k = (int(v) for v in spec.split(","))
-        best, middle = rate(m, n, k)
-        shapes.append({"m": m, "n": n, "k": k, "gflops": best, "gflopsMedian": middle})
+        shapes.append({"m": m, "n": n, "k": k, "gflops": rate(m, n, k)})
     print(json.dumps({"shapes": shapes, **peer_record(torch)}))
 
 
