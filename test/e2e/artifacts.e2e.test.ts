@@ -54,7 +54,8 @@ describe('the run page downloads a run\'s stored files', () => {
     expect(got.byteLength).toBeGreaterThan(0)
     expect(sha(got)).toBe(sha(row.data))
     expect(sha(got)).toBe(row.sha256)
-    await expect(card.getByTestId('artifact-status').textContent()).resolves.toMatch(/weights\.bin downloaded, sha256 checked/)
+    // saveBlob runs before the status is set, so the download can arrive before React shows it: poll
+    await expect.poll(() => card.getByTestId('artifact-status').textContent(), { timeout: 10_000 }).toMatch(/weights\.bin downloaded, sha256 checked/)
     await page.waitForTimeout(300)
     await card.screenshot({ path: join(screenshotDir, 'run-artifacts.png') })
 
@@ -63,7 +64,7 @@ describe('the run page downloads a run\'s stored files', () => {
     const files = unzipSync(readFileSync((await zip.path())!))
     expect(Object.keys(files).sort()).toEqual(['model.json', 'weights.bin'])
     expect(sha(files['weights.bin']!)).toBe(row.sha256)
-    await expect(card.getByTestId('artifact-status').textContent()).resolves.toMatch(/artifacts\.zip downloaded, each file checked against its sha256/)
+    await expect.poll(() => card.getByTestId('artifact-status').textContent(), { timeout: 10_000 }).toMatch(/artifacts\.zip downloaded, each file checked against its sha256/)
 
 
     // The whole page, for the user guide (docs/screenshots/run-detail.png is a copy, looked at).
