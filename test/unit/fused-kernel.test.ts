@@ -120,5 +120,26 @@ describe.each(fusedVariants)('fused %s kernel', (variant) => {
     expect(Array.from(actual.dRecurrentKernel)).toEqual(Array.from(expected.dRecurrentKernel))
     expect(Array.from(actual.dx)).toEqual(Array.from(expected.dx))
   })
+
+  it('writes the weight gradients into given arrays (the whole step\'s gradient region) with the same bits', () => {
+    const kernel = new FusedKernel(build)
+    const { shape, units } = shapes[1]!
+    const spec: FusedSpec = { variant, units, hardSigmoid: false, returnSequences: false }
+    const a = randomCase(variant, shape, units, 3)
+    const dy = Float32Array.from({ length: shape.batch * units }, (_, i) => Math.sin(i))
+    const expected = kernel.backward(spec, shape, kernel.forward(spec, shape, a.x, a.w).ticket, () => a, dy)
+    // Targets inside one larger array, as the whole step's views are; the values around them must stay untouched.
+    const region = new Float32Array(expected.dKernel.length + expected.dRecurrentKernel.length + expected.dBias.length + 2).fill(7)
+    let at = 1
+    const view = (n: number): Float32Array => region.subarray(at, (at += n))
+    const into = { dKernel: view(expected.dKernel.length), dRecurrentKernel: view(expected.dRecurrentKernel.length), dBias: view(expected.dBias.length) }
+    const actual = kernel.backward(spec, shape, kernel.forward(spec, shape, a.x, a.w).ticket, () => a, dy, into)
+    expect(actual.dKernel).toBe(into.dKernel)
+    expect(actual.dRecurrentKernel).toBe(into.dRecurrentKernel)
+    expect(actual.dBias).toBe(into.dBias)
+    for (const key of ['dKernel', 'dRecurrentKernel', 'dBias', 'dx'] as const) expect(Array.from(actual[key]), key).toEqual(Array.from(expected[key]))
+    expect([region[0], region[region.length - 1]]).toEqual([7, 7])
+    expect(() => kernel.backward(spec, shape, kernel.forward(spec, shape, a.x, a.w).ticket, () => a, dy, { ...into, dBias: new Float32Array(1) })).toThrow(/gradient target for db has 1 values/)
+  })
 })
 })

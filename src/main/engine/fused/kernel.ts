@@ -170,9 +170,19 @@ export class FusedKernel {
 
   /**
    * Gradients for the forward pass `ticket`, given the gradient of its output (same shape as y). `inputs` gives that
-   * pass's input and weights; it is called only when the activations must be recomputed.
+   * pass's input and weights; it is called only when the activations must be recomputed. `into` (the whole step's
+   * gradient region, engine/step) receives the weight gradients directly, and the returned arrays are those: no
+   * fresh weight-sized array per call (1 MiB for the recurrent kernel at 256 LSTM units, which also made V8 collect
+   * for the external memory every few steps).
    */
-  backward(spec: FusedSpec, shape: FusedShape, ticket: number, inputs: () => { x: Float32Array; w: FusedWeights }, dy: Float32Array): FusedGrads {
+  backward(
+    spec: FusedSpec,
+    shape: FusedShape,
+    ticket: number,
+    inputs: () => { x: Float32Array; w: FusedWeights },
+    dy: Float32Array,
+    into?: Pick<FusedGrads, 'dKernel' | 'dRecurrentKernel' | 'dBias'>
+  ): FusedGrads {
     if (ticket !== this.live || key(spec, shape) !== this.liveKey) {
       const { x, w } = inputs()
       this.forward(spec, shape, x, w)
@@ -193,6 +203,14 @@ export class FusedKernel {
       case 'rnn': k.rnn_backward(...head, o.W, o.U, o.xt, o.gates, o.hs, o.dy, ...outs, o.dxt); break
     }
     const read = (r: Region): Float32Array => mem.slice(o[r] / 4, o[r] / 4 + L.sizes[r])
+    if (into) {
+      const copy = (r: Region, target: Float32Array): Float32Array => {
+        if (target.length !== L.sizes[r]) throw new Error(`fused ${spec.variant}: gradient target for ${r} has ${target.length} values, expected ${L.sizes[r]}`)
+        target.set(mem.subarray(o[r] / 4, o[r] / 4 + L.sizes[r]))
+        return target
+      }
+      return { dx: read('dx'), dKernel: copy('dW', into.dKernel), dRecurrentKernel: copy('dU', into.dRecurrentKernel), dBias: copy('db', into.dBias) }
+    }
     return { dx: read('dx'), dKernel: read('dW'), dRecurrentKernel: read('dU'), dBias: read('db') }
   }
 }

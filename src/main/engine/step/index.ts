@@ -411,11 +411,10 @@ export class WholeStep {
         }
         if (dir.backwards && layer.spec.returnSequences) dy = reverseSteps(dy, B, T, H)
         const w = this.weightsOf(dir)
-        const g = dir.kernel.backward(layer.spec, shape, dir.ticket!, () => ({ x: dir.x!, w }), dy)
+        // The weight gradients land in the gradient region directly (no per-step copies of weight size).
+        const into = { dKernel: grads[dir.param]!, dRecurrentKernel: grads[dir.param + 1]!, dBias: grads[dir.param + 2]! }
+        const g = dir.kernel.backward(layer.spec, shape, dir.ticket!, () => ({ x: dir.x!, w }), dy, into)
         this.lap('recurrent backward')
-        grads[dir.param]!.set(g.dKernel)
-        grads[dir.param + 1]!.set(g.dRecurrentKernel)
-        grads[dir.param + 2]!.set(g.dBias)
         if (l > 0 && dirCount === 1) dInput = g.dx
         else if (dInput) {
           const dx = dir.backwards ? reverseSteps(g.dx, B, T, layer.inputDim) : g.dx
