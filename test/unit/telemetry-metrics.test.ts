@@ -113,3 +113,28 @@ describe('networkForwardBatch / networkBackwardBatch', () => {
     expect(bits(passes[0]!.y)).not.toBe(bits(passes[1]!.y))
   })
 })
+
+describe('GateAccumulator without a histogram (what telemetry uses)', () => {
+  const bits = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex')
+  it.each(cellVariants.filter((v) => v !== 'rnn'))('%s: the same means and saturation fractions, bit for bit, and no histogram', (variant) => {
+    const net = randomNetwork({ variant, units: 9, inputDim: 2 }, 21)
+    const probe = randomProbe(net, 13, 3, 22)
+    const withHistogram = accumulatorsFor(variant, 9)
+    const without = accumulatorsFor(variant, 9, { histogram: false })
+    for (const x of probe.x) {
+      const trace = networkForward(net, x, 13).layers[0]!.traces[0]!
+      accumulateTrace(withHistogram, trace)
+      accumulateTrace(without, trace)
+    }
+    withHistogram.forEach((acc, g) => {
+      const a = acc.result()
+      const b = without[g]!.result()
+      expect(bits(b.mean)).toBe(bits(a.mean))
+      expect(bits(b.leftSaturated)).toBe(bits(a.leftSaturated))
+      expect(bits(b.rightSaturated)).toBe(bits(a.rightSaturated))
+      expect(a.histogram.length).toBe(9 * acc.bins)
+      expect(a.histogram.reduce((s, v) => s + v, 0)).toBeCloseTo(9, 9)
+      expect(b.histogram.length).toBe(0)
+    })
+  })
+})

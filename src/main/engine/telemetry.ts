@@ -109,7 +109,7 @@ export function networkFromModel(model: tf.LayersModel, config: NetworkConfig, d
  */
 export function telemetryMetrics(net: Network, probe: Probe): Record<string, number> {
   const T = probe.steps
-  const accumulators = net.layers.map((layer) => layer.directions.map(() => accumulatorsFor(layer.spec.variant, layer.spec.units)))
+  const accumulators = net.layers.map((layer) => layer.directions.map(() => accumulatorsFor(layer.spec.variant, layer.spec.units, { histogram: false })))
   // Σ over sequences of ‖∂L_i/∂h‖² at the first and the last processed step, per layer and direction.
   const first = net.layers.map((layer) => layer.directions.map(() => 0))
   const last = net.layers.map((layer) => layer.directions.map(() => 0))

@@ -31,7 +31,7 @@ export class GateAccumulator {
   readonly sum: Float64Array
   readonly left: Float64Array
   readonly right: Float64Array
-  /** [H, bins] counts. */
+  /** [H, bins] counts (empty when the accumulator keeps no histogram: bins 0). */
   readonly histogram: Float64Array
   steps = 0
   private readonly lo: number
@@ -39,6 +39,7 @@ export class GateAccumulator {
   private readonly tLeft: number
   private readonly tRight: number
 
+  /** `bins` 0: no histogram (gate telemetry reads only the means and saturation fractions). */
   constructor(
     readonly gate: string,
     readonly units: number,
@@ -50,7 +51,7 @@ export class GateAccumulator {
     this.histogram = new Float64Array(units * bins)
     const [lo, hi] = gateRange(gate)
     this.lo = lo
-    this.width = (hi - lo) / bins
+    this.width = bins > 0 ? (hi - lo) / bins : 0
     ;[this.tLeft, this.tRight] = saturationThresholds(gate)
   }
 
@@ -59,6 +60,27 @@ export class GateAccumulator {
    * the fused kernel's time-major gate block [T·B, G] with stride G and the gate's block offset.
    */
   add(values: Float64Array | Float32Array, rows: number, stride = this.units, offset = 0): void {
+    if (this.bins === 0) this.addCounts(values, rows, stride, offset)
+    else this.addWithHistogram(values, rows, stride, offset)
+    this.steps += rows
+  }
+
+  /** Sums and saturation counts only (an accumulator without a histogram): the same additions in the same order. */
+  private addCounts(values: Float64Array | Float32Array, rows: number, stride: number, offset: number): void {
+    const H = this.units
+    const { sum, left, right, tLeft, tRight } = this
+    for (let s = 0; s < rows; s++) {
+      const o = offset + s * stride
+      for (let k = 0; k < H; k++) {
+        const v = values[o + k]!
+        sum[k] = sum[k]! + v
+        if (v < tLeft) left[k] = left[k]! + 1
+        else if (v > tRight) right[k] = right[k]! + 1
+      }
+    }
+  }
+
+  private addWithHistogram(values: Float64Array | Float32Array, rows: number, stride: number, offset: number): void {
     const H = this.units
     const bins = this.bins
     const { sum, left, right, histogram, lo, width, tLeft, tRight } = this
@@ -75,7 +97,6 @@ export class GateAccumulator {
         histogram[k * bins + b] = histogram[k * bins + b]! + 1
       }
     }
-    this.steps += rows
   }
 
   /** Means and fractions per unit (divided by the number of (sequence, step) pairs added). */
@@ -86,9 +107,10 @@ export class GateAccumulator {
   }
 }
 
-/** Accumulators for every statistic gate of one layer direction. */
-export function accumulatorsFor(variant: CellVariant, units: number): GateAccumulator[] {
-  return statGates[variant].map((gate) => new GateAccumulator(gate, units))
+/** Accumulators for every statistic gate of one layer direction; `histogram: false` leaves the histograms out. */
+export function accumulatorsFor(variant: CellVariant, units: number, options: { histogram?: boolean } = {}): GateAccumulator[] {
+  const bins = options.histogram === false ? 0 : HISTOGRAM_BINS
+  return statGates[variant].map((gate) => new GateAccumulator(gate, units, bins))
 }
 
 export function accumulateTrace(accumulators: readonly GateAccumulator[], trace: CellTrace): void {
