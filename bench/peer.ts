@@ -15,7 +15,7 @@
  *
  * `scripts/peer-setup.sh` installs the peer and selects OpenBLAS.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
@@ -150,6 +150,78 @@ export async function runPeerPool<T>(
   const failed = results.find((r) => 'reason' in r)
   if (failed && 'reason' in failed) return failed
   return { ok: results.map((r) => (r as { ok: T & PeerRecord }).ok) }
+}
+
+/**
+ * A peer script kept running in `--serve` mode (torch_rnn.py, torch_gemm.py): it prints a ready line with its record
+ * (proven at its best like any peer row, or refused with the reason), then answers each line it is sent with one JSON
+ * line. A benchmark can so alternate GateLab and the peer many times in short turns, pairing each of GateLab's
+ * measurements with the peer's next to it in time, without paying a process start (importing torch: 1-3 s) per turn;
+ * between requests the peer blocks on its input and takes no CPU.
+ */
+export class PeerSession {
+  private buffered = ''
+  private waiting: Array<{ resolve: (line: string) => void; reject: (e: Error) => void }> = []
+  private lines: string[] = []
+  private stderr = ''
+  private ended: Error | undefined
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.on('data', (d: Buffer) => {
+      this.buffered += d.toString()
+      let at: number
+      while ((at = this.buffered.indexOf('\n')) >= 0) {
+        const line = this.buffered.slice(0, at)
+        this.buffered = this.buffered.slice(at + 1)
+        const next = this.waiting.shift()
+        if (next) next.resolve(line)
+        else this.lines.push(line)
+      }
+    })
+    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()))
+    const end = (why: string): void => {
+      this.ended = new Error(`${why}${this.stderr.trim() ? `: ${this.stderr.trim().split('\n').pop()}` : ''}`)
+      for (const w of this.waiting.splice(0)) w.reject(this.ended)
+    }
+    child.on('close', (code) => end(`the peer exited (status ${code})`))
+    child.on('error', (e) => end(`${peerPython}: ${e.message}`))
+  }
+
+  private nextLine(): Promise<string> {
+    const line = this.lines.shift()
+    if (line !== undefined) return Promise.resolve(line)
+    if (this.ended) return Promise.reject(this.ended)
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }))
+  }
+
+  /** Starts `script --serve` with one thread by default; resolves once it is warmed up and proven at its best. */
+  static async open(script: string, args: string[], threads = 1): Promise<{ session: PeerSession; record: PeerRecord } | { reason: string; record?: PeerRecord }> {
+    const child = spawn(peerPython, [join(peersDir, script), ...args, '--threads', String(threads), '--serve'], { env: peerEnv(threads) })
+    const session = new PeerSession(child)
+    let line: string
+    try {
+      line = await session.nextLine()
+    } catch (e) {
+      return { reason: (e as Error).message }
+    }
+    const ready = parse<{ ready: boolean }>(0, line, session.stderr, undefined, threads)
+    if ('reason' in ready) {
+      session.close()
+      return ready
+    }
+    return { session, record: ready.ok }
+  }
+
+  /** Sends one request line and resolves with the peer's JSON answer. */
+  async ask<T>(request: string): Promise<T> {
+    this.child.stdin.write(`${request}\n`)
+    const line = await this.nextLine()
+    return JSON.parse(line) as T
+  }
+
+  close(): void {
+    this.child.stdin.end()
+  }
 }
 
 /** The peer's runtime record alone (no benchmark): printed by `npm run bench` before anything runs. */

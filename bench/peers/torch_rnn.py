@@ -12,6 +12,10 @@ Usage: python3 torch_rnn.py --config lstm,64,50,32 [--config gru,32,50,32 ...] [
        [--threads 1] [--start-at UNIX_MS]
 --start-at waits until that wall-clock time before warming up, so several peer processes started together (the
 all-cores peer as a process pool, bench/peer.ts) time the same window.
+--serve (one --config): build the model, warm up, print {"ready": true, "torch", "torchThreads", "blas"}, then for each
+line "STEPS" read from stdin time STEPS steps back to back and print {"msPerBatch", "cpuMsPerBatch"}; end of input ends
+it. A benchmark can so alternate this peer and GateLab's step many times, in short turns, without restarting either
+(bench/peer.ts, PeerSession): while GateLab runs, this process waits on its input and takes no CPU.
 Run it through bench/peer.ts, which unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for this process only.
 Uses Debian's python3-torch (apt-get install -y python3-torch libopenblas0-pthread python3-threadpoolctl); exits with
 status 3 when PyTorch is missing.
@@ -45,7 +49,8 @@ class Net(torch.nn.Module):
         return self.head(out[:, -1, :])
 
 
-def measure(cell, units, seq_len, batch, steps, reps, warmup):
+def training_step(cell, units, seq_len, batch):
+    """One training step's closure on a fixed batch: zero_grad, forward, MSE, backward, Adam."""
     torch.manual_seed(0)
     net = Net(cell, units)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -59,6 +64,11 @@ def measure(cell, units, seq_len, batch, steps, reps, warmup):
         loss.backward()
         opt.step()
 
+    return step
+
+
+def measure(cell, units, seq_len, batch, steps, reps, warmup):
+    step = training_step(cell, units, seq_len, batch)
     for _ in range(warmup):
         step()
     times = []
@@ -77,6 +87,23 @@ def measure(cell, units, seq_len, batch, steps, reps, warmup):
             "samplesPerSec": batch * 1000 / ms, **peer_record(torch)}
 
 
+def serve(cell, units, seq_len, batch, warmup):
+    """The --serve loop (see the module's docstring)."""
+    step = training_step(cell, units, seq_len, batch)
+    for _ in range(warmup):
+        step()
+    print(json.dumps({"ready": True, "cell": cell, "units": units, "seqLen": seq_len, "batch": batch, **peer_record(torch)}),
+          flush=True)
+    for line in sys.stdin:
+        steps = int(line)
+        t = time.perf_counter()
+        c = time.process_time()
+        for _ in range(steps):
+            step()
+        print(json.dumps({"msPerBatch": (time.perf_counter() - t) * 1000 / steps,
+                          "cpuMsPerBatch": (time.process_time() - c) * 1000 / steps}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", action="append", required=True, help="cell,units,seqLen,batch")
@@ -85,8 +112,13 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--start-at", type=float, default=0, help="unix ms: wait until then before starting")
+    parser.add_argument("--serve", action="store_true", help="time STEPS steps for each line STEPS read from stdin")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.serve:
+        cell, units, seq_len, batch = args.config[0].split(",")
+        serve(cell, int(units), int(seq_len), int(batch), args.warmup)
+        return
     wait = args.start_at / 1000 - time.time()
     if wait > 0:
         time.sleep(wait)
