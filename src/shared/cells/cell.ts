@@ -138,96 +138,124 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly
   Uw!.set(U)
   const vs = slots.slice(0, B)
   const us = slots.slice(B)
-  // One step for the whole batch as its own function: V8 optimises it after a few calls rather than by on-stack
-  // replacement of one long loop (whose optimised code then meets never-run code at the loop's end and is dropped).
-  const step = (s: number): void => {
-    const prevs = s === 0 ? zeros : hss
-    const po = s === 0 ? 0 : (s - 1) * H
-    const o = s * H
-    // a = b + x_s · W
-    for (let b = 0; b < B; b++) {
-      const a = as[b]!
-      const x = xs[b]!
-      for (let j = 0; j < G; j++) a[j] = bias[j]!
-      for (let d = 0; d < D; d++) {
-        const xv = x[s * D + d]!
-        if (xv === 0) continue
-        const row = d * G
-        for (let j = 0; j < G; j++) a[j] = a[j]! + xv * W[row + j]!
-      }
+  for (let s = 0; s < T; s++) forwardStep(s, variant, H, G, D, B, gate, W, bias, xs, as, vs, us, all, hss, zeros, candidates, hooks, Uw!)
+  return all.map((values, b) => ({ spec, steps: T, values, ...(candidates ? { recurrentCandidate: candidates[b]! } : {}) }))
+}
+
+/**
+ * One step of cellForwardBatch for the whole batch. A module-level function rather than a closure made at each call:
+ * V8 optimises it once and every later call runs that code (an optimised closure is specialised to its own call, so
+ * each new call's closure was optimised again, which made telemetry's second call nearly as slow as its first); and as
+ * its own function it is optimised after a few calls rather than by on-stack replacement of one long loop (whose
+ * optimised code then meets never-run code at the loop's end and is dropped). Its inputs are plain parameters, not
+ * fields of an object: code optimised on such an object depended on the field types V8 had recorded for it (the
+ * Float64Arrays' map), which the second call's object generalised, throwing that code away again.
+ */
+function forwardStep(
+  s: number,
+  variant: CellVariant,
+  H: number,
+  G: number,
+  D: number,
+  B: number,
+  gate: (v: number) => number,
+  W: Float64Array,
+  bias: Float64Array,
+  xs: ArrayLike<number>[],
+  as: Float64Array[],
+  vs: Float64Array[],
+  us: Float64Array[],
+  all: Array<Record<string, Float64Array>>,
+  hss: Float64Array[],
+  zeros: Float64Array[],
+  candidates: Float64Array[] | undefined,
+  hooks: Array<AfterStep | undefined>,
+  Uw: Float64Array
+): void {
+  const prevs = s === 0 ? zeros : hss
+  const po = s === 0 ? 0 : (s - 1) * H
+  const o = s * H
+  // a = b + x_s · W
+  for (let b = 0; b < B; b++) {
+    const a = as[b]!
+    const x = xs[b]!
+    for (let j = 0; j < G; j++) a[j] = bias[j]!
+    for (let d = 0; d < D; d++) {
+      const xv = x[s * D + d]!
+      if (xv === 0) continue
+      const row = d * G
+      for (let j = 0; j < G; j++) a[j] = a[j]! + xv * W[row + j]!
     }
-    for (let b = 0; b < B; b++) vs[b]!.set(prevs[b]!.subarray(po, po + H))
-    productBatch(vs, 0, Uw!, 0, G, H, us, 0, variant === 'gru-before' ? 2 * H : G)
+  }
+  for (let b = 0; b < B; b++) vs[b]!.set(prevs[b]!.subarray(po, po + H))
+  productBatch(vs, 0, Uw, 0, G, H, us, 0, variant === 'gru-before' ? 2 * H : G)
+  for (let b = 0; b < B; b++) {
+    const values = all[b]!
+    const hs = hss[b]!
+    const prev = prevs[b]!
+    const a = as[b]!
+    const u = us[b]!
+    if (variant === 'lstm') {
+      const I = values.i!, F = values.f!, Gc = values.g!, O = values.o!, C = values.c!
+      for (let k = 0; k < H; k++) {
+        const i = gate(a[k]! + u[k]!)
+        const f = gate(a[H + k]! + u[H + k]!)
+        const g = Math.tanh(a[2 * H + k]! + u[2 * H + k]!)
+        const og = gate(a[3 * H + k]! + u[3 * H + k]!)
+        const c = f * (s === 0 ? 0 : C[po + k]!) + i * g
+        I[o + k] = i
+        F[o + k] = f
+        Gc[o + k] = g
+        O[o + k] = og
+        C[o + k] = c
+        hs[o + k] = og * Math.tanh(c)
+      }
+    } else if (variant === 'gru-after') {
+      const Z = values.z!, R = values.r!, N = values.n!
+      const recurrentCandidate = candidates![b]!
+      for (let k = 0; k < H; k++) {
+        const z = gate(a[k]! + u[k]! + bias[G + k]!)
+        const r = gate(a[H + k]! + u[H + k]! + bias[G + H + k]!)
+        const hn = u[2 * H + k]! + bias[G + 2 * H + k]!
+        const n = Math.tanh(a[2 * H + k]! + r * hn)
+        Z[o + k] = z
+        R[o + k] = r
+        N[o + k] = n
+        recurrentCandidate[o + k] = hn
+        hs[o + k] = z * prev[po + k]! + (1 - z) * n
+      }
+    } else if (variant === 'gru-before') {
+      const Z = values.z!, R = values.r!
+      const rh = vs[b]!
+      for (let k = 0; k < H; k++) {
+        const z = gate(a[k]! + u[k]!)
+        const r = gate(a[H + k]! + u[H + k]!)
+        Z[o + k] = z
+        R[o + k] = r
+        rh[k] = r * prev[po + k]!
+      }
+    } else {
+      for (let k = 0; k < H; k++) hs[o + k] = Math.tanh(a[k]! + u[k]!)
+    }
+  }
+  if (variant === 'gru-before') {
+    productBatch(vs, 0, Uw, 0, G, H, us, 2 * H, G)
     for (let b = 0; b < B; b++) {
       const values = all[b]!
       const hs = hss[b]!
       const prev = prevs[b]!
       const a = as[b]!
       const u = us[b]!
-      if (variant === 'lstm') {
-        const I = values.i!, F = values.f!, Gc = values.g!, O = values.o!, C = values.c!
-        for (let k = 0; k < H; k++) {
-          const i = gate(a[k]! + u[k]!)
-          const f = gate(a[H + k]! + u[H + k]!)
-          const g = Math.tanh(a[2 * H + k]! + u[2 * H + k]!)
-          const og = gate(a[3 * H + k]! + u[3 * H + k]!)
-          const c = f * (s === 0 ? 0 : C[po + k]!) + i * g
-          I[o + k] = i
-          F[o + k] = f
-          Gc[o + k] = g
-          O[o + k] = og
-          C[o + k] = c
-          hs[o + k] = og * Math.tanh(c)
-        }
-      } else if (variant === 'gru-after') {
-        const Z = values.z!, R = values.r!, N = values.n!
-        const recurrentCandidate = candidates![b]!
-        for (let k = 0; k < H; k++) {
-          const z = gate(a[k]! + u[k]! + bias[G + k]!)
-          const r = gate(a[H + k]! + u[H + k]! + bias[G + H + k]!)
-          const hn = u[2 * H + k]! + bias[G + 2 * H + k]!
-          const n = Math.tanh(a[2 * H + k]! + r * hn)
-          Z[o + k] = z
-          R[o + k] = r
-          N[o + k] = n
-          recurrentCandidate[o + k] = hn
-          hs[o + k] = z * prev[po + k]! + (1 - z) * n
-        }
-      } else if (variant === 'gru-before') {
-        const Z = values.z!, R = values.r!
-        const rh = vs[b]!
-        for (let k = 0; k < H; k++) {
-          const z = gate(a[k]! + u[k]!)
-          const r = gate(a[H + k]! + u[H + k]!)
-          Z[o + k] = z
-          R[o + k] = r
-          rh[k] = r * prev[po + k]!
-        }
-      } else {
-        for (let k = 0; k < H; k++) hs[o + k] = Math.tanh(a[k]! + u[k]!)
+      const Z = values.z!, N = values.n!
+      for (let k = 0; k < H; k++) {
+        const n = Math.tanh(a[2 * H + k]! + u[2 * H + k]!)
+        const z = Z[o + k]!
+        N[o + k] = n
+        hs[o + k] = z * prev[po + k]! + (1 - z) * n
       }
     }
-    if (variant === 'gru-before') {
-      productBatch(vs, 0, Uw!, 0, G, H, us, 2 * H, G)
-      for (let b = 0; b < B; b++) {
-        const values = all[b]!
-        const hs = hss[b]!
-        const prev = prevs[b]!
-        const a = as[b]!
-        const u = us[b]!
-        const Z = values.z!, N = values.n!
-        for (let k = 0; k < H; k++) {
-          const n = Math.tanh(a[2 * H + k]! + u[2 * H + k]!)
-          const z = Z[o + k]!
-          N[o + k] = n
-          hs[o + k] = z * prev[po + k]! + (1 - z) * n
-        }
-      }
-    }
-    for (let b = 0; b < B; b++) hooks[b]?.(s, all[b]!)
   }
-  for (let s = 0; s < T; s++) step(s)
-  return all.map((values, b) => ({ spec, steps: T, values, ...(candidates ? { recurrentCandidate: candidates[b]! } : {}) }))
+  for (let b = 0; b < B; b++) hooks[b]?.(s, all[b]!)
 }
 
 export interface CellGradients {
@@ -282,103 +310,127 @@ export function cellBackwardBatch(w: CellParams, traceList: readonly CellTrace[]
   const sums = rest.slice(2 * B, 3 * B)
   const dxSteps = rest.slice(3 * B, 4 * B)
   const drhs = variant === 'gru-before' ? rest.slice(4 * B) : undefined
-  const step = (s: number): void => {
-    const o = s * H
-    const po = (s - 1) * H
-    for (let b = 0; b < B; b++) {
-      const values = traces[b]!.values
-      const hs = values.h!
-      const dh = dhs[b]!
-      const dOut = dOuts[b]!
-      const carry = carries[b]!
-      const da = das[b]!
-      const du = dus[b]!
-      for (let k = 0; k < H; k++) dh[o + k] = dOut[o + k]! + carry[k]!
-      carry.fill(0)
-      if (variant === 'lstm') {
-        const I = values.i!, F = values.f!, Gc = values.g!, O = values.o!, C = values.c!
-        const dc = dcs![b]!
-        const cCarry = cCarries[b]!
-        for (let k = 0; k < H; k++) {
-          const g = dh[o + k]!
-          const tc = Math.tanh(C[o + k]!)
-          const og = O[o + k]!
-          const dcs = g * og * (1 - tc * tc) + cCarry[k]!
-          dc[o + k] = dcs
-          const i = I[o + k]!, f = F[o + k]!, gg = Gc[o + k]!
-          const cPrev = s === 0 ? 0 : C[po + k]!
-          da[k] = dcs * gg * gateSlope(i, hard)
-          da[H + k] = dcs * cPrev * gateSlope(f, hard)
-          da[2 * H + k] = dcs * i * (1 - gg * gg)
-          da[3 * H + k] = g * tc * gateSlope(og, hard)
-          cCarry[k] = dcs * f
-        }
-        du.set(da)
-      } else if (variant === 'rnn') {
-        for (let k = 0; k < H; k++) {
-          const h = hs[o + k]!
-          da[k] = dh[o + k]! * (1 - h * h)
-        }
-        du.set(da)
-      } else {
-        const Z = values.z!, R = values.r!, N = values.n!
-        for (let k = 0; k < H; k++) {
-          const g = dh[o + k]!
-          const z = Z[o + k]!, n = N[o + k]!
-          const hPrev = s === 0 ? 0 : hs[po + k]!
-          carry[k] = g * z
-          da[k] = g * (hPrev - n) * gateSlope(z, hard)
-          da[2 * H + k] = g * (1 - z) * (1 - n * n)
-        }
-        if (variant === 'gru-after') {
-          const hn = traces[b]!.recurrentCandidate!
-          for (let k = 0; k < H; k++) {
-            const r = R[o + k]!
-            const dan = da[2 * H + k]!
-            da[H + k] = dan * hn[o + k]! * gateSlope(r, hard)
-            du[k] = da[k]!
-            du[H + k] = da[H + k]!
-            du[2 * H + k] = dan * r
-          }
-        }
+  for (let s = T - 1; s >= 0; s--) backwardStep(s, variant, H, G, D, B, hard, traces, dOuts, dhs, dcs, dxs, carries, cCarries, das, dus, sums, dxSteps, drhs, UT!, WT!)
+  return traces.map((_, b) => ({ dh: dhs[b]!, dx: dxs[b]!, ...(dcs ? { dc: dcs[b]! } : {}) }))
+}
+
+/** One step of cellBackwardBatch for the whole batch: a module-level function with plain parameters, as forwardStep. */
+function backwardStep(
+  s: number,
+  variant: CellVariant,
+  H: number,
+  G: number,
+  D: number,
+  B: number,
+  hard: boolean,
+  traces: CellTrace[],
+  dOuts: ArrayLike<number>[],
+  dhs: Float64Array[],
+  dcs: Float64Array[] | undefined,
+  dxs: Float64Array[],
+  carries: Float64Array[],
+  cCarries: Float64Array[],
+  das: Float64Array[],
+  dus: Float64Array[],
+  sums: Float64Array[],
+  dxSteps: Float64Array[],
+  drhs: Float64Array[] | undefined,
+  UT: Float64Array,
+  WT: Float64Array
+): void {
+  const o = s * H
+  const po = (s - 1) * H
+  for (let b = 0; b < B; b++) {
+    const values = traces[b]!.values
+    const hs = values.h!
+    const dh = dhs[b]!
+    const dOut = dOuts[b]!
+    const carry = carries[b]!
+    const da = das[b]!
+    const du = dus[b]!
+    for (let k = 0; k < H; k++) dh[o + k] = dOut[o + k]! + carry[k]!
+    carry.fill(0)
+    if (variant === 'lstm') {
+      const I = values.i!, F = values.f!, Gc = values.g!, O = values.o!, C = values.c!
+      const dc = dcs![b]!
+      const cCarry = cCarries[b]!
+      for (let k = 0; k < H; k++) {
+        const g = dh[o + k]!
+        const tc = Math.tanh(C[o + k]!)
+        const og = O[o + k]!
+        const dcs = g * og * (1 - tc * tc) + cCarry[k]!
+        dc[o + k] = dcs
+        const i = I[o + k]!, f = F[o + k]!, gg = Gc[o + k]!
+        const cPrev = s === 0 ? 0 : C[po + k]!
+        da[k] = dcs * gg * gateSlope(i, hard)
+        da[H + k] = dcs * cPrev * gateSlope(f, hard)
+        da[2 * H + k] = dcs * i * (1 - gg * gg)
+        da[3 * H + k] = g * tc * gateSlope(og, hard)
+        cCarry[k] = dcs * f
       }
-    }
-    if (variant === 'gru-before') {
-      // n = tanh(a_n + (r ⊙ h_{s−1}) · U_n): ∂L/∂(r ⊙ h_{s−1}) = da_n · U_nᵀ
-      productBatch(das, 2 * H, UT!, 2 * H, H, H, drhs!, 0, H)
-      for (let b = 0; b < B; b++) {
-        const values = traces[b]!.values
-        const hs = values.h!
-        const R = values.r!
-        const drh = drhs![b]!
-        const carry = carries[b]!
-        const da = das[b]!
-        const du = dus[b]!
+      du.set(da)
+    } else if (variant === 'rnn') {
+      for (let k = 0; k < H; k++) {
+        const h = hs[o + k]!
+        da[k] = dh[o + k]! * (1 - h * h)
+      }
+      du.set(da)
+    } else {
+      const Z = values.z!, R = values.r!, N = values.n!
+      for (let k = 0; k < H; k++) {
+        const g = dh[o + k]!
+        const z = Z[o + k]!, n = N[o + k]!
+        const hPrev = s === 0 ? 0 : hs[po + k]!
+        carry[k] = g * z
+        da[k] = g * (hPrev - n) * gateSlope(z, hard)
+        da[2 * H + k] = g * (1 - z) * (1 - n * n)
+      }
+      if (variant === 'gru-after') {
+        const hn = traces[b]!.recurrentCandidate!
         for (let k = 0; k < H; k++) {
           const r = R[o + k]!
-          const hPrev = s === 0 ? 0 : hs[po + k]!
-          da[H + k] = drh[k]! * hPrev * gateSlope(r, hard)
-          carry[k] = carry[k]! + drh[k]! * r
+          const dan = da[2 * H + k]!
+          da[H + k] = dan * hn[o + k]! * gateSlope(r, hard)
           du[k] = da[k]!
           du[H + k] = da[H + k]!
-          du[2 * H + k] = 0
+          du[2 * H + k] = dan * r
         }
-      }
-    }
-    // ∂L/∂x_s = da · Wᵀ
-    productBatch(das, 0, WT!, 0, D, G, dxSteps, 0, D)
-    for (let b = 0; b < B; b++) dxs[b]!.set(dxSteps[b]!, s * D)
-    // ∂L/∂h_{s−1} += du · Uᵀ (nothing precedes step 0; no else branch, whose first run at the last step would throw
-    // away this function's optimised code at every call)
-    if (s > 0) {
-      productBatch(dus, 0, UT!, 0, H, variant === 'gru-before' ? 2 * H : G, sums, 0, H)
-      for (let b = 0; b < B; b++) {
-        const carry = carries[b]!
-        const sum = sums[b]!
-        for (let k = 0; k < H; k++) carry[k] = carry[k]! + sum[k]!
       }
     }
   }
-  for (let s = T - 1; s >= 0; s--) step(s)
-  return traces.map((_, b) => ({ dh: dhs[b]!, dx: dxs[b]!, ...(dcs ? { dc: dcs[b]! } : {}) }))
+  if (variant === 'gru-before') {
+    // n = tanh(a_n + (r ⊙ h_{s−1}) · U_n): ∂L/∂(r ⊙ h_{s−1}) = da_n · U_nᵀ
+    productBatch(das, 2 * H, UT, 2 * H, H, H, drhs!, 0, H)
+    for (let b = 0; b < B; b++) {
+      const values = traces[b]!.values
+      const hs = values.h!
+      const R = values.r!
+      const drh = drhs![b]!
+      const carry = carries[b]!
+      const da = das[b]!
+      const du = dus[b]!
+      for (let k = 0; k < H; k++) {
+        const r = R[o + k]!
+        const hPrev = s === 0 ? 0 : hs[po + k]!
+        da[H + k] = drh[k]! * hPrev * gateSlope(r, hard)
+        carry[k] = carry[k]! + drh[k]! * r
+        du[k] = da[k]!
+        du[H + k] = da[H + k]!
+        du[2 * H + k] = 0
+      }
+    }
+  }
+  // ∂L/∂x_s = da · Wᵀ
+  productBatch(das, 0, WT, 0, D, G, dxSteps, 0, D)
+  for (let b = 0; b < B; b++) dxs[b]!.set(dxSteps[b]!, s * D)
+  // ∂L/∂h_{s−1} += du · Uᵀ (nothing precedes step 0; no else branch, whose first run at the last step would throw
+  // away this function's optimised code at every call)
+  if (s > 0) {
+    productBatch(dus, 0, UT, 0, H, variant === 'gru-before' ? 2 * H : G, sums, 0, H)
+    for (let b = 0; b < B; b++) {
+      const carry = carries[b]!
+      const sum = sums[b]!
+      for (let k = 0; k < H; k++) carry[k] = carry[k]! + sum[k]!
+    }
+  }
 }
