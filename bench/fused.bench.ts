@@ -35,6 +35,9 @@ const selected = configs.filter(([cell, units]) => filter.length === 0 || filter
 const rounds = quick ? 2 : 5
 // Paired turns per row (pairedTurns): about 1 s each. GATELAB_FUSED_TURNS=N sets them.
 const turns = Number(process.env.GATELAB_FUSED_TURNS ?? (quick ? 8 : 20))
+// The ceiling in each turn: best of this many bursts of about 2 ms per product shape, on each side (OpenBLAS, ours).
+// GATELAB_FUSED_CEILING_BURSTS=N sets it (more bursts: a higher best, a longer turn).
+const ceilingBursts = Number(process.env.GATELAB_FUSED_CEILING_BURSTS ?? 10)
 
 /**
  * ms per training batch of the fused model (median over `reps` timed runs of `steps` batches each). One batch is the
@@ -203,7 +206,7 @@ interface PairedTurns {
  * BLAS ceiling in --serve mode, bench/peer.ts PeerSession) and the sides take short turns of about 0.3 s, the order
  * swapped every turn; each turn gives one ratio (PyTorch's ms over GateLab's, measured next to each other) and one share
  * of the ceiling (the step's rate over the ceiling measured in the same turn: the better of OpenBLAS and GateLab's own
- * kernel, best of 10 bursts of about 2 ms per product shape). The row reports the median over the turns and the spread.
+ * kernel, best of 10 bursts of about 2 ms per product shape by default). The row reports the median over the turns and the spread.
  */
 async function pairedTurns(cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number, turns: number): Promise<PairedTurns> {
   const gates = (cell === 'lstm' ? 4 : 3) * units
@@ -247,8 +250,8 @@ async function pairedTurns(cell: 'lstm' | 'gru', units: number, seqLen: number, 
         theirs = await timeTheirs(theirSteps)
         mine = timeOurs(oursSteps)
       }
-      const blasNow = 'reason' in blas ? 0 : Math.max(...(await blas.session.ask<{ shapes: Array<{ gflops: number }> }>('10')).shapes.map((x) => x.gflops))
-      const oursNow = ours ? gemmCeiling(ours, batch, gates, units, 10) : 0
+      const blasNow = 'reason' in blas ? 0 : Math.max(...(await blas.session.ask<{ shapes: Array<{ gflops: number }> }>(String(ceilingBursts))).shapes.map((x) => x.gflops))
+      const oursNow = ours ? gemmCeiling(ours, batch, gates, units, ceilingBursts) : 0
       const ceiling = Math.max(blasNow, oursNow)
       out.wholeMs.push(mine)
       out.torchMs.push(theirs)
@@ -426,6 +429,7 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
         seqLen,
         batch,
         turns: paired.turns,
+        ceilingBurstsPerTurn: ceilingBursts,
         msPerBatch: round(pairedMs),
         torchMsPerBatch: round(median(paired.torchMs)),
         ratioQuartiles: [round(ratioLow), round(ratioHigh)],
@@ -443,7 +447,7 @@ it('fused LSTM/GRU training step vs PyTorch (one thread)', async () => {
           'the whole step (forward, head, MSE, backward, Adam, one call) and torch_rnn.py\'s step on one fixed batch each, ' +
           'both processes kept warm, short turns of about 0.3 s each in alternating order; ratio = median over turns of ' +
           'PyTorch ms / GateLab ms measured in the same turn; share = median over turns of the step\'s GFLOP/s over the ' +
-          'native sgemm ceiling measured in the same turn (best of OpenBLAS and our kernel, best of 10 bursts per shape)',
+          `native sgemm ceiling measured in the same turn (best of OpenBLAS and our kernel, best of ${ceilingBursts} bursts per shape)`,
         ...(paired.record ? peerFields(paired.record) : {})
       })
       table.push(
