@@ -10,8 +10,12 @@
  * recurrent layer's matrix products per row, the WebAssembly kernel's matrix-multiply ceiling and the native single-core
  * sgemm ceiling (OpenBLAS through PyTorch, and GateLab's native kernel) on the step's own product shapes, and the
  * kernels' own forward + backward time on the row's shape in each build (native targets, relaxed SIMD, SIMD128).
+ * After the rounds, each row's whole step and the peer also take 20 short paired turns (pairedTurns, below), each with
+ * the ceiling measured in the same turn: the row "… whole step, paired turns" is the reading issue 18's targets are
+ * judged on since 2026-12-02 (docs/PERFORMANCE.md says why).
  *
- * GATELAB_FUSED_ROWS=lstm:64 (comma-separated cell:units filters) runs a subset; GATELAB_BENCH_QUICK=1 fewer repetitions.
+ * GATELAB_FUSED_ROWS=lstm:64 (comma-separated cell:units filters) runs a subset; GATELAB_BENCH_QUICK=1 fewer repetitions;
+ * GATELAB_FUSED_TURNS and GATELAB_FUSED_CEILING_BURSTS set the paired turns.
  */
 import { it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
