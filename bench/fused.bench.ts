@@ -25,6 +25,7 @@ import { KernelInstance, type KernelMemory } from '../src/main/engine/fused/wasm
 import { NativeKernelInstance, nativeKernelStatus, nativeTargetsHere } from '../src/main/engine/native'
 import { WholeStep } from '../src/main/engine/step'
 import { normalizeRunConfig } from '../src/shared/config'
+import { quantileSorted } from '../src/shared/stats/descriptive'
 import { median, quick, round, writeRows, type BenchRow } from './record'
 import { PeerSession, peerFields, peerLabel, runPeer, type PeerRecord } from './peer'
 
@@ -62,14 +63,7 @@ async function fusedMsPerBatch(cell: 'lstm' | 'gru', units: number, seqLen: numb
       optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })))
       return value.dataSync()[0]!
     })
-  const steps = Math.max(3, Math.round(400 / (units * seqLen / 100)))
-  for (let i = 0; i < 3; i++) step()
-  const times: number[] = []
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now()
-    for (let i = 0; i < steps; i++) step()
-    times.push((performance.now() - t) / steps)
-  }
+  const times = timedRuns(step, Math.max(3, Math.round(400 / (units * seqLen / 100))), reps)
   tf.dispose([xs, ys])
   optimizer.dispose()
   model.dispose()
@@ -82,15 +76,20 @@ async function fusedMsPerBatch(cell: 'lstm' | 'gru', units: number, seqLen: numb
  */
 function wholeStepMsPerBatch(cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number, reps: number): { median: number; best: number } {
   const { train } = wholeStep(cell, units, seqLen, batch)
-  const steps = Math.max(3, Math.round(400 / (units * seqLen / 100)))
-  for (let i = 0; i < 3; i++) train()
+  const times = timedRuns(train, Math.max(3, Math.round(400 / (units * seqLen / 100))), reps)
+  return { median: median(times), best: Math.min(...times) }
+}
+
+/** ms per call of `step`: three warm-up calls, then `reps` timed runs of `steps` calls each. */
+function timedRuns(step: () => unknown, steps: number, reps: number): number[] {
+  for (let i = 0; i < 3; i++) step()
   const times: number[] = []
   for (let r = 0; r < reps; r++) {
     const t = performance.now()
-    for (let i = 0; i < steps; i++) train()
+    for (let i = 0; i < steps; i++) step()
     times.push((performance.now() - t) / steps)
   }
-  return { median: median(times), best: Math.min(...times) }
+  return times
 }
 
 /** A whole step (src/main/engine/step) on one fixed random batch of a row's shape: `train()` runs one training step. */
@@ -274,15 +273,10 @@ async function pairedTurns(cell: 'lstm' | 'gru', units: number, seqLen: number, 
   }
 }
 
-/** The quartiles of a list (linear interpolation), for a spread beside a median. */
+/** The quartiles of a list (the stats module's type-7 quantile), for a spread beside a median. */
 function quartiles(values: number[]): [number, number] {
   const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number): number => {
-    const x = q * (sorted.length - 1)
-    const lo = Math.floor(x)
-    return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (x - lo)
-  }
-  return [at(0.25), at(0.75)]
+  return [quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.75)]
 }
 
 const rows: BenchRow[] = []
