@@ -42,21 +42,18 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--serve", action="store_true", help="measure again for each line BURSTS read from stdin")
     args = parser.parse_args()
-    parser_shapes = [tuple(int(v) for v in spec.split(",")) for spec in args.shape]
+    dims = [tuple(int(v) for v in spec.split(",")) for spec in args.shape]
     torch.set_num_threads(args.threads)
     if args.serve:
-        for m, n, k in parser_shapes:
+        for m, n, k in dims:
             rate(m, n, k, 5)  # warm up: first calls size OpenBLAS's buffers
         print(json.dumps({"ready": True, **peer_record(torch)}), flush=True)
         for line in sys.stdin:
             bursts = int(line)
-            shapes = [{"m": m, "n": n, "k": k, "gflops": rate(m, n, k, bursts)} for m, n, k in parser_shapes]
+            shapes = [{"m": m, "n": n, "k": k, "gflops": rate(m, n, k, bursts)} for m, n, k in dims]
             print(json.dumps({"shapes": shapes}), flush=True)
         return
-    shapes = []
-    for spec in args.shape:
-        m, n, k = (int(v) for v in spec.split(","))
-        shapes.append({"m": m, "n": n, "k": k, "gflops": rate(m, n, k)})
+    shapes = [{"m": m, "n": n, "k": k, "gflops": rate(m, n, k)} for m, n, k in dims]
     print(json.dumps({"shapes": shapes, **peer_record(torch)}))
 
 
