@@ -39,11 +39,19 @@ const selected = configs.filter(([cell, units]) => filter.length === 0 || filter
 // Five alternating rounds: this VM has slow spells lasting seconds; a median over five rides them out better than three.
 const rounds = quick ? 2 : 5
 // Paired turns per row (pairedTurns): about 1 s each. GATELAB_FUSED_TURNS=N sets them.
-const turns = Number(process.env.GATELAB_FUSED_TURNS ?? (quick ? 8 : 20))
+/** A positive whole number from the environment, or `fallback` when unset; anything else stops the bench, saying why. */
+function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw}: expected a whole number of at least 1 (default ${fallback})`)
+  return n
+}
+const turns = countFromEnv('GATELAB_FUSED_TURNS', quick ? 8 : 20)
 // The ceiling in each turn: best of this many bursts of about 2 ms per product shape, on each side (OpenBLAS, ours).
 // GATELAB_FUSED_CEILING_BURSTS=N sets it (more bursts: a higher best, a longer turn). 40, as the rounds' ceiling: with 10 the
 // ceiling read 61-64 GFLOP/s at GRU 128 and the share 65-66%; with 40, 71.9 and 59% (2026-12-02, quiet).
-const ceilingBursts = Number(process.env.GATELAB_FUSED_CEILING_BURSTS ?? 40)
+const ceilingBursts = countFromEnv('GATELAB_FUSED_CEILING_BURSTS', 40)
 
 /**
  * ms per training batch of the fused model (median over `reps` timed runs of `steps` batches each). One batch is the
