@@ -23,11 +23,9 @@ import '@tensorflow/tfjs-backend-wasm'
 import { FusedKernel, defaultKernelBuild, fusedGRU, fusedLSTM, trainingFlops, weightShapes, type FusedVariant, type KernelBuild } from '../src/main/engine/fused'
 import { KernelInstance, type KernelMemory } from '../src/main/engine/fused/wasm'
 import { NativeKernelInstance, nativeKernelStatus, nativeTargetsHere } from '../src/main/engine/native'
-import { WholeStep } from '../src/main/engine/step'
-import { normalizeRunConfig } from '../src/shared/config'
-import { quantileSorted } from '../src/shared/stats/descriptive'
-import { median, quick, round, writeRows, type BenchRow } from './record'
+import { countFromEnv, median, quartiles, quick, round, writeRows, type BenchRow } from './record'
 import { PeerSession, peerFields, peerLabel, runPeer, type PeerRecord } from './peer'
+import { wholeStep } from './whole-step'
 
 // Issue 18's target rows: 32, 64, 128 and 256 units at T = 100 (--quick too, with fewer rounds).
 const sizes = [32, 64, 128, 256]
@@ -39,14 +37,6 @@ const selected = configs.filter(([cell, units]) => filter.length === 0 || filter
 // Five alternating rounds: this VM has slow spells lasting seconds; a median over five rides them out better than three.
 const rounds = quick ? 2 : 5
 // Paired turns per row (pairedTurns): about 1 s each. GATELAB_FUSED_TURNS=N sets them.
-/** A positive whole number from the environment, or `fallback` when unset; anything else stops the bench, saying why. */
-function countFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw}: expected a whole number of at least 1 (default ${fallback})`)
-  return n
-}
 const turns = countFromEnv('GATELAB_FUSED_TURNS', quick ? 8 : 20)
 // The ceiling in each turn: best of this many bursts of about 2 ms per product shape, on each side (OpenBLAS, ours).
 // GATELAB_FUSED_CEILING_BURSTS=N sets it (more bursts: a higher best, a longer turn). 40, as the rounds' ceiling: with 10 the
@@ -98,19 +88,6 @@ function timedRuns(step: () => unknown, steps: number, reps: number): number[] {
     times.push((performance.now() - t) / steps)
   }
   return times
-}
-
-/** A whole step (src/main/engine/step) on one fixed random batch of a row's shape: `train()` runs one training step. */
-function wholeStep(cell: 'lstm' | 'gru', units: number, seqLen: number, batch: number): { train: () => void } {
-  const parsed = normalizeRunConfig({ cell, units, seqLen, batch, engine: 'fused', lr: 1e-3 })
-  if (!parsed.ok) throw new Error(parsed.message)
-  const variant = cell === 'lstm' ? 'lstm' : 'gru-after'
-  const s = weightShapes(variant, 1, units)
-  const fill = (n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => (Math.random() - 0.5) * scale)
-  const initial = [fill(s.kernel[0] * s.kernel[1], 0.4), fill(s.recurrentKernel[0] * s.recurrentKernel[1], 2 / Math.sqrt(units)), new Float32Array(s.bias.reduce((a, b) => a * b, 1)), fill(units, 0.4), new Float32Array(1)]
-  const whole = new WholeStep(parsed.config, { kind: 'regression', seqLen, inputSize: 1, outputSize: 1, perStep: false }, initial, { epsilon: 1e-7 })
-  const data = { n: batch, x: fill(batch * seqLen, 2).map((v) => v + 0.5), y: fill(batch, 2).map((v) => v + 0.5) }
-  return { train: () => void whole.train(data) }
 }
 
 /** The one-thread PyTorch peer on the same step (bench/peer.ts: at its best, or a reason and no figure). */
@@ -279,12 +256,6 @@ async function pairedTurns(cell: 'lstm' | 'gru', units: number, seqLen: number, 
     if ('session' in peer) peer.session.close()
     if ('session' in blas) blas.session.close()
   }
-}
-
-/** The quartiles of a list (the stats module's type-7 quantile), for a spread beside a median. */
-function quartiles(values: number[]): [number, number] {
-  const sorted = [...values].sort((a, b) => a - b)
-  return [quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.75)]
 }
 
 const rows: BenchRow[] = []

@@ -166,7 +166,10 @@ export class PeerSession {
   private stderr = ''
   private ended: Error | undefined
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    command: string
+  ) {
     child.stdout.on('data', (d: Buffer) => {
       this.buffered += d.toString()
       let at: number
@@ -184,7 +187,7 @@ export class PeerSession {
       for (const w of this.waiting.splice(0)) w.reject(this.ended)
     }
     child.on('close', (code) => end(`the peer exited (status ${code})`))
-    child.on('error', (e) => end(`${peerPython}: ${e.message}`))
+    child.on('error', (e) => end(`${command}: ${e.message}`))
   }
 
   private nextLine(): Promise<string> {
@@ -196,20 +199,29 @@ export class PeerSession {
 
   /** Starts `script --serve` with one thread by default; resolves once it is warmed up and proven at its best. */
   static async open(script: string, args: string[], threads = 1): Promise<{ session: PeerSession; record: PeerRecord } | { reason: string; record?: PeerRecord }> {
-    const child = spawn(peerPython, [join(peersDir, script), ...args, '--threads', String(threads), '--serve'], { env: peerEnv(threads) })
-    const session = new PeerSession(child)
-    let line: string
-    try {
-      line = await session.nextLine()
-    } catch (e) {
-      return { reason: (e as Error).message }
-    }
+    const started = await PeerSession.start(peerPython, [join(peersDir, script), ...args, '--threads', String(threads), '--serve'], { env: peerEnv(threads) })
+    if ('reason' in started) return started
+    const { session, line } = started
     const ready = parse<{ ready: boolean }>(0, line, session.stderr, undefined, threads)
     if ('reason' in ready) {
       session.close()
       return ready
     }
     return { session, record: ready.ok }
+  }
+
+  /**
+   * Starts any process that answers like a --serve peer (a ready line, then one JSON line per request line): the PyTorch
+   * peers above, or GateLab's own whole step (bench/peers/gatelab_step.ts). Resolves with its ready line, or the reason
+   * it ended before printing one.
+   */
+  static async start(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ session: PeerSession; line: string } | { reason: string }> {
+    const session = new PeerSession(spawn(command, args, options), command)
+    try {
+      return { session, line: await session.nextLine() }
+    } catch (e) {
+      return { reason: (e as Error).message }
+    }
   }
 
   /** Sends one request line and resolves with the peer's JSON answer. */

@@ -25,12 +25,13 @@
  */
 import { it } from 'vitest'
 import type { TrainerMessage } from '../src/shared/protocol'
-import { median, quick, round, writeRows, type BenchRow } from './record'
+import { countFromEnv, median, quick, round, writeRows, type BenchRow } from './record'
 import { summarizeSolve } from './solve'
 import { spawnTrainer, trainingStepMs, trainOnce, type CpuSplit, type TrainOutcome } from './trainer'
 
 import { allCores, peerFields, peerLabel, runPeer, runPeerPool, type PeerRecord, type PeerResult } from './peer'
 import { keepThreaded, pairedRatioMedian, pairedRatios, roundOrder } from './rounds'
+import { allCoresPairedTurns, turnsRow } from './allcores-turns'
 
 type Probe = Extract<TrainerMessage, { type: 'probe:result' }>
 
@@ -364,6 +365,11 @@ it('all cores: GateLab trainers against PyTorch at its best on all cores', { tim
           ` CPU per epoch alone ${f(cpuAlone)} ms, together ${f(cpuTogether)} ms; PyTorch CPU per step alone ${f(torchAloneCpu)} ms, pool ${f(torchPoolCpu)} ms, ${n} threads ${f(torchThreadedCpu)} ms` +
           ` [${fusedStep}, ${fusedKernels}]`
       )
+      // The same comparison in paired turns (bench/allcores-turns.ts), the reading least moved by the drift, beside it.
+      const turns = await allCoresPairedTurns(cell, units, seqLen, batch, n, countFromEnv('GATELAB_ALLCORES_TURNS', quick ? 8 : 20))
+      const { row, line } = turnsRow(name, turns, { cell, units, seqLen, batch })
+      rows.push(row)
+      console.log(line)
     }
   }
   writeRows('training-allcores', rows)
