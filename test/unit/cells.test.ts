@@ -16,6 +16,7 @@ import {
   networkForward,
   paramSizes,
   sequenceLoss,
+  sigmoid,
   type AfterStep,
   type CellVariant,
   type Network
@@ -36,6 +37,8 @@ interface NetOptions {
   perStep: boolean
   kind: 'regression' | 'classification'
   hardSigmoid?: boolean
+  /** Units per layer (3 unless set): 4 makes a bidirectional layer's output 8 wide, the next layer's a wide input. */
+  units?: number
 }
 
 function randomNet(o: NetOptions, seed: number, D = 2, H = 3, outputs = 2): Network {
@@ -70,12 +73,15 @@ const configs: NetOptions[] = [
   { variant: 'gru-before', layers: 2, bidirectional: true, perStep: true, kind: 'regression' },
   { variant: 'gru-before', layers: 1, bidirectional: false, perStep: false, kind: 'classification' },
   { variant: 'rnn', layers: 2, bidirectional: true, perStep: false, kind: 'regression' },
-  { variant: 'lstm', layers: 1, bidirectional: false, perStep: true, kind: 'classification' }
+  { variant: 'lstm', layers: 1, bidirectional: false, perStep: true, kind: 'classification' },
+  // Second layers with 8 inputs: their input product runs in WebAssembly (cell.ts, WIDE_INPUT).
+  { variant: 'lstm', layers: 2, bidirectional: true, perStep: false, kind: 'regression', units: 4 },
+  { variant: 'gru-after', layers: 2, bidirectional: true, perStep: true, kind: 'regression', units: 4 }
 ]
 
-describe.each(configs)('$variant, $layers layer(s), bidirectional $bidirectional, perStep $perStep, $kind', (o) => {
+describe.each(configs)('$variant, $layers layer(s), bidirectional $bidirectional, perStep $perStep, $kind, units $units', (o) => {
   const T = 5
-  const net = randomNet(o, 11 + configs.indexOf(o))
+  const net = randomNet(o, 11 + configs.indexOf(o), 2, o.units ?? 3)
   const x = Float64Array.from({ length: T * net.inputDim }, rng(3))
   const target = targetFor(net, T, 5)
   const loss = (xx: Float64Array, hook?: (l: number, d: number) => AfterStep | undefined): number => sequenceLoss(net, networkForward(net, xx, T, hook).y, target).loss
@@ -159,6 +165,31 @@ describe('hardSigmoid gates', () => {
         const fd = (sequenceLoss(net, networkForward(net, up, T).y, target).loss - sequenceLoss(net, networkForward(net, down, T).y, target).loss) / (2 * eps)
         expect(Math.abs(fd - dx[j]!), `${variant} x[${j}]`).toBeLessThan(1e-6)
       }
+    }
+  })
+})
+
+describe('wide inputs: the input product in WebAssembly', () => {
+  it.each([8, 12, 33])('D = %i: the first step of an LSTM is the loop ((b + x_0·W_0) + x_1·W_1) + …, bit for bit', (D) => {
+    const H = 3
+    const G = 4 * H
+    const r = rng(D)
+    const fill = (n: number, k: number): Float64Array => Float64Array.from({ length: n }, () => r() * k)
+    const w = { kernel: fill(D * G, 1.6), recurrentKernel: fill(H * G, 1.6), bias: fill(G, 0.6) }
+    const x = fill(2 * D, 2)
+    x[3] = 0 // the loop skips a zero input; the product adds 0·W, which changes no sum here
+    const trace = cellForward({ variant: 'lstm', units: H, inputDim: D, hardSigmoid: false }, w, x, 2)
+    const a = Array.from({ length: G }, (_, j) => {
+      let sum = w.bias[j]!
+      for (let d = 0; d < D; d++) if (x[d] !== 0) sum = sum + x[d]! * w.kernel[d * G + j]!
+      return sum
+    })
+    // At step 0 the state is zero, so the recurrent product adds +0.
+    for (let k = 0; k < H; k++) {
+      expect(trace.values.i![k]).toBe(sigmoid(a[k]!))
+      expect(trace.values.f![k]).toBe(sigmoid(a[H + k]!))
+      expect(trace.values.g![k]).toBe(Math.tanh(a[2 * H + k]!))
+      expect(trace.values.o![k]).toBe(sigmoid(a[3 * H + k]!))
     }
   })
 })

@@ -68,6 +68,9 @@ export interface CellTrace {
 export const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
 export const hardSigmoid = (v: number): number => Math.min(1, Math.max(0, 0.2 * v + 0.5))
 
+/** Inputs at least this wide run their input product in WebAssembly (cellForwardBatch); narrower ones in a loop. */
+const WIDE_INPUT = 8
+
 /** d gate / d pre-activation, from the gate's value. */
 function gateSlope(value: number, hard: boolean): number {
   return hard ? (value > 0 && value < 1 ? 0.2 : 0) : value * (1 - value)
@@ -129,16 +132,29 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly
     return values
   })
   const hss = bySequence(B, (b) => all[b]!.h!)
-  const as = bySequence(B, () => new Float64Array(G))
+  let as: Float64Array[] = bySequence(B, () => new Float64Array(G))
   const zeros = bySequence(B, () => new Float64Array(H))
   const candidates = variant === 'gru-after' ? bySequence(B, () => new Float64Array(T * H)) : undefined
   // The products' operands in the WebAssembly module's memory (products.ts): U, each sequence's h_{s−1} (the
   // reset-before GRU's r ⊙ h_{s−1} after it) and its recurrent products u.
-  const [Uw, ...slots] = workspace([H * G, ...bySequence(B, () => H), ...bySequence(B, () => G)])
+  // Wide inputs (a second layer's: H or 2H features) have their input product a = b + x_s·W in the module too, as one
+  // product over [b; W] with v = [1, x_s]: its sums are the loop's ((b + x_0·W_0) + x_1·W_1) + … operation for operation
+  // (0 + 1·b is b), so the trace keeps its bits but for signed zeros and for 0·∞ (the loop skips zero inputs). Narrow
+  // inputs (a first layer's few features) keep the loop.
+  const wide = D >= WIDE_INPUT
+  const [Uw, ...slots] = workspace([H * G, ...bySequence(B, () => H), ...bySequence(B, () => G), ...(wide ? [(D + 1) * G, ...bySequence(B, () => D + 1), ...bySequence(B, () => G)] : [])])
   Uw!.set(U)
   const vs = slots.slice(0, B)
-  const us = slots.slice(B)
-  for (let s = 0; s < T; s++) forwardStep(s, variant, H, G, D, B, gate, W, bias, xs, as, vs, us, all, hss, zeros, candidates, hooks, Uw!)
+  const us = slots.slice(B, 2 * B)
+  const Ww = wide ? slots[2 * B]! : undefined
+  const xv = wide ? slots.slice(2 * B + 1, 3 * B + 1) : undefined
+  if (wide) {
+    Ww!.set(bias.subarray(0, G))
+    Ww!.set(W.subarray(0, D * G), G)
+    for (const v of xv!) v[0] = 1
+    as = slots.slice(3 * B + 1)
+  }
+  for (let s = 0; s < T; s++) forwardStep(s, variant, H, G, D, B, gate, W, bias, xs, as, vs, us, all, hss, zeros, candidates, hooks, Uw!, Ww, xv)
   return all.map((values, b) => ({ spec, steps: T, values, ...(candidates ? { recurrentCandidate: candidates[b]! } : {}) }))
 }
 
@@ -170,21 +186,32 @@ function forwardStep(
   zeros: Float64Array[],
   candidates: Float64Array[] | undefined,
   hooks: Array<AfterStep | undefined>,
-  Uw: Float64Array
+  Uw: Float64Array,
+  Ww: Float64Array | undefined,
+  xv: Float64Array[] | undefined
 ): void {
   const prevs = s === 0 ? zeros : hss
   const po = s === 0 ? 0 : (s - 1) * H
   const o = s * H
-  // a = b + x_s · W
-  for (let b = 0; b < B; b++) {
-    const a = as[b]!
-    const x = xs[b]!
-    for (let j = 0; j < G; j++) a[j] = bias[j]!
-    for (let d = 0; d < D; d++) {
-      const xv = x[s * D + d]!
-      if (xv === 0) continue
-      const row = d * G
-      for (let j = 0; j < G; j++) a[j] = a[j]! + xv * W[row + j]!
+  // a = b + x_s · W: wide inputs as one product over [b; W] (cellForwardBatch), narrow ones in this loop.
+  if (Ww) {
+    for (let b = 0; b < B; b++) {
+      const v = xv![b]!
+      const x = xs[b]!
+      for (let d = 0; d < D; d++) v[d + 1] = x[s * D + d]!
+    }
+    productBatch(xv!, 0, Ww, 0, G, D + 1, as, 0, G)
+  } else {
+    for (let b = 0; b < B; b++) {
+      const a = as[b]!
+      const x = xs[b]!
+      for (let j = 0; j < G; j++) a[j] = bias[j]!
+      for (let d = 0; d < D; d++) {
+        const xd = x[s * D + d]!
+        if (xd === 0) continue
+        const row = d * G
+        for (let j = 0; j < G; j++) a[j] = a[j]! + xd * W[row + j]!
+      }
     }
   }
   for (let b = 0; b < B; b++) vs[b]!.set(prevs[b]!.subarray(po, po + H))
