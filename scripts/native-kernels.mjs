@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { nativeSourceHash } from '../src/main/engine/native/sources.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // GATELAB_NATIVE_ADDON_DIR / GATELAB_NATIVE_OUT: build a copy elsewhere (the install test does, with no compiler).
@@ -68,7 +69,8 @@ try {
   process.dlopen(mod, built)
   mkdirSync(outDir, { recursive: true })
   copyFileSync(built, target)
-  finish(true, { targets: mod.exports.targets, path: target })
+  // The sources' hash: index.ts compares it with a checkout's sources, so a module older than them is not used silently.
+  finish(true, { targets: mod.exports.targets, path: target, sources: nativeSourceHash(addonDir) })
 } catch (error) {
   finish(false, { error: `built but does not load: ${error.message}` })
 }

@@ -7,12 +7,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Worker } from 'node:worker_threads'
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, sep } from 'node:path'
+import { nativeSourceHash } from '../../src/main/engine/native/sources.mjs'
 import { FusedKernel, defaultKernelBuild, fusedVariants, weightShapes, type FusedShape, type FusedSpec } from '../../src/main/engine/fused/kernel'
 import { relativeError } from '../../src/main/engine/fused/reference'
 import { kernelVariant } from '../../src/main/engine/fused/wasm'
 import { NativeKernelInstance, nativeKernelStatus, nativeTargetsHere, type NativeTarget } from '../../src/main/engine/native'
 
 const hidden = process.env.GATELAB_NATIVE_KERNELS === 'off'
+const repo = join(__dirname, '..', '..')
 const targets = hidden ? [] : nativeTargetsHere()
 
 function rng(seed: number): () => number {
@@ -50,6 +55,45 @@ describe('native kernel loader', () => {
     expect(other.used).toBe(false)
     // Restore the process's own choice for the other tests (the loader caches per setting).
     nativeKernelStatus()
+  })
+
+  it('does not use a module built from other kernel sources than the checkout beside it, and says how to rebuild', (context) => {
+    const status = nativeKernelStatus()
+    if (!status.used || !status.path) {
+      console.warn(`native-kernels.test: no native module to copy — ${status.reason}`)
+      context.skip()
+    }
+    // A checkout in miniature: native/ with the module and its build record, and the sources it was built from.
+    const root = mkdtempSync(join(tmpdir(), 'gatelab-native-'))
+    try {
+      const addon = join(root, 'src', 'main', 'engine', 'native', 'addon')
+      cpSync(join(repo, 'src', 'main', 'engine', 'native', 'addon'), addon, { recursive: true, filter: (f) => !f.includes(`${sep}build`) })
+      cpSync(join(repo, 'src', 'main', 'engine', 'fused', 'kernels'), join(root, 'src', 'main', 'engine', 'fused', 'kernels'), { recursive: true })
+      mkdirSync(join(root, 'native'))
+      const module = join(root, 'native', 'gatelab_kernels.node')
+      copyFileSync(status.path!, module)
+      const record = (sources: string | null): void =>
+        writeFileSync(join(root, 'native', 'gatelab_kernels.build.json'), JSON.stringify({ ok: true, date: '2026-12-01T15:06:48.981Z', sources }))
+      const env = { ...process.env, GATELAB_NATIVE_KERNELS: 'avx2', GATELAB_NATIVE_KERNELS_PATH: module }
+      const target = status.target!
+      // Built from these very sources: used.
+      record(nativeSourceHash(addon))
+      expect(nativeKernelStatus({ ...env, GATELAB_NATIVE_KERNELS: target })).toMatchObject({ used: true, path: module })
+      // The kernels changed since (a pull without a rebuild): not used, and the reason says so and what to run.
+      writeFileSync(join(root, 'src', 'main', 'engine', 'fused', 'kernels', 'rnn.c'), '// changed\n', { flag: 'a' })
+      const stale = nativeKernelStatus({ ...env, GATELAB_NATIVE_KERNELS: 'auto' })
+      expect(stale.used).toBe(false)
+      expect(stale.reason).toBe(
+        `${module} was built on 2026-12-01T15:06:48.981Z from other kernel sources than this checkout's (they changed since): the WebAssembly kernels run. Rebuild it with \`npm run build:native\``
+      )
+      // A record from before the hashes were kept: not judged. (The loader caches per setting and path: a path spelled
+      // differently is looked at afresh.)
+      record(null)
+      expect(nativeKernelStatus({ ...env, GATELAB_NATIVE_KERNELS: 'auto', GATELAB_NATIVE_KERNELS_PATH: `${join(root, 'native')}${sep}.${sep}gatelab_kernels.node` }).used).toBe(true)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+      nativeKernelStatus()
+    }
   })
 })
 

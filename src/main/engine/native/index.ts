@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FusedKernelReport } from '../../../shared/protocol'
 import type { KernelFunctions, KernelMemory } from '../fused/wasm'
+import { nativeSourceHash } from './sources.mjs'
 
 export const nativeFileName = 'gatelab_kernels.node'
 export const nativeBuildStatusFile = 'gatelab_kernels.build.json'
@@ -65,17 +66,31 @@ export function nativeCandidates(env: NodeJS.ProcessEnv = process.env): string[]
 }
 
 /** What the install script recorded about the last native build (native/gatelab_kernels.build.json), if anything. */
-function buildRecord(candidates: string[]): { ok: boolean; error?: string } | undefined {
+function buildRecord(candidates: string[]): { ok: boolean; error?: string; date?: string; sources?: string | null } | undefined {
   for (const c of candidates) {
     const file = join(dirname(c), nativeBuildStatusFile)
     if (!existsSync(file)) continue
     try {
-      return JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string }
+      return JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string; date?: string; sources?: string | null }
     } catch {
       return undefined
     }
   }
   return undefined
+}
+
+/**
+ * Why a module at `path` must not be used because it was built from other kernel sources than the checkout it sits in
+ * (native/ beside src/: a `git pull` that changed the kernels without `npm run build:native`), or undefined: its build
+ * record has the sources' hash (scripts/native-kernels.mjs) and the checkout's sources hash otherwise. A packaged app
+ * (no sources beside it), a module without a record, or a record from before hashes were kept: not judged.
+ */
+function staleReason(path: string): string | undefined {
+  const record = buildRecord([path])
+  if (!record?.sources) return undefined
+  const sources = nativeSourceHash(join(dirname(path), '..', 'src', 'main', 'engine', 'native', 'addon'))
+  if (sources === null || sources === record.sources) return undefined
+  return `${path} was built${record.date ? ` on ${record.date}` : ''} from other kernel sources than this checkout's (they changed since): the WebAssembly kernels run. Rebuild it with \`npm run build:native\``
 }
 
 const opened = new Map<string, Addon>()
@@ -119,6 +134,8 @@ function load(env: NodeJS.ProcessEnv = process.env): { status: NativeKernelStatu
         index: -1
       }
     }
+    const stale = staleReason(path)
+    if (stale) return { status: { used: false, path, reason: stale }, index: -1 }
     let addon: Addon
     try {
       addon = openAddon(path)
