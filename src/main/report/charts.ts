@@ -4,7 +4,9 @@
  * .svg, .pdf and .png (and as pgfplots code with its CSV data, figures/tex.ts). Every figure is first a Plot (the data
  * and axes, in the one figure style of src/shared/figures), then drawn: the same Plot feeds the SVG and the LaTeX.
  */
-import * as echarts from 'echarts'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import type * as Echarts from 'echarts'
 import { echartsMinorAxis, echartsValueAxis, extentOf, FIGURE_FONT, linearAxis, logAxis, unitTitle, wantsLog, type AxisSpec, type Dash } from '../../shared/figures'
 import type { Curve, GroupBand, PredictionSet, ReportModel } from './model'
 
@@ -63,9 +65,21 @@ export function figureId(kind: string, name: string): string {
   return `${kind}-${name.replace(/[^\w.-]+/g, '_')}`
 }
 
+/**
+ * ECharts, loaded on the first figure rather than when this module is imported. Every CLI command imports the report
+ * code through the main bundle's shared chunk, and ECharts costs about 10 MB of heap once loaded (its 3.7 MB source
+ * kept as a string, and its code): `gatelab inspect-csv` on a 16 MB file ran out of a 32 MB heap about half the time
+ * with it loaded (test/integration/csv-memory.test.ts).
+ */
+let echartsModule: typeof Echarts | undefined
+function echarts(): typeof Echarts {
+  echartsModule ??= createRequire(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url))('echarts') as typeof Echarts
+  return echartsModule
+}
+
 /** Renders one ECharts option to an SVG string; the chart instance lives only for this call. */
 export function renderSvg(option: Option, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {
     // A white background, so a PNG or a pasted SVG reads on dark slides too.
     chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: FONT_FAMILY, color: INK }, ...option })
