@@ -136,6 +136,9 @@ const allCoresCovers = {
 }
 
 /** What the all-cores row's paired reading covers (bench/rounds.ts), recorded beside it. */
+/** The all-cores paired turns per row (bench/allcores-turns.ts); read here so a bad value stops the bench before any round. */
+const allCoresTurns = countFromEnv('GATELAB_ALLCORES_TURNS', quick ? 8 : 20)
+
 const PAIRED_COVERS =
   "the median over rounds of each round's own ratio: the N trainers' step rate against the better PyTorch form " +
   'measured in the same round, next to them (rounds run in mirrored order); shown beside `ratio` (median of each ' +
@@ -366,7 +369,7 @@ it('all cores: GateLab trainers against PyTorch at its best on all cores', { tim
           ` [${fusedStep}, ${fusedKernels}]`
       )
       // The same comparison in paired turns (bench/allcores-turns.ts), the reading least moved by the drift, beside it.
-      const turns = await allCoresPairedTurns(cell, units, seqLen, batch, n, countFromEnv('GATELAB_ALLCORES_TURNS', quick ? 8 : 20))
+      const turns = await allCoresPairedTurns(cell, units, seqLen, batch, n, allCoresTurns)
       const { row, line } = turnsRow(name, turns, { cell, units, seqLen, batch })
       rows.push(row)
       console.log(line)
