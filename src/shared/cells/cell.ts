@@ -132,7 +132,6 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly
     return values
   })
   const hss = bySequence(B, (b) => all[b]!.h!)
-  let as: Float64Array[] = bySequence(B, () => new Float64Array(G))
   const zeros = bySequence(B, () => new Float64Array(H))
   const candidates = variant === 'gru-after' ? bySequence(B, () => new Float64Array(T * H)) : undefined
   // The products' operands in the WebAssembly module's memory (products.ts): U, each sequence's h_{s−1} (the
@@ -148,11 +147,12 @@ export function cellForwardBatch(spec: CellSpec, w: CellParams, inputs: readonly
   const us = slots.slice(B, 2 * B)
   const Ww = wide ? slots[2 * B]! : undefined
   const xv = wide ? slots.slice(2 * B + 1, 3 * B + 1) : undefined
+  // Each sequence's input product a (in the module when wide, where the product writes it).
+  const as = wide ? slots.slice(3 * B + 1) : bySequence(B, () => new Float64Array(G))
   if (wide) {
     Ww!.set(bias.subarray(0, G))
     Ww!.set(W.subarray(0, D * G), G)
     for (const v of xv!) v[0] = 1
-    as = slots.slice(3 * B + 1)
   }
   for (let s = 0; s < T; s++) forwardStep(s, variant, H, G, D, B, gate, W, bias, xs, as, vs, us, all, hss, zeros, candidates, hooks, Uw!, Ww, xv)
   return all.map((values, b) => ({ spec, steps: T, values, ...(candidates ? { recurrentCandidate: candidates[b]! } : {}) }))
