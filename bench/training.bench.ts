@@ -135,10 +135,10 @@ const allCoresCovers = {
     'warm-up steps, median of 3 timed repetitions (bench/peers/torch_rnn.py)'
 }
 
-/** What the all-cores row's paired reading covers (bench/rounds.ts), recorded beside it. */
 /** The all-cores paired turns per row (bench/allcores-turns.ts); read here so a bad value stops the bench before any round. */
 const allCoresTurns = countFromEnv('GATELAB_ALLCORES_TURNS', quick ? 8 : 20)
 
+/** What the all-cores row's paired reading covers (bench/rounds.ts), recorded beside it. */
 const PAIRED_COVERS =
   "the median over rounds of each round's own ratio: the N trainers' step rate against the better PyTorch form " +
   'measured in the same round, next to them (rounds run in mirrored order); shown beside `ratio` (median of each ' +
