@@ -31,7 +31,7 @@ import { defaultKernelBuild } from './fused'
 import { nativeKernelStatus } from './native'
 import { buildModel } from './model'
 import { seedMathRandom } from './seeding'
-import { gatherArrays, WholeStep, wholeStepSupport } from './step'
+import { gatherArrays, WholeStep, wholeStepSupport, type ArrayBatch } from './step'
 import { createTelemetry } from './telemetry'
 import { createHeapKeeper } from './heap'
 
@@ -296,6 +296,7 @@ async function trainSeeded({ runId, seq, config, backend, backendWhy, send, canc
   let best: { metric: string; value: number; epoch: number } | null = null
   let bestWeights: tf.Tensor[] | null = null
   let sinceBest = 0
+  let batchArrays: ArrayBatch | undefined
   let plateauBest = Infinity
   let sinceImprovement = 0
   // Widened on purpose: TS cannot see the assignments made from the callbacks below.
@@ -320,7 +321,8 @@ async function trainSeeded({ runId, seq, config, backend, backendWhy, send, canc
         }
         const indices = order.slice(b * config.batch, (b + 1) * config.batch)
         // The whole step in one call where the configuration allows (engine/step), else TF.js around the fused layers.
-        const values = whole ? whole.train(gatherArrays(data, data.train, indices)) : tfjsTrainStep(model, variables, optimizer, data, config, indices)
+        // The whole step reuses one batch's arrays from step to step (gatherArrays' `into`): no new arrays per step.
+        const values = whole ? whole.train((batchArrays = gatherArrays(data, data.train, indices, batchArrays))) : tfjsTrainStep(model, variables, optimizer, data, config, indices)
         const loss = values[0]!
         step++
         lastLoss = loss

@@ -129,7 +129,11 @@ export class FusedKernel {
     return this.wasm.memoryBytes
   }
 
-  forward(spec: FusedSpec, shape: FusedShape, x: Float32Array, w: FusedWeights): { y: Float32Array; ticket: number } {
+  /**
+   * One forward pass. `y` is a copy, unless `options.view`: then a view into the kernel's memory, valid until the next
+   * forward or backward call of this kernel (the whole step copies it on at once, so each step makes no new array).
+   */
+  forward(spec: FusedSpec, shape: FusedShape, x: Float32Array, w: FusedWeights, options: { view?: boolean } = {}): { y: Float32Array; ticket: number } {
     checkShapes(spec, shape, w)
     if (x.length !== shape.batch * shape.steps * shape.inputDim) {
       throw new Error(`fused ${spec.variant}: input has ${x.length} values, expected ${shape.batch}×${shape.steps}×${shape.inputDim}`)
@@ -154,7 +158,8 @@ export class FusedKernel {
     this.ticket += 1
     this.live = this.ticket
     this.liveKey = key(spec, shape)
-    return { y: mem.slice(o.y / 4, o.y / 4 + L.sizes.y), ticket: this.ticket }
+    const y = options.view ? mem.subarray(o.y / 4, o.y / 4 + L.sizes.y) : mem.slice(o.y / 4, o.y / 4 + L.sizes.y)
+    return { y, ticket: this.ticket }
   }
 
   /**
@@ -173,7 +178,8 @@ export class FusedKernel {
    * pass's input and weights; it is called only when the activations must be recomputed. `into` (the whole step's
    * gradient region, engine/step) receives the weight gradients directly, and the returned arrays are those: no
    * fresh weight-sized array per call (1 MiB for the recurrent kernel at 256 LSTM units, which also made V8 collect
-   * for the external memory every few steps).
+   * for the external memory every few steps). With `options.view`, `dx` is a view into the kernel's memory, valid
+   * until the next call of this kernel, instead of a copy.
    */
   backward(
     spec: FusedSpec,
@@ -181,7 +187,8 @@ export class FusedKernel {
     ticket: number,
     inputs: () => { x: Float32Array; w: FusedWeights },
     dy: Float32Array,
-    into?: Pick<FusedGrads, 'dKernel' | 'dRecurrentKernel' | 'dBias'>
+    into?: Pick<FusedGrads, 'dKernel' | 'dRecurrentKernel' | 'dBias'>,
+    options: { view?: boolean } = {}
   ): FusedGrads {
     if (ticket !== this.live || key(spec, shape) !== this.liveKey) {
       const { x, w } = inputs()
@@ -209,7 +216,8 @@ export class FusedKernel {
         target.set(mem.subarray(o[r] / 4, o[r] / 4 + L.sizes[r]))
         return target
       }
-      return { dx: read('dx'), dKernel: copy('dW', into.dKernel), dRecurrentKernel: copy('dU', into.dRecurrentKernel), dBias: copy('db', into.dBias) }
+      const dx = options.view ? mem.subarray(o.dx / 4, o.dx / 4 + L.sizes.dx) : read('dx')
+      return { dx, dKernel: copy('dW', into.dKernel), dRecurrentKernel: copy('dU', into.dRecurrentKernel), dBias: copy('db', into.dBias) }
     }
     return { dx: read('dx'), dKernel: read('dW'), dRecurrentKernel: read('dU'), dBias: read('db') }
   }

@@ -44,19 +44,24 @@ export function wholeStepSupport(config: Pick<StepConfig, 'engine' | 'dropout'>,
   return { ok: true, reason: 'forward, head, loss, backward, clipping and optimizer in one call per step (engine/step)' }
 }
 
-/** One batch as flat arrays: x [n, T, in]; y float targets [n, out] / [n, T, out], or class indices [n] / [n·T]. */
+/**
+ * One batch as flat arrays: x [n, T, in]; y float targets [n, out] / [n, T, out], or class indices [n] / [n·T].
+ * gatherArrays fills `into` when it has this batch's sizes (the trainer passes the previous batch: one pair of arrays
+ * for a whole run instead of two new ones per step), else new arrays.
+ */
 export interface ArrayBatch {
   n: number
   x: Float32Array
   y: Float32Array | Int32Array
 }
 
-export function gatherArrays(data: Pick<SequenceDataset, 'kind' | 'seqLen' | 'inputSize'>, split: Split, indices: ArrayLike<number>): ArrayBatch {
+export function gatherArrays(data: Pick<SequenceDataset, 'kind' | 'seqLen' | 'inputSize'>, split: Split, indices: ArrayLike<number>, into?: ArrayBatch): ArrayBatch {
   const n = indices.length
   const xWidth = data.seqLen * data.inputSize
   const yWidth = split.y.length / split.n
-  const x = new Float32Array(n * xWidth)
-  const y = data.kind === 'classification' ? new Int32Array(n * yWidth) : new Float32Array(n * yWidth)
+  const fits = into !== undefined && into.n === n && into.x.length === n * xWidth && into.y.length === n * yWidth && (into.y instanceof Int32Array) === (data.kind === 'classification')
+  const x = fits ? into.x : new Float32Array(n * xWidth)
+  const y = fits ? into.y : data.kind === 'classification' ? new Int32Array(n * yWidth) : new Float32Array(n * yWidth)
   for (let k = 0; k < n; k++) {
     const i = indices[k]!
     x.set(split.x.subarray(i * xWidth, (i + 1) * xWidth), k * xWidth)
@@ -298,16 +303,18 @@ export class WholeStep {
       layer.input = input
       const H = layer.spec.units
       const shape = { batch: B, steps: T, inputDim: layer.inputDim }
+      // The last layer's output goes straight into the head's input region.
+      const last = l === this.layers.length - 1
       const outs = layer.dirs.map((dir) => {
         const x = dir.backwards ? reverseSteps(input, B, T, layer.inputDim) : input
-        const { y, ticket } = dir.kernel.forward(layer.spec, shape, x, this.weightsOf(dir))
+        // The last layer's y is copied into the head's input below, before this kernel runs again: a view will do. A
+        // lower layer's y is the next layer's input, kept for its backward pass, so it stays a copy.
+        const { y, ticket } = dir.kernel.forward(layer.spec, shape, x, this.weightsOf(dir), { view: last })
         dir.x = x
         dir.ticket = ticket
         return dir.backwards && layer.spec.returnSequences ? reverseSteps(y, B, T, H) : y
       })
       this.lap('recurrent forward')
-      // The last layer's output goes straight into the head's input region.
-      const last = l === this.layers.length - 1
       const f32 = this.mem.f32
       const hidden = this.scratchLayout(rows).hidden / 4
       if (outs.length === 1) {
@@ -413,7 +420,9 @@ export class WholeStep {
         const w = this.weightsOf(dir)
         // The weight gradients land in the gradient region directly (no per-step copies of weight size).
         const into = { dKernel: grads[dir.param]!, dRecurrentKernel: grads[dir.param + 1]!, dBias: grads[dir.param + 2]! }
-        const g = dir.kernel.backward(layer.spec, shape, dir.ticket!, () => ({ x: dir.x!, w }), dy, into)
+        // dx as a view into this direction's kernel: it is read (summed, reversed, or handed down as the lower layer's
+        // output gradient, which that layer's own kernel copies in) before this kernel runs again.
+        const g = dir.kernel.backward(layer.spec, shape, dir.ticket!, () => ({ x: dir.x!, w }), dy, into, { view: true })
         this.lap('recurrent backward')
         if (l > 0 && dirCount === 1) dInput = g.dx
         else if (dInput) {
