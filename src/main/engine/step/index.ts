@@ -44,17 +44,17 @@ export function wholeStepSupport(config: Pick<StepConfig, 'engine' | 'dropout'>,
   return { ok: true, reason: 'forward, head, loss, backward, clipping and optimizer in one call per step (engine/step)' }
 }
 
-/**
- * One batch as flat arrays: x [n, T, in]; y float targets [n, out] / [n, T, out], or class indices [n] / [n·T].
- * gatherArrays fills `into` when it has this batch's sizes (the trainer passes the previous batch: one pair of arrays
- * for a whole run instead of two new ones per step), else new arrays.
- */
+/** One batch as flat arrays: x [n, T, in]; y float targets [n, out] / [n, T, out], or class indices [n] / [n·T]. */
 export interface ArrayBatch {
   n: number
   x: Float32Array
   y: Float32Array | Int32Array
 }
 
+/**
+ * The batch of `indices` from a split. Fills `into` when it has this batch's sizes (the trainer passes the previous
+ * batch: one pair of arrays for a whole run instead of two new ones per step), else new arrays.
+ */
 export function gatherArrays(data: Pick<SequenceDataset, 'kind' | 'seqLen' | 'inputSize'>, split: Split, indices: ArrayLike<number>, into?: ArrayBatch): ArrayBatch {
   const n = indices.length
   const xWidth = data.seqLen * data.inputSize
