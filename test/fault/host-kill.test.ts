@@ -105,6 +105,17 @@ function childrenOf(pid: number): number[] {
   return out
 }
 
+/** Sends a signal; false when the process had already exited (ESRCH), which a race with a run's end allows. */
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false
+    throw error
+  }
+}
+
 const alive = (pid: number): boolean => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
@@ -166,8 +177,8 @@ describe('the host killed at random moments of training and sweeps', () => {
       await sleep(moment)
       const trainers = childrenOf(host.child.pid!)
       if (killTrainerFirst && trainers.length > 0) {
-        process.kill(trainers[0]!, 'SIGKILL')
-        trainerKills++
+        // The trainer may have ended between the listing and the kill (its run completed): that is no failure.
+        if (signal(trainers[0]!, 'SIGKILL')) trainerKills++
         await sleep(Math.floor(random() * 300))
       }
       const allTrainers = [...new Set([...trainers, ...childrenOf(host.child.pid!)])]
