@@ -23,7 +23,7 @@ describe('the New run form’s estimate (browser mode)', () => {
     const trainOne = page.getByRole('button', { name: /^Train one/ })
     await expect(trainPair.isDisabled()).resolves.toBe(false)
 
-    await page.getByLabel('Sequence length T').fill('20000') // ~150 GiB: above half of any CI machine's memory
+    await page.getByLabel('Sequence length T').fill('100000') // ~200 GiB: above half of any machine CI runs on
     await page.getByLabel('Units per layer').fill('2048')
     const error = page.getByTestId('run-estimate-error')
     await expect.poll(() => error.textContent().catch(() => null), { timeout: 15_000 }).toMatch(
@@ -31,13 +31,15 @@ describe('the New run form’s estimate (browser mode)', () => {
     )
     await expect(trainPair.isDisabled()).resolves.toBe(true)
     await expect(trainOne.isDisabled()).resolves.toBe(true)
+    // The status line above does not say "Ready to train" beside a refusal.
+    await expect(page.getByTestId('form-validation').textContent()).resolves.toBe('Too large to train here: see the estimate below')
     await page.locator('.form-side .card').screenshot({ path: join(screenshotDir, 'new-run-estimate-refused.png') })
 
     // The API refuses the same configuration with its own code, whatever a client does.
     const res = await fetch(`${host.origin}/api/call/startRuns`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
-      body: JSON.stringify({ configs: [{ seqLen: 2000, units: 2048 }] })
+      body: JSON.stringify({ configs: [{ seqLen: 100000, units: 2048 }] })
     })
     const body = (await res.json()) as { ok: boolean; error?: { code: string; message: string } }
     expect(body.ok).toBe(false)
@@ -50,6 +52,7 @@ describe('the New run form’s estimate (browser mode)', () => {
     await page.getByLabel('Sequence length T').fill('50')
     await expect.poll(() => trainPair.isDisabled(), { timeout: 15_000 }).toBe(false)
     await expect(error.count()).resolves.toBe(0)
+    await expect(page.getByTestId('form-validation').textContent()).resolves.toBe('Ready to train')
     // No empty gaps in the Start panel (issue 17): between one block and the next only the panel's own 10 px gap, once
     // the parameter counts and the estimate are in (a reserved 40 px under "Ready to train" and the budget block's own
     // margins used to leave 20-30 px holes above and below its divider).

@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { FusedGRU, FusedLSTM, INFERENCE_CHUNK, fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN, type FusedRecurrent } from '../../src/main/engine/fused'
 import { relativeError } from '../../src/main/engine/fused/reference'
+import { INFERENCE_BYTES, inferenceRows } from '../../src/main/engine/fused/chunk'
+import { FusedKernel, kernelRowBytes } from '../../src/main/engine/fused/kernel'
 
 type Cell = 'lstm' | 'gru' | 'rnn'
 
@@ -191,6 +193,30 @@ describe('fused layers in a training loop', () => {
     const grad = (training: boolean) => tf.grad((input: tf.Tensor) => tf.sum(tf.square(layer.apply(input, { training }) as tf.Tensor)))(x)
     expect(relativeError(grad(false).dataSync(), grad(true).dataSync())).toBeLessThan(1e-6)
     tf.dispose([x, chunked, whole])
+  })
+
+  it('inference chunks are bounded by kernel memory too: 256 units × 100 steps run 46 rows at a time, same bits', () => {
+    const layer = fusedLSTM({ units: 256 })
+    layer.build([null, 100, 1])
+    const rows = inferenceRows(kernelRowBytes(layer.spec, 100, 1))
+    // 0.69 MiB of kernel layout a sequence (gates T·4H, states, tanh(c) and hidden states 3·T·H, the rest small).
+    expect(kernelRowBytes(layer.spec, 100, 1) / 2 ** 20).toBeCloseTo(0.69, 2)
+    expect(rows).toBe(46)
+    const x = tf.randomNormal([2 * rows + 3, 100, 1], 0, 1, 'float32', 4)
+    const chunked = layer.apply(x) as tf.Tensor
+    // The kernel's memory after the chunked pass: rows sequences' worth, within the byte bound plus the weights' part.
+    const fixed = new FusedKernel().memoryBytes
+    expect(layer.kernelMemoryBytes).toBeLessThan(INFERENCE_BYTES + fixed + 4 * 2 ** 20)
+    const whole = layer.apply(x, { training: true }) as tf.Tensor
+    expect(Array.from(chunked.dataSync())).toEqual(Array.from(whole.dataSync()))
+    tf.dispose([x, chunked, whole])
+  })
+
+  it('inferenceRows: at most INFERENCE_CHUNK rows and INFERENCE_BYTES, at least one', () => {
+    expect(inferenceRows(1024)).toBe(INFERENCE_CHUNK)
+    expect(inferenceRows(INFERENCE_BYTES / 40)).toBe(40)
+    expect(inferenceRows(INFERENCE_BYTES * 3)).toBe(1)
+    expect(inferenceRows(0)).toBe(INFERENCE_CHUNK)
   })
 
   it('unit forget bias initialises the forget gate bias to 1 and the rest to 0', () => {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { formatBytes, parseMemorySize, refusalMessage } from '../../src/shared/limits'
 import { estimateRun, type DataSize } from '../../src/main/limits/estimate'
 import { isOutOfMemory, plainFailure } from '../../src/main/limits/failure'
+import { inferenceRows } from '../../src/main/engine/fused/chunk'
+import { kernelRowBytes } from '../../src/main/engine/fused/kernel'
 import { normalizeRunConfig, type RunConfigInput } from '../../src/shared/config'
 
 const config = (input: RunConfigInput) => {
@@ -52,8 +54,11 @@ describe('estimate', () => {
   })
 
   it('refuses the issue’s examples with the estimate, the limit and what to shrink, in each place’s words', () => {
-    const huge = config({ seqLen: 2000, units: 2048 })
-    const e = estimateRun(huge, adding(huge), { limit })
+    // Issue 19's `--seq-len 2000 --units 2048` needed 15 GiB while a fused layer evaluated 128 sequences at a time; with
+    // evaluation chunks bounded by kernel memory (fused/chunk.ts) it needs about 4.8 GiB, so three times the length
+    // stands in for a run that does not fit. Native kernels, so that memory is the only reason.
+    const huge = config({ seqLen: 6000, units: 2048 })
+    const e = estimateRun(huge, adding(huge), { limit, kernels: 'native' })
     expect(e.fits).toBe(false)
     expect(e.memory.totalBytes).toBeGreaterThan(limit.bytes)
     const cli = refusalMessage(e, 'cli')
@@ -69,6 +74,37 @@ describe('estimate', () => {
     const t = estimateRun(tape, adding(tape), { limit: { bytes: 2 ** 50, source: 'flag' } })
     expect(t.reasons.join(' ')).toMatch(/WebAssembly backend holds at most 4.00 GiB/)
     expect(estimateRun(tape, adding(tape), { limit: { bytes: 2 ** 50, source: 'flag' }, backend: 'cpu' }).reasons).toEqual([])
+  })
+
+  it('bounds a fused layer’s evaluation chunk by kernel memory, and checks the WebAssembly kernels’ 4 GiB per layer', () => {
+    const plenty = { bytes: 2 ** 50, source: 'flag' as const }
+    // An LSTM of 256 units over 100 steps of 2 inputs lays out 0.69 MiB of kernel memory a sequence (kernel.ts: gates
+    // T·4H, states, tanh(c) and outputs 3·T·H, the rest small), so 46 at a time (32 MiB) as fused/layers.ts runs them.
+    const mid = config({ seqLen: 100, units: 256, valSamples: 1000 })
+    const m = estimateRun(mid, adding(mid), { limit: plenty })
+    const rowBytes = kernelRowBytes({ variant: 'lstm', units: 256, returnSequences: false }, 100, 2)
+    expect(rowBytes / 2 ** 20).toBeCloseTo(0.69, 2)
+    expect(inferenceRows(rowBytes)).toBe(46)
+    expect(m.memory.parts.find((p) => p.key === 'activations')!.label).toMatch(/fused engine, 46 sequences × 100 steps/)
+    // Issue 19's example: one sequence alone is over 32 MiB of kernel memory, so the training batch is the largest pass.
+    const big = config({ seqLen: 2000, units: 2048 })
+    const native = estimateRun(big, adding(big), { limit: plenty, kernels: 'native' })
+    expect(native.memory.parts.find((p) => p.key === 'activations')!.label).toMatch(/32 sequences × 2000 steps/)
+    expect(native.memory.totalBytes).toBeGreaterThan(4 * 2 ** 30)
+    expect(native.memory.totalBytes).toBeLessThan(6 * 2 ** 30)
+    expect(native.reasons).toEqual([])
+    // …and since evaluation no longer sets the activations' size, the validation size is not among what to shrink.
+    expect(native.shrink.map((s) => s.setting)).not.toContain('valSamples')
+    expect(native.shrink.map((s) => s.setting)).toContain('batch')
+    // The WebAssembly kernels (no native module) keep one layer's whole layout in one 32-bit memory: 3.6 GiB here fits,
+    // half as long again (5.3 GiB) is refused, saying so; the native kernels have no such bound.
+    expect(estimateRun(big, adding(big), { limit: plenty, kernels: 'wasm' }).reasons).toEqual([])
+    const longer = config({ seqLen: 3000, units: 2048 })
+    const wasm = estimateRun(longer, adding(longer), { limit: plenty, kernels: 'wasm' })
+    expect(wasm.fits).toBe(false)
+    expect(wasm.reasons.join(' ')).toMatch(/largest recurrent layer needs about 5\.\d\d GiB of kernel memory, and the WebAssembly kernels that run here \(the native kernels are not in use\) hold at most 4\.00 GiB per layer/)
+    expect(estimateRun(longer, adding(longer), { limit: plenty }).reasons).toEqual(wasm.reasons)
+    expect(estimateRun(longer, adding(longer), { limit: plenty, kernels: 'native' }).reasons).toEqual([])
   })
 })
 

@@ -7,13 +7,16 @@ import { GateLabError } from '../../shared/api'
 import type { RunConfig } from '../../shared/config'
 import { refusalMessage, tooLargeCode, type MemoryLimit, type RunEstimate } from '../../shared/limits'
 import { DataError } from '../../shared/data/errors'
+import { nativeKernelStatus } from '../engine/native'
 import { dataSize } from './dataSize'
 import { estimateRun } from './estimate'
 
 /** The estimate of one configuration; undefined when its data cannot be sized (the data check reports that). */
 export async function estimateConfig(config: RunConfig, limit: MemoryLimit): Promise<RunEstimate | undefined> {
   try {
-    return estimateRun(config, await dataSize(config), { limit })
+    // The trainer inherits this process's environment, so it runs the kernels this process would choose.
+    const kernels = nativeKernelStatus().used ? 'native' : 'wasm'
+    return estimateRun(config, await dataSize(config), { limit, kernels })
   } catch (error) {
     // A missing or unreadable file is for the data check to report in its own words; the estimate does not guess.
     if (error instanceof DataError || (error as NodeJS.ErrnoException).code !== undefined) return undefined

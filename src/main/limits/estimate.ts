@@ -6,8 +6,9 @@
  *   weights      P float32 parameters; gradients P more; optimizer state 2P (Adam, RMSprop), P (momentum), 0 (SGD);
  *                the best-epoch snapshot P more (counted with the weights)
  *   activations  what backpropagation through time keeps for the largest pass: a training batch, or an evaluation chunk
- *                of up to 500 sequences (the engine evaluates in chunks of 500; a fused layer runs them 128 at a time,
- *                and its kernel memory stays at its high-water mark). Fused engine: each layer's kernel workspace
+ *                of up to 500 sequences (the engine evaluates in chunks of 500; a fused layer runs them at most 128 and
+ *                at most 32 MiB of kernel memory at a time, fused/chunk.ts, and its kernel memory stays at its
+ *                high-water mark). Fused engine: each layer's kernel workspace
  *                (kernel.ts `layout`: gate activations T·B·G, states, the backward scratch) plus the tensors around it. Layers engine: tfjs-layers unrolls the
  *                cell with TF.js ops and the gradient tape keeps each step's products, ≈ B·(8G + 24H + D) floats a step.
  *   init         the orthogonal initialisation of the largest recurrent kernel (float64 working copy)
@@ -21,6 +22,8 @@
 import type { RunConfig } from '../../shared/config'
 import { modelParams } from '../../shared/params'
 import { formatBytes, formatSeconds, type MemoryLimit, type MemoryPart, type RunEstimate, type ShrinkHint, type ShrinkSetting } from '../../shared/limits'
+import { inferenceRows } from '../engine/fused/chunk'
+import { kernelLayoutBytes, kernelRowBytes, type FusedVariant } from '../engine/fused/kernel'
 
 /** The shape and size of a run's data, known without building it (see ./dataSize.ts). */
 export interface DataSize {
@@ -48,8 +51,6 @@ export interface DataSize {
 export const TRAINER_OVERHEAD_BYTES = 100 * 2 ** 20
 /** The engine evaluates in chunks of this many sequences (engine/train.ts EVAL_CHUNK). */
 const EVAL_CHUNK = 500
-/** …and a fused layer runs them through its kernel this many at a time (fused/layers.ts INFERENCE_CHUNK). */
-const INFERENCE_CHUNK = 128
 /** TF.js's WebAssembly backend keeps every tensor in one 32-bit WebAssembly memory: at most 4 GiB. */
 export const WASM_HEAP_BYTES = 4 * 2 ** 30
 /** Longest build (data + model) allowed before the first step; above it a run is refused as too large to initialise. */
@@ -78,6 +79,12 @@ export interface EstimateOptions {
   limit: MemoryLimit
   /** The TF.js backend the trainer will use; 'auto' here means the WebAssembly backend (tfjs-node is optional). */
   backend?: RunConfig['backend']
+  /**
+   * Which fused kernels the trainer will run (engine/native: the native module when it is built and loads, else the
+   * WebAssembly kernels). WebAssembly kernels keep each layer's workspace in one 32-bit memory of at most 4 GiB;
+   * without this option the estimate assumes them, the stricter case.
+   */
+  kernels?: 'native' | 'wasm'
 }
 
 const F32 = 4
@@ -121,7 +128,18 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   const layerInputs = Array.from({ length: L }, (_, l) => (l === 0 ? D : dirs * H))
   const returnsSeq = (l: number): boolean => l < L - 1 || data.perStep
   const evalB = Math.min(EVAL_CHUNK, Math.max(data.val, data.test, 1))
-  const passB = config.engine === 'fused' ? Math.max(config.batch, Math.min(evalB, INFERENCE_CHUNK)) : Math.max(config.batch, evalB)
+  // A fused layer runs an evaluation chunk through its kernel a bounded number of rows at a time (fused/chunk.ts).
+  // A fused layer runs an evaluation chunk through its kernel as many rows at a time as fused/layers.ts does.
+  const variant: FusedVariant = config.cell === 'lstm' ? 'lstm' : config.cell === 'rnn' ? 'rnn' : gruForm === 'reset-before' ? 'gru-before' : 'gru-after'
+  const kernelSpec = (l: number) => ({ variant, units: H, returnSequences: returnsSeq(l) })
+  const passB = (l: number): number => {
+    if (config.engine !== 'fused') return Math.max(config.batch, evalB)
+    return Math.max(config.batch, Math.min(evalB, inferenceRows(kernelRowBytes(kernelSpec(l), T, layerInputs[l]!))))
+  }
+  const largestPass = Math.max(...layerInputs.map((_, l) => passB(l)))
+  // Whether evaluation, not the training batch, sets the activations' size (and so whether the validation and test
+  // sizes or the batch size are the settings to shrink for them).
+  const evalSetsActivations = largestPass > config.batch || (config.engine !== 'fused' && evalB > config.batch)
 
   const dataBytes = n * perSeq + data.train * 8 + data.sourceBytes
   const weightBytes = 2 * P * F32 // the weights and the best-epoch snapshot
@@ -133,8 +151,10 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   const tensorFloats = (B: number): number => layerInputs.reduce((sum, Dl, l) => sum + dirs * (2 * B * T * Dl + 2 * (returnsSeq(l) ? B * T * H : B * H)), 0)
   let activationBytes: number
   let heapActivationBytes: number
+  // The largest kernel layout of one layer and direction, reserved whole: what one WebAssembly kernel memory must hold.
+  const largestLayoutBytes = config.engine !== 'fused' ? 0 : Math.max(...layerInputs.map((Dl, l) => kernelLayoutBytes(kernelSpec(l), { batch: passB(l), steps: T, inputDim: Dl })))
   if (config.engine === 'fused') {
-    const workspace = layerInputs.reduce((sum, Dl, l) => sum + dirs * fusedWorkspaceFloats(config.cell, passB, T, Dl, H, returnsSeq(l), config.batch), 0)
+    const workspace = layerInputs.reduce((sum, Dl, l) => sum + dirs * fusedWorkspaceFloats(config.cell, passB(l), T, Dl, H, returnsSeq(l), config.batch), 0)
     const tensors = Math.max(tensorFloats(config.batch), tensorFloats(evalB))
     activationBytes = (workspace + tensors) * F32
     heapActivationBytes = tensors * F32
@@ -163,7 +183,7 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
     { key: 'weights', label: `weights (${P.toLocaleString('en')} parameters + the best-epoch copy)`, bytes: weightBytes },
     { key: 'gradients', label: 'gradients', bytes: gradBytes },
     { key: 'optimizer', label: `optimizer state (${config.optimizer})`, bytes: optimizerBytes },
-    { key: 'activations', label: `activations kept for backpropagation through time (${config.engine} engine, ${passB} sequences × ${T} steps)`, bytes: activationBytes },
+    { key: 'activations', label: `activations kept for backpropagation through time (${config.engine} engine, ${largestPass} sequences × ${T} steps)`, bytes: activationBytes },
     { key: 'init', label: 'orthogonal initialisation', bytes: initBytes }
   ]
   const totalBytes = parts.reduce((s, p) => s + p.bytes, 0)
@@ -196,6 +216,11 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   if (wasmBackend && heapBytes > WASM_HEAP_BYTES * 0.9) {
     reasons.push(`Its tensors need about ${formatBytes(heapBytes)}, and TF.js's WebAssembly backend holds at most ${formatBytes(WASM_HEAP_BYTES)}.`)
   }
+  if (config.engine === 'fused' && (options.kernels ?? 'wasm') === 'wasm' && largestLayoutBytes > WASM_HEAP_BYTES * 0.95) {
+    reasons.push(
+      `Its largest recurrent layer needs about ${formatBytes(largestLayoutBytes)} of kernel memory, and the WebAssembly kernels that run here (the native kernels are not in use) hold at most ${formatBytes(WASM_HEAP_BYTES)} per layer.`
+    )
+  }
   if (buildSeconds > MAX_BUILD_SECONDS) {
     const init = initSeconds > buildSeconds / 2 ? `; ${formatSeconds(initSeconds)} of it the orthogonal initialisation of ${H} units` : ''
     reasons.push(`Building it would take about ${formatSeconds(buildSeconds)} before the first step (the limit is ${formatSeconds(MAX_BUILD_SECONDS)}${init}).`)
@@ -207,8 +232,8 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   const grows: [ShrinkSetting, number][] = [
     ['units', weightBytes + gradBytes + optimizerBytes + activationBytes + initBytes],
     [data.lengthSetting, dataBytes + activationBytes],
-    ...(data.samplesAreSettings ? ([['samples', data.train * perSeq], ['valSamples', data.val * perSeq + (evalB > config.batch ? activationBytes : 0)], ['testSamples', data.test * perSeq]] as [ShrinkSetting, number][]) : []),
-    ['batch', config.batch >= evalB ? activationBytes : 0],
+    ...(data.samplesAreSettings ? ([['samples', data.train * perSeq], ['valSamples', data.val * perSeq + (evalSetsActivations ? activationBytes : 0)], ['testSamples', data.test * perSeq]] as [ShrinkSetting, number][]) : []),
+    ['batch', evalSetsActivations ? 0 : activationBytes],
     ...(L > 1 ? ([['layers', activationBytes + weightBytes]] as [ShrinkSetting, number][]) : [])
   ]
   const shrink: ShrinkHint[] = grows

@@ -75,6 +75,16 @@ function layout(start: number, spec: FusedSpec, shape: FusedShape): Layout<Regio
     .add('UT', G * H).add('WT', G * D).add('dh', B * H).add('dh2', B * H).add('drh', B * H).add('dxt', T * B * D)
 }
 
+/** Bytes of kernel memory a call of this spec and shape lays out (reserved; the run estimate checks it against 4 GiB). */
+export function kernelLayoutBytes(spec: Pick<FusedSpec, 'variant' | 'units' | 'returnSequences'>, shape: FusedShape): number {
+  return layout(0, { hardSigmoid: false, ...spec }, shape).byteEnd
+}
+
+/** Bytes one more batch row adds to a kernel's memory for this spec, steps and input width (the layout's per-row part). */
+export function kernelRowBytes(spec: Pick<FusedSpec, 'variant' | 'units' | 'returnSequences'>, steps: number, inputDim: number): number {
+  return kernelLayoutBytes(spec, { batch: 2, steps, inputDim }) - kernelLayoutBytes(spec, { batch: 1, steps, inputDim })
+}
+
 function checkShapes(spec: FusedSpec, shape: FusedShape, w: FusedWeights): void {
   const s = weightShapes(spec.variant, shape.inputDim, spec.units)
   const want = { kernel: s.kernel[0] * s.kernel[1], recurrentKernel: s.recurrentKernel[0] * s.recurrentKernel[1], bias: s.bias.reduce((a, b) => a * b, 1) }

@@ -15,7 +15,8 @@ import * as tf from '@tensorflow/tfjs'
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology'
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables'
 import { glorotUniform, orthogonal } from '../init'
-import { FusedKernel, weightShapes, type FusedSpec, type FusedVariant } from './kernel'
+import { FusedKernel, kernelRowBytes, weightShapes, type FusedSpec, type FusedVariant } from './kernel'
+import { inferenceRows } from './chunk'
 import { fusedRecurrent } from './op'
 
 export interface FusedRecurrentArgs extends LayerArgs {
@@ -44,8 +45,7 @@ export interface FusedGRUArgs extends FusedRecurrentArgs {
 
 type Config = tf.serialization.ConfigDict
 
-/** Largest batch one kernel call processes outside training (see `call`). */
-export const INFERENCE_CHUNK = 128
+export { INFERENCE_CHUNK } from './chunk'
 
 abstract class FusedRecurrent extends tf.layers.Layer {
   readonly units: number
@@ -138,9 +138,11 @@ abstract class FusedRecurrent extends tf.layers.Layer {
       const batch = x.shape[0]!
       // Outside training (validation, prediction) large batches run in chunks: the kernel keeps every step's
       // activations, so one 1,000-sequence evaluation would otherwise leave the layer's memory at 10–30× its training
-      // size for the rest of the run. Gradients through chunks stay exact (each chunk is its own op).
-      if (kwargs.training !== true && batch > INFERENCE_CHUNK) {
-        const sizes = Array.from({ length: Math.ceil(batch / INFERENCE_CHUNK) }, (_, i) => Math.min(INFERENCE_CHUNK, batch - i * INFERENCE_CHUNK))
+      // size for the rest of the run. Chunks are bounded in rows and in kernel memory (chunk.ts). Gradients through
+      // chunks stay exact (each chunk is its own op).
+      const rows = inferenceRows(kernelRowBytes(this.spec, x.shape[1]!, x.shape[2]!))
+      if (kwargs.training !== true && batch > rows) {
+        const sizes = Array.from({ length: Math.ceil(batch / rows) }, (_, i) => Math.min(rows, batch - i * rows))
         return tf.concat(tf.split(x, sizes, 0).map((part) => fusedRecurrent(part, weights, this.spec, kernel)), 0)
       }
       return fusedRecurrent(x, weights, this.spec, kernel)

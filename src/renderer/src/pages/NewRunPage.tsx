@@ -276,7 +276,13 @@ export function NewRunPage({ from }: { from: string | null }): React.JSX.Element
               {draft.units} units × {draft.layers} layer{draft.layers === '1' ? '' : 's'}{draft.bidirectional ? ', bidirectional' : ''} · {draft.optimizer} lr {draft.lr} · batch {draft.batch} · {draft.epochs} epochs
             </p>
             <div className="validation" aria-live="polite" data-testid="form-validation">
-              {ready.ok ? <span className="ok">Ready to train</span> : <span className={ready.pending ? 'muted' : 'error'}>{ready.message}</span>}
+              {!ready.ok ? (
+                <span className={ready.pending ? 'muted' : 'error'}>{ready.message}</span>
+              ) : estimate.refused ? (
+                <span className="error">Too large to train here: see the estimate below</span>
+              ) : (
+                <span className="ok">Ready to train</span>
+              )}
             </div>
             <PairBudget config={v.ok ? draftToConfig(draft) : null} match={pairMatch} onMatch={setPairMatch} />
             <RunEstimateLine estimate={estimate} />
