@@ -42,13 +42,20 @@ export interface PeerRecord {
   blas: PeerBlas
 }
 
-/** The environment of a peer process: this one's, minus OpenBLAS's core pinning, with `threads` threads everywhere. */
+/**
+ * The environment of a peer process: this one's, minus OpenBLAS's core pinning, with `threads` threads everywhere.
+ * With more than one thread also OMP_WAIT_POLICY=PASSIVE: by default libgomp's idle threads spin, and torch's OpenMP
+ * threads spinning beside OpenBLAS's own pthreads left PyTorch on 2 threads 2–2.7× slower than passive waiting
+ * (2026-12-02, torch_rnn.py on this 2-core machine, OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = 2, samples/s spinning →
+ * passive: LSTM 512 20 → 44, GRU 128 144–161 → 386–388, LSTM 64 404–419 → 583–600, LSTM 256 60 → 125; OpenBLAS
+ * alone on 2 threads, or torch on 2 with OpenBLAS on 1, did no better).
+ */
 export function peerEnv(threads: number, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env = { ...base }
   delete env.OPENBLAS_CORETYPE
   delete env.OPENBLAS_L2_SIZE
   const n = String(threads)
-  return { ...env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n }
+  return { ...env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, ...(threads > 1 ? { OMP_WAIT_POLICY: 'PASSIVE' } : {}) }
 }
 
 /** The alternatives name of libblas.so.3 on this machine (Debian multiarch). */
@@ -89,7 +96,9 @@ export function peerFields(record: PeerRecord, prefix = 'torch'): Record<string,
     [`${prefix}BlasCoreType`]: record.blas.coreType,
     [`${prefix}BlasVersion`]: record.blas.version,
     [`${prefix}BlasThreads`]: record.blas.threads,
-    [`${prefix}BlasPath`]: record.blas.path
+    [`${prefix}BlasPath`]: record.blas.path,
+    // How idle OpenMP threads wait (peerEnv sets PASSIVE above one thread); null: libgomp's default, spinning.
+    [`${prefix}OmpWaitPolicy`]: record.blas.env?.OMP_WAIT_POLICY ?? null
   }
 }
 

@@ -9,8 +9,9 @@
  *   like-for-like pairs sit next to each other (N trainers beside the N-process pool, one trainer beside one PyTorch
  *   process): a drift that runs one way through two rounds favours each side once.
  * - **More rounds where they are cheap.** The form that cannot win is not re-measured: PyTorch on N threads of one
- *   process ran 3–6× slower than the pool of N one-thread processes at every size (its OpenBLAS threads fight over two
- *   cores), and at 256 units it was a third of a round's time. It is measured in the first round and again only while
+ *   process ran 3–6× slower than the pool of N one-thread processes at every size (its OpenMP threads spun beside
+ *   OpenBLAS's; with OMP_WAIT_POLICY=PASSIVE since 2026-12-02, peer.ts, still about half the pool at 256 units), and at
+ *   256 units it was a third of a round's time. It is measured in the first round and again only while
  *   it stays within a factor of the pool (`keepThreaded`), so its best figure is never dropped.
  * - **Paired ratios.** Each round's own ratio (both sides measured back to back) is recorded, and their median shown
  *   beside the median-of-sides ratio, labelled; the target is judged on the median-of-sides ratio as before.

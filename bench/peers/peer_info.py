@@ -87,7 +87,7 @@ def blas_record(torch):
         "threads": None,
         "threadingLayer": None,
         "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
-                                               "OMP_NUM_THREADS")},
+                                               "OMP_NUM_THREADS", "OMP_WAIT_POLICY")},
     }
     try:
         from threadpoolctl import threadpool_info

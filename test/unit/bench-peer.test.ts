@@ -25,11 +25,16 @@ describe('PyTorch peer at its best', () => {
     expect(env.OPENBLAS_L2_SIZE).toBeUndefined()
     expect(env).toMatchObject({ PATH: '/usr/bin', OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2', MKL_NUM_THREADS: '2' })
     expect(base.OPENBLAS_CORETYPE).toBe('Haswell')
+    // Idle OpenMP threads wait passively beside OpenBLAS's own when there is more than one; one thread is left alone.
+    expect(env.OMP_WAIT_POLICY).toBe('PASSIVE')
+    expect(peerEnv(1, base).OMP_WAIT_POLICY).toBeUndefined()
   })
 
   it('accepts OpenBLAS free to choose its core type on the asked thread count', () => {
     expect(peerProblem(openblas, 1)).toBeUndefined()
-    expect(peerFields(openblas)).toMatchObject({ torchBlas: 'openblas', torchBlasCoreType: 'Zen', torchThreads: 1 })
+    expect(peerFields(openblas)).toMatchObject({ torchBlas: 'openblas', torchBlasCoreType: 'Zen', torchThreads: 1, torchOmpWaitPolicy: null })
+    const threaded = { ...openblas, torchThreads: 2, blas: { ...openblas.blas, threads: 2, env: { ...openblas.blas.env, OMP_WAIT_POLICY: 'PASSIVE' } } }
+    expect(peerFields(threaded, 'torchThreaded')).toMatchObject({ torchThreadedThreads: 2, torchThreadedOmpWaitPolicy: 'PASSIVE' })
   })
 
   it('refuses the reference BLAS with the reason and the fix', () => {
