@@ -128,8 +128,8 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   const layerInputs = Array.from({ length: L }, (_, l) => (l === 0 ? D : dirs * H))
   const returnsSeq = (l: number): boolean => l < L - 1 || data.perStep
   const evalB = Math.min(EVAL_CHUNK, Math.max(data.val, data.test, 1))
-  // A fused layer runs an evaluation chunk through its kernel a bounded number of rows at a time (fused/chunk.ts).
-  // A fused layer runs an evaluation chunk through its kernel as many rows at a time as fused/layers.ts does.
+  // A fused layer runs an evaluation chunk through its kernel as many rows at a time as fused/layers.ts does
+  // (fused/chunk.ts: bounded in rows and in kernel memory).
   const variant: FusedVariant = config.cell === 'lstm' ? 'lstm' : config.cell === 'rnn' ? 'rnn' : gruForm === 'reset-before' ? 'gru-before' : 'gru-after'
   const kernelSpec = (l: number) => ({ variant, units: H, returnSequences: returnsSeq(l) })
   const passB = (l: number): number => {
