@@ -283,7 +283,11 @@ export class Lab {
     return [...this.trainers].flatMap((t) => (t.pid !== undefined && t.running ? [t.pid] : []))
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the trainers and closes the store. `discardIfNew`: a command refused before it did anything (a run above the
+   * memory limit) leaves no empty lab behind when it created the lab file (Store.closeDiscardingIfNew).
+   */
+  async close(options: { discardIfNew?: boolean } = {}): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearInterval(this.statusTimer)
@@ -291,7 +295,8 @@ export class Lab {
     this.cluster.close()
     await this.queue.shutdown()
     await Promise.all([...this.trainers].map((t) => t.stop()))
-    this.store.close()
+    if (options.discardIfNew && this.store.closeDiscardingIfNew) this.store.closeDiscardingIfNew()
+    else this.store.close()
   }
 
   private async systemInfo(): Promise<SystemInfo> {

@@ -53,6 +53,8 @@ export interface LabStore extends RunRecorder {
   /** Ids of runs changed since the last call, by any process. */
   changedRunsSince(): string[]
   close(): void
+  /** Closes, removing the lab file when this process created it and recorded nothing in it (Store.closeDiscardingIfNew). */
+  closeDiscardingIfNew?(): boolean
   /** The store's Slurm side (src/main/cluster/); absent in stores without it. */
   readonly cluster?: ClusterStore
   /** The lab's settings (src/main/limits/settings.ts); absent in stores without them. */
@@ -157,6 +159,7 @@ export function createLabStore(store: Store): LabStore {
     },
     changedRunsSince: () => store.changedRunsSince(),
     close: () => store.close(),
+    closeDiscardingIfNew: () => store.closeDiscardingIfNew(),
     cluster: store,
     settings: store,
     prepareRun: (id) => store.markPreparing(id)

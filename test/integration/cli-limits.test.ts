@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { totalmem } from 'node:os'
 import { Store } from '../../src/main/store/store'
 import { nativeKernelStatus } from '../../src/main/engine/native'
@@ -25,8 +25,8 @@ function runCount(db: string): number {
 }
 
 describe('gatelab train / sweep: limits before a run starts', () => {
-  it('refuses a huge run with exit 2, the estimate, the limit and what to shrink', () => {
-    const db = join(tempDir(), 'lab.db')
+  it('refuses a huge run with exit 2, the estimate, the limit and what to shrink, and leaves no lab it created', () => {
+    const db = join(tempDir(), 'new', 'lab.db')
     // The issue's `--seq-len 2000 --units 2048` needs about 4.8 GiB since evaluation chunks are bounded by kernel memory
     // (fused/chunk.ts). About 2 GiB per 1,000 steps at 2,048 units: this length is over half of this machine's memory.
     const seqLen = Math.max(6000, Math.ceil(totalmem() / 2 / 2 ** 30 / 2) * 1000 + 2000) // 6,000 here: 12.7 GiB
@@ -37,7 +37,9 @@ describe('gatelab train / sweep: limits before a run starts', () => {
     expect(r.stderr).toMatch(/above the limit of [\d.]+ GiB \(half of this machine’s memory; raise it with --memory-limit SIZE\)/)
     expect(r.stderr).toMatch(/Shrink --units, --seq-len/)
     expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
-    expect(runCount(db)).toBe(0)
+    // The lab file (and the folder) this command created for nothing are removed again.
+    expect(existsSync(db)).toBe(false)
+    expect(existsSync(dirname(db))).toBe(false)
   })
 
   it('refuses a layer too large for the WebAssembly kernels only when they are the ones that would run', () => {
@@ -73,6 +75,8 @@ describe('gatelab train / sweep: limits before a run starts', () => {
     expect(JSON.parse(set.stdout).memoryLimit).toEqual({ bytes: 60 * 2 ** 20, source: 'setting' })
     const bySetting = run(small)
     expect(bySetting.status).toBe(2)
+    // A lab with something recorded in it (the setting) stays after a refusal.
+    expect(existsSync(db)).toBe(true)
     expect(bySetting.stderr).toMatch(/above the limit of 60.0 MiB \(the lab’s memory-limit setting\)/)
     expect(run(['settings', '--memory-limit', 'default', '--db', db]).stdout).toMatch(/memory limit: [\d.]+ GiB \(the default: half of this machine’s memory\)/)
     expect(runCount(db)).toBe(0)
@@ -85,6 +89,7 @@ describe('gatelab train / sweep: limits before a run starts', () => {
     writeFileSync(spec, JSON.stringify({ base: { task: 'adding', seqLen: 1000, epochs: 1 }, grid: { units: [8, 1024] }, seeds: [1, 2] }))
     const r = run(['sweep', '--spec', spec, '--db', db, '--memory-limit', '1G'])
     expect(r.status).toBe(2)
+    expect(existsSync(db)).toBe(false)
     expect(r.stderr).toMatch(/^gatelab: This run \(run 3 of 4: lstm, 1024 units\) needs about [\d.]+ GiB of memory .* above the limit of 1.00 GiB \(--memory-limit\)\. Shrink --units/)
     expect(runCount(db)).toBe(0)
   })

@@ -47,7 +47,8 @@ export async function sweep(argv: string[]): Promise<number> {
   try {
     started = await lab.startSweep(spec, values['memory-limit'])
   } catch (error) {
-    await lab.close()
+    // Refused before anything was recorded: a lab this command created is removed again.
+    await lab.close({ discardIfNew: true })
     if (error instanceof GateLabError && error.code === 'too_large') throw error // exit 2 with the estimate's own words
     throw new UsageError((error as Error).message.replace(/^Invalid sweep spec: /, `${values.spec}: `))
   }

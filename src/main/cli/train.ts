@@ -54,7 +54,8 @@ export async function train(argv: string[]): Promise<number> {
     // Its memory and time estimate against the limit (src/main/limits): above it, exit 2 before the run is created.
     await lab.checkLimits([config], memoryLimit)
   } catch (error) {
-    await lab.close()
+    // Refused before anything was recorded: a lab this command created is removed again.
+    await lab.close({ discardIfNew: true })
     throw error
   }
   const bar = new ProgressBar()

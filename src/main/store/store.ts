@@ -24,7 +24,7 @@
  * is older than `staleAfterMs`; for an owner on another host the stale heartbeat alone decides.
  */
 import { createHash, randomInt } from 'node:crypto'
-import { existsSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
+import { existsSync, rmSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { RunConfig } from '../../shared/config'
 import type { ArtifactInfo, MetricSummary, RunSummaryHp } from '../../shared/api'
@@ -41,7 +41,7 @@ import { ownerProcessState, processIdentity, thisHost } from './owners'
 import { checkOnOpen } from './integrity'
 import { own } from '../../shared/keys'
 import { recordedProgress } from './progress'
-import { ensureReserve, openReadOnly, releaseReserve, removeStubs } from './diskspace'
+import { ensureReserve, openReadOnly, releaseReserve, removeStubs, reservePath } from './diskspace'
 import { Where } from './where'
 
 export { StoreError } from './errors'
@@ -368,6 +368,8 @@ export class Store {
   private lastDataVersion: number
   private pollCursor: number
   private closed = false
+  /** What Store.open created (a new file, the folders above it), for closeDiscardingIfNew. */
+  private createdOnOpen: { created: string[]; had: { shm: boolean; wal: boolean } } | null = null
   /** Set by the first SQLITE_CORRUPT: from then on this store refuses every write to the file (the error says why). */
   private damage: StoreError | undefined
   private readonly stmt: ReturnType<Store['prepareStatements']>
@@ -427,6 +429,7 @@ export class Store {
         throw toStoreError(error, path, 'upgrade the lab database')
       }
       const store = new Store(db, path, options)
+      if (created.length > 0) store.createdOnOpen = { created, had }
       store.recoverInterrupted()
       store.forgetOldOwners()
       ensureReserve(path)
@@ -1397,6 +1400,26 @@ export class Store {
 
   get isOpen(): boolean {
     return !this.closed
+  }
+
+  /**
+   * Closes the lab and, when this open created its file and nothing has been recorded in it since (no run, no sweep,
+   * no setting), removes what the open made: the file, its -wal, -shm and -reserve files and the folders it created.
+   * A command refused before it did anything (a run above the memory limit) then leaves no empty lab behind. Returns
+   * whether it removed them.
+   */
+  closeDiscardingIfNew(): boolean {
+    const created = this.createdOnOpen
+    let unused = false
+    if (created && !this.closed && !this.readOnly && !this.damage) {
+      const count = (table: string): number => this.db.prepare(`select count(*) from ${table}`).pluck().get() as number
+      unused = count('runs') === 0 && count('sweeps') === 0 && count('settings') === 0
+    }
+    this.close()
+    if (!created || !unused) return false
+    rmSync(reservePath(this.path), { force: true })
+    removeCreated(this.path, created.created, created.had)
+    return true
   }
 
   // -------------------------------------------------------------------------------------------------------------
