@@ -132,14 +132,14 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   // (fused/chunk.ts: bounded in rows and in kernel memory).
   const variant: FusedVariant = config.cell === 'lstm' ? 'lstm' : config.cell === 'rnn' ? 'rnn' : gruForm === 'reset-before' ? 'gru-before' : 'gru-after'
   const kernelSpec = (l: number) => ({ variant, units: H, returnSequences: returnsSeq(l) })
-  const passB = (l: number): number => {
-    if (config.engine !== 'fused') return Math.max(config.batch, evalB)
-    return Math.max(config.batch, Math.min(evalB, inferenceRows(kernelRowBytes(kernelSpec(l), T, layerInputs[l]!))))
-  }
-  const largestPass = Math.max(...layerInputs.map((_, l) => passB(l)))
+  // Per layer, the sequences of its largest pass: a training batch or that many of an evaluation chunk.
+  const passB = layerInputs.map((Dl, l) =>
+    config.engine !== 'fused' ? Math.max(config.batch, evalB) : Math.max(config.batch, Math.min(evalB, inferenceRows(kernelRowBytes(kernelSpec(l), T, Dl))))
+  )
+  const largestPass = Math.max(...passB)
   // Whether evaluation, not the training batch, sets the activations' size (and so whether the validation and test
   // sizes or the batch size are the settings to shrink for them).
-  const evalSetsActivations = largestPass > config.batch || (config.engine !== 'fused' && evalB > config.batch)
+  const evalSetsActivations = largestPass > config.batch
 
   const dataBytes = n * perSeq + data.train * 8 + data.sourceBytes
   const weightBytes = 2 * P * F32 // the weights and the best-epoch snapshot
@@ -152,9 +152,9 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   let activationBytes: number
   let heapActivationBytes: number
   // The largest kernel layout of one layer and direction, reserved whole: what one WebAssembly kernel memory must hold.
-  const largestLayoutBytes = config.engine !== 'fused' ? 0 : Math.max(...layerInputs.map((Dl, l) => kernelLayoutBytes(kernelSpec(l), { batch: passB(l), steps: T, inputDim: Dl })))
+  const largestLayoutBytes = config.engine !== 'fused' ? 0 : Math.max(...layerInputs.map((Dl, l) => kernelLayoutBytes(kernelSpec(l), { batch: passB[l]!, steps: T, inputDim: Dl })))
   if (config.engine === 'fused') {
-    const workspace = layerInputs.reduce((sum, Dl, l) => sum + dirs * fusedWorkspaceFloats(config.cell, passB(l), T, Dl, H, returnsSeq(l), config.batch), 0)
+    const workspace = layerInputs.reduce((sum, Dl, l) => sum + dirs * fusedWorkspaceFloats(config.cell, passB[l]!, T, Dl, H, returnsSeq(l), config.batch), 0)
     const tensors = Math.max(tensorFloats(config.batch), tensorFloats(evalB))
     activationBytes = (workspace + tensors) * F32
     heapActivationBytes = tensors * F32

@@ -24,7 +24,7 @@
  * is older than `staleAfterMs`; for an owner on another host the stale heartbeat alone decides.
  */
 import { createHash, randomInt } from 'node:crypto'
-import { existsSync, rmSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
+import { existsSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { RunConfig } from '../../shared/config'
 import type { ArtifactInfo, MetricSummary, RunSummaryHp } from '../../shared/api'
@@ -41,7 +41,7 @@ import { ownerProcessState, processIdentity, thisHost } from './owners'
 import { checkOnOpen } from './integrity'
 import { own } from '../../shared/keys'
 import { recordedProgress } from './progress'
-import { ensureReserve, openReadOnly, releaseReserve, removeStubs, reservePath } from './diskspace'
+import { ensureReserve, openReadOnly, releaseReserve, removeStubs } from './diskspace'
 import { Where } from './where'
 
 export { StoreError } from './errors'
@@ -1417,7 +1417,7 @@ export class Store {
     }
     this.close()
     if (!created || !unused) return false
-    rmSync(reservePath(this.path), { force: true })
+    releaseReserve(this.path)
     removeCreated(this.path, created.created, created.had)
     return true
   }
