@@ -58,10 +58,33 @@ export function resolveGruForm(config: Pick<RunConfig, 'gruForm' | 'engine'>): '
   return 'reset-before'
 }
 
+/**
+ * Layer names counted within one model, as tfjs-layers names the layers of the first model a process builds
+ * ("gate_lab_fused_lstm_GateLabFusedLSTM1", "dense_Dense1"). Left to tfjs-layers the numbers count every layer the
+ * process ever built, and a trainer trains several runs in turn (src/main/runner/queue.ts hands a trainer to the next
+ * run), so the same seeded run would write a different model.json in its second run in a trainer. (Weight variables
+ * are then named …/kernel_1 inside the process, but a model saves and initializes by `originalName`, …/kernel.)
+ */
+function layerNamer(): (className: string) => string {
+  const counts = new Map<string, number>()
+  return (className) => {
+    const n = (counts.get(className) ?? 0) + 1
+    counts.set(className, n)
+    return `${snakeCase(className)}_${className}${n}`
+  }
+}
+
+/** tfjs-layers' toSnakeCase (generic_utils), which it applies to a class name to prefix a layer's generated name. */
+function snakeCase(name: string): string {
+  const words = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
+  return words.startsWith('_') ? `private${words}` : words
+}
+
 export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
   if (config.engine !== 'layers' && config.engine !== 'fused') throw new Error(`Engine "${config.engine}" is not available in this build yet; use engine "layers"`)
   const cellForm = describeCellForm(config)
-  const model = tf.sequential()
+  const name = layerNamer()
+  const model = tf.sequential({ name: 'sequential_1' })
   // Every layer is built with zeros (tfjs' fast weight init: no draws, no QR); initializeWeights sets the real values.
   const add = (layer: tf.layers.Layer): void => {
     layer.setFastWeightInitDuringBuild(true)
@@ -70,7 +93,12 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
   for (let i = 0; i < config.layers; i++) {
     // The first layer of a Sequential model declares the input shape; a bidirectional wrapper declares it for its layer.
     const inputShape = i === 0 ? { inputShape: [shape.seqLen, shape.inputSize] } : {}
+    const recurrentClass =
+      config.engine === 'fused'
+        ? { lstm: 'GateLabFusedLSTM', gru: 'GateLabFusedGRU', rnn: 'GateLabFusedSimpleRNN' }[config.cell]
+        : { lstm: 'LSTM', gru: 'GRU', rnn: 'SimpleRNN' }[config.cell]
     const common = {
+      name: name(recurrentClass),
       units: config.units,
       returnSequences: i < config.layers - 1 || shape.perStep,
       dropout: config.dropout,
@@ -88,7 +116,7 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
           : config.cell === 'gru'
             ? fusedGRU({ ...fusedArgs, resetAfter: resolveGruForm(config) === 'reset-after' })
             : fusedSimpleRNN(fusedArgs)
-      add(config.bidirectional ? fusedBidirectional(layer, inputShape) : layer)
+      add(config.bidirectional ? fusedBidirectional(layer, { name: name('Bidirectional'), ...inputShape }) : layer)
       continue
     }
     const rnn =
@@ -97,10 +125,10 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
         : config.cell === 'gru'
           ? tf.layers.gru({ ...common, recurrentActivation: config.recurrentActivation })
           : tf.layers.simpleRNN({ ...common, activation: 'tanh' })
-    add(config.bidirectional ? tf.layers.bidirectional({ layer: rnn, mergeMode: 'concat', ...inputShape }) : rnn)
+    add(config.bidirectional ? tf.layers.bidirectional({ name: name('Bidirectional'), layer: rnn, mergeMode: 'concat', ...inputShape }) : rnn)
   }
   // Dense on a [batch, T, H] tensor applies to every step: the per-step head of sequence-to-sequence tasks.
-  add(tf.layers.dense({ units: shape.outputSize }))
+  add(tf.layers.dense({ name: name('Dense'), units: shape.outputSize }))
   for (const layer of model.layers) layer.setFastWeightInitDuringBuild(false)
   initializeWeights(model, config)
   return { model, cellForm, paramCount: model.countParams() }

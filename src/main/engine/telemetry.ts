@@ -74,7 +74,9 @@ export function networkFromModel(model: tf.LayersModel, config: NetworkConfig, d
   const recurrent = model.layers.slice(0, config.layers)
   for (const layer of recurrent) {
     const weights = layer.getWeights()
-    const names = layer.weights.map((w) => w.name)
+    // The names the model gave its weights (tfjs-layers appends _1, _2 to `name` when an earlier model in this
+    // process used the same one; a trainer trains several runs in turn: src/main/runner/queue.ts).
+    const names = layer.weights.map((w) => w.originalName)
     const directions: CellParams[] = []
     for (let k = 0; k + 2 < weights.length; k += 3) {
       if (!/kernel$/.test(names[k]!) || !/recurrent_kernel$/.test(names[k + 1]!) || !/bias$/.test(names[k + 2]!)) {

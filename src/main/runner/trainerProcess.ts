@@ -48,9 +48,11 @@ export class TrainerError extends Error {
 const LOG_LIMIT = 2000
 
 export class TrainerProcess {
-  readonly name: string
-  /** stdout and stderr of the trainer, line by line, prefixed with the stream; kept for the run's log. */
+  /** Renamed by the run queue when the trainer is handed on to the next run. */
+  name: string
+  /** stdout and stderr of the trainer, line by line, prefixed with the stream; kept for the run's log (the last LOG_LIMIT). */
   readonly log: string[] = []
+  private lines = 0
   readonly exited: Promise<TrainerExit>
   private readonly listeners = new Set<(message: TrainerMessage) => void>()
   private readonly pending = new Map<number, { resolve: (m: TrainerMessage) => void; reject: (e: Error) => void }>()
@@ -176,7 +178,18 @@ export class TrainerProcess {
     for (const listener of this.listeners) listener(message)
   }
 
+  /** How many lines the trainer has written in all (the log keeps only the last LOG_LIMIT). */
+  get logged(): number {
+    return this.lines
+  }
+
+  /** The lines written since `logged` read `mark` (those still kept). */
+  logSince(mark: number): string[] {
+    return this.log.slice(Math.max(0, this.log.length - (this.logged - mark)))
+  }
+
   private appendLog(line: string): void {
+    this.lines++
     this.log.push(line)
     if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT)
   }
