@@ -6,14 +6,17 @@
 # db) is bit-identical between the two.
 #   bash bench/kernel-ab.sh OLD/native_target.h NEW/native_target.h 256 lstm 60
 # A and B are native_target.h files (each includes the rnn.c beside it: ../../fused/kernels/rnn.c), e.g. a copy of
-# main's src/main/engine (cp -r) against the worktree's. AVX2 target, the flags of binding.gyp.
+# main's src/main/engine (cp -r) against the worktree's. AVX2 target, the flags of binding.gyp; AB_ISA=avx512 in front
+# builds both as the AVX-512 target instead.
 set -euo pipefail
 A=$(realpath "$1"); B=$(realpath "$2"); UNITS=${3:-256}; CELL=${4:-lstm}; REPS=${5:-40}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d)
-flags="-O3 -std=gnu11 -fno-math-errno -ffp-contract=fast -mavx2 -mfma -I$here/../src/main/engine/native/addon/shim"
-printf '#define GL_TARGET va\n#define GL_VBYTES 32\n#include "%s"\n' "$A" > "$out/a.c"
-printf '#define GL_TARGET vb\n#define GL_VBYTES 32\n#include "%s"\n' "$B" > "$out/b.c"
+isa="-mavx2 -mfma"; vbytes=32
+if [ "${AB_ISA:-avx2}" = avx512 ]; then isa="-mavx512f -mavx512vl -mavx2 -mfma -mprefer-vector-width=512"; vbytes=64; fi
+flags="-O3 -std=gnu11 -fno-math-errno -ffp-contract=fast $isa -I$here/../src/main/engine/native/addon/shim"
+printf '#define GL_TARGET va\n#define GL_VBYTES %s\n#include "%s"\n' "$vbytes" "$A" > "$out/a.c"
+printf '#define GL_TARGET vb\n#define GL_VBYTES %s\n#include "%s"\n' "$vbytes" "$B" > "$out/b.c"
 gcc $flags -c "$out/a.c" -o "$out/a.o"
 gcc $flags -c "$out/b.c" -o "$out/b.o"
 gcc $flags "$here/kernel-ab.c" "$out/a.o" "$out/b.o" -o "$out/ab"
