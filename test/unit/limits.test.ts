@@ -53,6 +53,21 @@ describe('estimate', () => {
     expect(e.time.basis).toMatch(/313 steps × .*estimate/)
   })
 
+  it('times a fused step at the rate of the kernels that will run', () => {
+    // LSTM 64, T = 50, batch 32, 2,000 sequences (the sweep of 8's runs): 0.160 GFLOP a step; on the AVX-512 machine
+    // such an epoch took 0.15–0.37 s with validation (docs/PERFORMANCE.md), the old 3 GFLOP/s + 4 ms rate said 4.4 s.
+    const c = config({ units: 64, seqLen: 50, samples: 2000, valSamples: 1000, batch: 32 })
+    const native = estimateRun(c, adding(c), { limit, kernels: 'native' }).time
+    const wasm = estimateRun(c, adding(c), { limit, kernels: 'wasm' }).time
+    expect(native.secondsPerStep).toBeCloseTo(0.16e9 / 50e9 + 0.0003, 4)
+    expect(wasm.secondsPerStep).toBeGreaterThan(3 * native.secondsPerStep)
+    expect(native.secondsPerEpoch).toBeLessThan(0.45)
+    expect(native.basis).toMatch(/50 GFLOP\/s \+ 0.3 ms a step, below the whole fused step's measured rate on the native kernels/)
+    expect(wasm.basis).toMatch(/on the WebAssembly kernels/)
+    // Without the option the estimate assumes the WebAssembly kernels, the slower case.
+    expect(estimateRun(c, adding(c), { limit }).time.secondsPerStep).toBe(wasm.secondsPerStep)
+  })
+
   it('refuses the issue’s examples with the estimate, the limit and what to shrink, in each place’s words', () => {
     // Issue 19's `--seq-len 2000 --units 2048` needed 15 GiB while a fused layer evaluated 128 sequences at a time; with
     // evaluation chunks bounded by kernel memory (fused/chunk.ts) it needs about 4.8 GiB, so three times the length

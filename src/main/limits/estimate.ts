@@ -57,12 +57,15 @@ export const WASM_HEAP_BYTES = 4 * 2 ** 30
 export const MAX_BUILD_SECONDS = 600
 
 /**
- * Rates behind the time estimate, from docs/PERFORMANCE.md's rows (2 vCPU EPYC, AVX2, measured under load: the fused
- * step ran 1.4–3.9 GFLOP/s) and the engine's own loops; a quiet machine is up to ~4× faster.
+ * Rates behind the time estimate, from docs/PERFORMANCE.md's rows. The whole fused step (engine/step) on the native
+ * kernels ran at 31–80 GFLOP/s (32–256 units) on the 2 vCPU EPYC with AVX2 and 82–153 on the one with AVX-512, both
+ * quiet; on the WebAssembly kernels at 12–40 (and their products alone at LSTM 256 at 23 on the AVX-512 machine). The
+ * estimate takes rates below those, since a busy machine runs slower; the layers engine's were measured under load.
+ * (Until 2026-12-02 the fused rate was the TF.js-step era's 3 GFLOP/s + 4 ms a step: epochs came out 20–30× too long.)
  */
 const rates = {
-  fusedFlops: 3e9,
-  fusedStepSeconds: 0.004,
+  fusedFlops: { native: 50e9, wasm: 15e9 },
+  fusedStepSeconds: 0.0003,
   layersFlops: 0.4e9,
   /** tfjs-layers dispatches a handful of ops per time step and layer, forward and backward. */
   layersSecondsPerTimeStep: 0.0004,
@@ -189,25 +192,30 @@ export function estimateRun(config: RunConfig, data: DataSize, options: Estimate
   const totalBytes = parts.reduce((s, p) => s + p.bytes, 0)
 
   // Time.
+  const kernels = options.kernels ?? 'wasm'
+  const fusedFlops = rates.fusedFlops[kernels]
   const stepFlops = layerInputs.reduce((sum, Dl) => sum + dirs * 6 * config.batch * T * G * (Dl + H), 0)
   const secondsPerStep =
     config.engine === 'fused'
-      ? stepFlops / rates.fusedFlops + rates.fusedStepSeconds
+      ? stepFlops / fusedFlops + rates.fusedStepSeconds
       : stepFlops / rates.layersFlops + rates.layersSecondsPerTimeStep * T * L * dirs
   const stepsPerEpoch = Math.ceil(data.train / config.batch)
   const evalFlops = layerInputs.reduce((sum, Dl) => sum + dirs * 2 * data.val * T * G * (Dl + H), 0)
   const evalSeconds =
     config.engine === 'fused'
-      ? evalFlops / rates.fusedFlops + Math.ceil(data.val / EVAL_CHUNK) * rates.fusedStepSeconds
+      ? evalFlops / fusedFlops + Math.ceil(data.val / EVAL_CHUNK) * rates.fusedStepSeconds
       : evalFlops / rates.layersFlops + Math.ceil(data.val / EVAL_CHUNK) * rates.layersSecondsPerTimeStep * T * L * dirs
   const telemetrySeconds = (probe * L * dirs * T * G * (D + H) * 6) / rates.jsFlops
   const secondsPerEpoch = stepsPerEpoch * secondsPerStep + evalSeconds + telemetrySeconds
   const initSeconds = L * dirs * (2 * initM * initN * initN) / rates.jsFlops
   const buildSeconds = n * T * D * rates.dataSecondsPerValue + initSeconds
-  const engineRate = config.engine === 'fused' ? `${rates.fusedFlops / 1e9} GFLOP/s + ${rates.fusedStepSeconds * 1000} ms a step` : `${rates.layersFlops / 1e9} GFLOP/s + ${rates.layersSecondsPerTimeStep * 1000} ms per time step and layer`
+  const engineRate =
+    config.engine === 'fused'
+      ? `${fusedFlops / 1e9} GFLOP/s + ${rates.fusedStepSeconds * 1000} ms a step, below the whole fused step's measured rate on the ${kernels === 'native' ? 'native' : 'WebAssembly'} kernels`
+      : `${rates.layersFlops / 1e9} GFLOP/s + ${rates.layersSecondsPerTimeStep * 1000} ms per time step and layer, the layers engine's rate measured under load`
   const timeBasis =
     `${stepsPerEpoch.toLocaleString('en')} steps × ${formatSeconds(secondsPerStep)} (${(stepFlops / 1e9).toPrecision(3)} GFLOP a step at ${engineRate}, ` +
-    `the ${config.engine} engine's rate in docs/PERFORMANCE.md measured under load) + validation; an estimate: expect up to 3× either way, more on a busy machine`
+    `docs/PERFORMANCE.md) + validation; an estimate: expect up to 3× either way, more on a busy machine`
 
   // Checks.
   const reasons: string[] = []
