@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/config'
 import type { SequenceDataset } from '../../shared/data/types'
-import { fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN, type FusedRecurrent } from './fused'
+import { FusedGRU, FusedLSTM, FusedSimpleRNN, fusedBidirectional, fusedGRU, fusedLSTM, fusedSimpleRNN, type FusedRecurrent } from './fused'
 import { initializeWeights } from './init'
 
 export type ModelShape = Pick<SequenceDataset, 'kind' | 'seqLen' | 'inputSize' | 'outputSize' | 'perStep'>
@@ -95,7 +95,7 @@ export function buildModel(config: ModelConfig, shape: ModelShape): BuiltModel {
     const inputShape = i === 0 ? { inputShape: [shape.seqLen, shape.inputSize] } : {}
     const recurrentClass =
       config.engine === 'fused'
-        ? { lstm: 'GateLabFusedLSTM', gru: 'GateLabFusedGRU', rnn: 'GateLabFusedSimpleRNN' }[config.cell]
+        ? { lstm: FusedLSTM.className, gru: FusedGRU.className, rnn: FusedSimpleRNN.className }[config.cell]
         : { lstm: 'LSTM', gru: 'GRU', rnn: 'SimpleRNN' }[config.cell]
     const common = {
       name: name(recurrentClass),
